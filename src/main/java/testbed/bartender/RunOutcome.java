@@ -1,0 +1,31 @@
+package testbed.bartender;
+
+import java.util.Set;
+
+/** How a TestRun ended, as far as scheduling cares. */
+public sealed interface RunOutcome {
+
+    /** The test ran (its tests may have passed, failed or been skipped): the work item is done. */
+    record Ran(boolean testsFailed) implements RunOutcome {}
+
+    /**
+     * The lab failed, not the firmware: flashing failed, the board was lost, the run timed out. The work item is
+     * requeued (on another identical tentacle when there is one) and the blamed tentacles move towards quarantine.
+     *
+     * @param blamedSerials the tentacles at fault; empty means the DUT
+     */
+    record InfraError(InfraErrorKind kind, Set<String> blamedSerials, String message) implements RunOutcome {
+        public InfraError {
+            blamedSerials = Set.copyOf(blamedSerials);
+        }
+    }
+
+    enum InfraErrorKind {
+        FLASH_FAILED,
+        VERSION_MISMATCH,
+        BOARD_LOST,
+        TIMEOUT,
+        PORT_UNAVAILABLE,
+        INTERNAL
+    }
+}

@@ -1,0 +1,61 @@
+package testbed.bartender;
+
+import java.util.Comparator;
+
+/** Ranks candidates; the bartender starts the smallest. A closed set so the benchmark can compare them by name. */
+public enum SchedulingPolicy implements Comparator<Candidate> {
+
+    /**
+     * Priority; then keep an item away from a tentacle where it hit an infrastructure error; then firmware affinity
+     * (run what the tentacle carries before reflashing, and spread variants over identical tentacles); then, when a
+     * flash is needed anyway, the default variant first; then longest first, so the long runs do not end up last.
+     */
+    TESTBED {
+        @Override
+        public int compare(Candidate a, Candidate b) {
+            int c = Integer.compare(b.item().spec().priority(), a.item().spec().priority());
+            if (c != 0) return c;
+            c = Boolean.compare(a.avoided(), b.avoided());
+            if (c != 0) return c;
+            c = Integer.compare(a.affinity(), b.affinity());
+            if (c != 0) return c;
+            c = Boolean.compare(a.referenceNeedsFlash(), b.referenceNeedsFlash());
+            if (c != 0) return c;
+            if (a.affinity() > 0) {
+                c = Boolean.compare(!a.item().variant().isEmpty(), !b.item().variant().isEmpty());
+                if (c != 0) return c;
+            }
+            c = Long.compare(b.estimatedMillis(), a.estimatedMillis());
+            if (c != 0) return c;
+            return tieBreak(a, b);
+        }
+    },
+
+    /**
+     * The anchor's rule (testbed_micropython): priority, then boards with more variants, then firmware already
+     * flashed, then the testid string. No durations.
+     */
+    ANCHOR {
+        @Override
+        public int compare(Candidate a, Candidate b) {
+            int c = Integer.compare(b.item().spec().priority(), a.item().spec().priority());
+            if (c != 0) return c;
+            c = Integer.compare(b.dut().variants().size(), a.dut().variants().size());
+            if (c != 0) return c;
+            c = Boolean.compare(a.dutNeedsFlash(), b.dutNeedsFlash());
+            if (c != 0) return c;
+            return a.testid().compareTo(b.testid());
+        }
+    };
+
+    /** Deterministic order without building testid strings: label, DUT serial, variant, role. */
+    static int tieBreak(Candidate a, Candidate b) {
+        int c = a.item().spec().label().compareTo(b.item().spec().label());
+        if (c != 0) return c;
+        c = a.dut().serial().compareTo(b.dut().serial());
+        if (c != 0) return c;
+        c = a.item().variant().compareTo(b.item().variant());
+        if (c != 0) return c;
+        return a.item().role().compareTo(b.item().role());
+    }
+}

@@ -1,0 +1,85 @@
+package testbed.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import testbed.bartender.Leftover;
+import testbed.model.Tentacle;
+import testbed.model.TestRun;
+import testbed.session.PlanRequest;
+import testbed.session.Planner;
+import testbed.simulation.LabSimulation;
+
+/** Prints a dry-run plan: runs in start order with times relative to the session start, then the leftovers. */
+final class PlanRenderer {
+
+    private PlanRenderer() {}
+
+    static void render(Planner.Plan plan, PlanRequest request, PrintWriter out) {
+        var sim = plan.simulation();
+        out.printf("Plan for lab '%s': %d tentacles to test, %d test groups, jobs %s (estimated durations, %ds per flash)%n%n",
+                plan.lab().name(), plan.selection().duts().size(), plan.selection().specs().size(),
+                request.config().jobs() == 0 ? "unlimited" : String.valueOf(request.config().jobs()),
+                request.flashEstimate().toSeconds());
+        if (!sim.builds().isEmpty()) {
+            Table builds = new Table("start", "end", "firmware build");
+            sim.builds().forEach(b -> builds.row(clock(sim.start(), b.start()), clock(sim.start(), b.end()), b.firmware().name()));
+            builds.print(out, "  ");
+            out.println();
+        }
+        Table runs = new Table("#", "start", "end", "testid", "tentacles", "firmware");
+        int n = 0;
+        for (LabSimulation.SimulatedRun r : sim.runs()) {
+            TestRun run = r.run();
+            runs.row(++n, clock(sim.start(), r.start()), clock(sim.start(), r.end()), run.testid(),
+                    run.tentacles().stream().map(Tentacle::label).collect(Collectors.joining(" + ")), firmware(run));
+        }
+        if (runs.isEmpty()) {
+            out.println("  Nothing can run.");
+        } else {
+            runs.print(out, "  ");
+        }
+        out.printf("%n%d runs, %d flashes, expected duration %s%n", sim.runs().size(), sim.flashes(), hms(sim.makespan()));
+        if (!plan.leftovers().isEmpty()) {
+            out.printf("%nLeft over (%d):%n", plan.leftovers().size());
+            renderLeftovers(plan.leftovers(), out);
+        }
+    }
+
+    /** Spec-wide leftovers with the same reason are folded into one line; they would only repeat themselves. */
+    static void renderLeftovers(List<Leftover> leftovers, PrintWriter out) {
+        Table left = new Table("test group", "work item", "reason");
+        Map<String, List<String>> folded = new LinkedHashMap<>();
+        for (Leftover l : leftovers) {
+            String reason = l.reason().text() + (l.detail().isEmpty() ? "" : ": " + l.detail());
+            if (l.item().isEmpty()) {
+                folded.computeIfAbsent(reason, k -> new ArrayList<>()).add(l.spec());
+            } else {
+                left.row(l.spec(), l.item(), reason);
+            }
+        }
+        folded.forEach((reason, specs) -> left.row(String.join(", ", specs), "*", reason));
+        left.print(out, "  ");
+    }
+
+    private static String firmware(TestRun run) {
+        String dut = run.dutFirmware().name() + (run.dutNeedsFlash() ? " (flash)" : "");
+        return run.referenceFirmware()
+                .map(r -> dut + " + " + r.name() + (run.referenceNeedsFlash() ? " (flash)" : ""))
+                .orElse(dut);
+    }
+
+    private static String clock(Instant start, Instant t) {
+        return hms(Duration.between(start, t));
+    }
+
+    static String hms(Duration d) {
+        long s = d.toSeconds();
+        return String.format("%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+    }
+}

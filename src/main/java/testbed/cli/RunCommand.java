@@ -1,0 +1,61 @@
+package testbed.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import testbed.bartender.DurationEstimator;
+import testbed.config.Workspace;
+import testbed.model.LabException;
+import testbed.session.PlanRequest;
+import testbed.session.Planner;
+
+/** {@code testbed run}: flash and test the selected firmware on the lab, or print the plan with --dry-run. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {
+            "Find the lab's tentacles, then flash and test the selected firmware: whenever a tentacle is free or a firmware",
+            "becomes ready, the TestBartender starts the most urgent run it can.",
+        })
+final class RunCommand implements Callable<Integer> {
+
+    private final Workspace workspace;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    LabOptions lab;
+
+    @Mixin
+    SelectionOptions selection;
+
+    @Mixin
+    SchedulingOptions scheduling;
+
+    @Option(names = "--results", paramLabel = "DIR", description = "Results folder (default: results/ of the checkout).")
+    Path results;
+
+    @Option(names = "--dry-run", description = "Print the plan: the runs in the order the bartender would start them with the estimated durations, then what would be left over and why.")
+    boolean dryRun;
+
+    RunCommand(Workspace workspace) {
+        this.workspace = workspace;
+    }
+
+    @Override
+    public Integer call() {
+        PlanRequest request = new PlanRequest(lab.lab, selection.toRequest(),
+                scheduling.toConfig(selection.referenceBoardSet()), PlanRequest.DEFAULT_FLASH_ESTIMATE);
+        PrintWriter out = spec.commandLine().getOut();
+        if (dryRun) {
+            Planner.Plan plan = Planner.plan(workspace, request, DurationEstimator.fromSpecs());
+            PlanRenderer.render(plan, request, out);
+            return ExitCodes.OK;
+        }
+        throw new LabException("running tests needs the board I/O layer, which is not built yet; use --dry-run to see the plan");
+    }
+}

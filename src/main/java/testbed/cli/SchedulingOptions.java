@@ -1,0 +1,45 @@
+package testbed.cli;
+
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+import testbed.bartender.BartenderConfig;
+import testbed.bartender.SchedulingPolicy;
+
+/** How the bartender schedules: parallelism, retries, quarantine, flashing. */
+final class SchedulingOptions {
+
+    @Option(names = {"-j", "--jobs"}, paramLabel = "N", defaultValue = "6",
+            description = "At most N test runs at once; 0 = no limit (default: ${DEFAULT-VALUE}).")
+    int jobs;
+
+    @Option(names = "--count", paramLabel = "N", defaultValue = "1",
+            description = "Repeat a test group that had failures up to N times, to expose flaky tests (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(names = "--max-requeues", paramLabel = "N", defaultValue = "2",
+            description = "Requeue a run after an infrastructure error up to N times (default: ${DEFAULT-VALUE}).")
+    int maxRequeues;
+
+    @Option(names = "--quarantine-after", paramLabel = "K", defaultValue = "2",
+            description = "Quarantine a tentacle after K consecutive infrastructure errors (default: ${DEFAULT-VALUE}).")
+    int quarantineAfter;
+
+    @ArgGroup(exclusive = true)
+    Flash flash = new Flash();
+
+    static final class Flash {
+        @Option(names = "--flash-skip", description = "Never flash: test what the boards carry.")
+        boolean skip;
+
+        @Option(names = "--flash-force", description = "Flash every tentacle at its first run, even if it carries the firmware.")
+        boolean force;
+    }
+
+    BartenderConfig toConfig(java.util.Set<String> referenceBoards) {
+        if (jobs < 0 || count < 1 || maxRequeues < 0 || quarantineAfter < 1) {
+            throw new testbed.model.InvalidInputException(
+                    "--jobs must be >= 0, --count >= 1, --max-requeues >= 0, --quarantine-after >= 1");
+        }
+        return new BartenderConfig(jobs, referenceBoards, maxRequeues, quarantineAfter, flash.skip, flash.force, SchedulingPolicy.TESTBED);
+    }
+}

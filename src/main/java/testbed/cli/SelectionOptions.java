@@ -1,0 +1,60 @@
+package testbed.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+import testbed.bartender.BartenderConfig;
+import testbed.selection.SelectionRequest;
+
+/** What to test: firmware, test groups, FUTs, boards, tags. Every value is checked against the lab and the specs. */
+final class SelectionOptions {
+
+    @Option(names = "--firmware", paramLabel = "BOARD[-VARIANT]",
+            description = "Test this firmware (repeatable). Without a variant: every variant of the board; with one: only that variant.")
+    List<String> firmware = new ArrayList<>();
+
+    @Option(names = "--only-test", paramLabel = "LABEL[:COMMAND ARGS]",
+            description = "Run only these test groups (repeatable). 'LABEL:command args' replaces the group's command.")
+    List<String> onlyTests = new ArrayList<>();
+
+    @Option(names = "--skip-test", paramLabel = "LABEL", description = "Skip these test groups (repeatable).")
+    List<String> skipTests = new ArrayList<>();
+
+    @Option(names = "--only-fut", paramLabel = "FUT", description = "Only test groups needing these FUTs (repeatable): FUT_MCU_ONLY, FUT_EXTMOD_HARDWARE, FUT_WLAN, FUT_BLE.")
+    List<String> onlyFuts = new ArrayList<>();
+
+    @Option(names = "--skip-fut", paramLabel = "FUT", description = "Skip test groups needing these FUTs (repeatable).")
+    List<String> skipFuts = new ArrayList<>();
+
+    @Option(names = "--only-board", paramLabel = "NAME[-VARIANT]",
+            description = "Only these tentacles (repeatable): a tentacle tag or MicroPython board, optionally with a variant.")
+    List<String> onlyBoards = new ArrayList<>();
+
+    @Option(names = "--skip-board", paramLabel = "NAME[-VARIANT]", description = "Do not test these tentacles (repeatable); they may still serve as reference.")
+    List<String> skipBoards = new ArrayList<>();
+
+    @Option(names = "--only-tag", paramLabel = "KEY=V1,V2",
+            description = "Only tentacles whose tag KEY has one of the values (repeatable; all must match), e.g. tier=1,2 or port=rp2.")
+    List<String> onlyTags = new ArrayList<>();
+
+    @Option(names = "--reference-board", paramLabel = "BOARD",
+            description = "MicroPython board whose tentacles may serve as reference for multi-board tests (repeatable; default: "
+                    + BartenderConfig.DEFAULT_REFERENCE_BOARD + ").")
+    List<String> referenceBoards = new ArrayList<>();
+
+    @Option(names = "--micropython-tests", paramLabel = "DIR", defaultValue = "${env:TESTBED_MICROPYTHON_TESTS}",
+            description = "MicroPython's tests folder, for the external runners (run-tests.py and friends).")
+    Path micropythonTests;
+
+    LinkedHashSet<String> referenceBoardSet() {
+        return new LinkedHashSet<>(referenceBoards.isEmpty() ? List.of(BartenderConfig.DEFAULT_REFERENCE_BOARD) : referenceBoards);
+    }
+
+    SelectionRequest toRequest() {
+        return new SelectionRequest(onlyTests, skipTests, onlyFuts, skipFuts, onlyBoards, skipBoards, onlyTags, firmware,
+                referenceBoardSet(), Optional.ofNullable(micropythonTests));
+    }
+}

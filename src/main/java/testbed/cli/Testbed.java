@@ -1,0 +1,118 @@
+package testbed.cli;
+
+import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import testbed.config.Workspace;
+import testbed.model.InvalidInputException;
+import testbed.model.LabException;
+
+/** The root command and the one place where the command line is assembled and errors become exit codes. */
+@Command(
+        name = "testbed",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Schedules MicroPython tests on a lab of boards (tentacles): real USB boards or the built-in virtual lab.",
+        subcommands = {
+            RunCommand.class,
+            ListCommand.class,
+            BenchCommand.class,
+            AutoComplete.GenerateCompletion.class,
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:all selected tests passed",
+            "1:tests ran and some failed",
+            "2:invalid input: usage, data files, unknown names",
+            "3:lab or infrastructure error",
+            "4:internal error (a bug: please report it)",
+            "130:interrupted",
+        })
+public final class Testbed implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--stacktrace", scope = ScopeType.INHERIT, description = "Print the stack trace of an error.")
+    boolean stacktrace;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command");
+    }
+
+    /** Runs one command line; never exits the JVM and never touches System.out/err. */
+    public static int run(Workspace workspace, PrintWriter out, PrintWriter err, String... args) {
+        return commandLine(workspace, out, err).execute(args);
+    }
+
+    public static CommandLine commandLine(Workspace workspace, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Testbed(), new WorkspaceFactory(workspace));
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler(Testbed::handleExecutionException);
+        cl.setParameterExceptionHandler(Testbed::handleParameterException);
+        cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        return cl;
+    }
+
+    private static int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        boolean trace = parsed.matchedOption("--stacktrace") != null
+                || (parsed.subcommand() != null && hasStacktrace(parsed));
+        int code;
+        if (ex instanceof InvalidInputException) {
+            err.println("testbed: error: " + ex.getMessage());
+            code = ExitCodes.INVALID_INPUT;
+        } else if (ex instanceof LabException) {
+            err.println("testbed: lab error: " + ex.getMessage());
+            code = ExitCodes.INFRASTRUCTURE;
+        } else {
+            err.println("testbed: internal error: " + ex + (trace ? "" : " (run with --stacktrace for details)"));
+            code = ExitCodes.INTERNAL;
+        }
+        if (trace) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+
+    private static boolean hasStacktrace(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.matchedOption("--stacktrace") != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int handleParameterException(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cl = ex.getCommandLine();
+        PrintWriter err = cl.getErr();
+        err.println("testbed: " + ex.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        err.println("See '" + cl.getCommandSpec().qualifiedName() + " --help'.");
+        err.flush();
+        return ExitCodes.INVALID_INPUT;
+    }
+
+    /** Creates commands, handing the workspace to those whose constructor takes one. */
+    private record WorkspaceFactory(Workspace workspace) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            try {
+                Constructor<K> c = cls.getDeclaredConstructor(Workspace.class);
+                return c.newInstance(workspace);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+        }
+    }
+}

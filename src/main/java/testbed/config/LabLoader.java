@@ -1,0 +1,145 @@
+package testbed.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import testbed.model.Connection;
+import testbed.model.Fut;
+import testbed.model.InvalidInputException;
+import testbed.model.Lab;
+import testbed.model.Programmer;
+import testbed.model.Tentacle;
+
+/**
+ * Reads a lab inventory ({@code labs/<name>.json}): the tentacles by serial with their board, FUTs, variants,
+ * programmer, port and free-form tags.
+ */
+public final class LabLoader {
+
+    private LabLoader() {}
+
+    /** Resolves {@code --lab NAME|PATH}: an existing path, else {@code <labsDir>/NAME.json}. */
+    public static Path resolve(String nameOrPath, Path labsDir) {
+        Path asPath = Path.of(nameOrPath);
+        if (nameOrPath.endsWith(".json") || nameOrPath.contains("/")) {
+            if (!Files.isRegularFile(asPath)) {
+                throw new InvalidInputException("--lab: file not found: " + nameOrPath);
+            }
+            return asPath;
+        }
+        Path named = labsDir.resolve(nameOrPath + ".json");
+        if (!Files.isRegularFile(named)) {
+            throw new InvalidInputException("--lab: unknown lab '" + nameOrPath + "' (known: " + String.join(", ", known(labsDir)) + ")");
+        }
+        return named;
+    }
+
+    /** The names of the labs in a folder. */
+    public static List<String> known(Path labsDir) {
+        if (!Files.isDirectory(labsDir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(labsDir)) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".json"))
+                    .map(n -> n.substring(0, n.length() - 5))
+                    .sorted()
+                    .toList();
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
+    }
+
+    public static Lab load(Path file) {
+        JsonObject json = JsonObject.read(file);
+        String name = json.name("name");
+        String description = json.string("description", "");
+        String defaultConnection = json.string("default_connection", Connection.OCTOPROBE);
+        List<Tentacle> tentacles = new ArrayList<>();
+        Map<String, Tentacle> bySerial = new HashMap<>();
+        Map<String, Tentacle> byTag = new HashMap<>();
+        List<JsonObject> entries = json.objects("tentacles");
+        if (entries.isEmpty()) {
+            throw json.error("tentacles", "the lab has no tentacles");
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            JsonObject entry = entries.get(i);
+            Tentacle t = tentacle(entry, defaultConnection);
+            Tentacle dup = bySerial.putIfAbsent(t.serial(), t);
+            if (dup != null) {
+                throw json.error("tentacles[" + i + "].serial", "duplicate serial \"" + t.serial() + "\" (also tentacle " + dup.label() + ")");
+            }
+            Tentacle sameTag = byTag.putIfAbsent(t.tag(), t);
+            if (sameTag != null && !sameHardware(sameTag, t)) {
+                throw json.error("tentacles[" + i + "].tag", "tag \"" + t.tag() + "\" is used by " + sameTag.label()
+                        + " with other board, FUTs or variants; identical tentacles must share a tag, different ones must not");
+            }
+            tentacles.add(t);
+        }
+        json.rejectUnknownFields();
+        return new Lab(name, description, file, tentacles);
+    }
+
+    private static Tentacle tentacle(JsonObject e, String defaultConnection) {
+        String serial = e.name("serial");
+        if (serial.length() < 4) {
+            throw e.error("serial", "expected at least 4 characters, got \"" + serial + "\"");
+        }
+        String tag = e.name("tag");
+        String board = e.has("board") ? e.name("board") : tag;
+        if (board.contains("-")) {
+            throw e.error("board", "a board name has no '-' (variants go into 'variants'), got \"" + board + "\"");
+        }
+        String port = e.name("port");
+        Set<Fut> futs = EnumSet.noneOf(Fut.class);
+        List<String> futNames = e.strings("futs");
+        for (int i = 0; i < futNames.size(); i++) {
+            try {
+                futs.add(Fut.parse(futNames.get(i)));
+            } catch (IllegalArgumentException ex) {
+                throw e.error("futs[" + i + "]", ex.getMessage());
+            }
+        }
+        List<String> variants = e.strings("variants", List.of(""));
+        if (variants.isEmpty()) {
+            throw e.error("variants", "expected at least one variant (\"\" is the default variant)");
+        }
+        if (new LinkedHashSet<>(variants).size() != variants.size()) {
+            throw e.error("variants", "duplicate variant in " + variants);
+        }
+        for (String v : variants) {
+            if (!v.matches("[A-Za-z0-9_]*")) {
+                throw e.error("variants", "invalid variant \"" + v + "\" (letters, digits and '_' only)");
+            }
+        }
+        JsonObject p = e.object("programmer");
+        Programmer programmer = new Programmer(p.name("name"), p.strings("args", List.of()));
+        p.rejectUnknownFields();
+        double delay = e.number("power_on_delay_s", 0);
+        Map<String, String> tags = e.stringMap("tags");
+        Connection connection = e.optionalObject("connection")
+                .map(c -> new Connection(c.name("kind"), withoutKind(c.asPlainMap())))
+                .orElse(new Connection(defaultConnection, Map.of()));
+        e.rejectUnknownFields();
+        return new Tentacle(serial, tag, board, port, futs, variants, programmer, delay, tags, connection);
+    }
+
+    private static Map<String, Object> withoutKind(Map<String, Object> map) {
+        return map.entrySet().stream()
+                .filter(en -> !en.getKey().equals("kind") && en.getValue() != null)
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    private static boolean sameHardware(Tentacle a, Tentacle b) {
+        return a.board().equals(b.board()) && a.futs().equals(b.futs()) && a.variants().equals(b.variants())
+                && a.port().equals(b.port());
+    }
+}

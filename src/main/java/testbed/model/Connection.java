@@ -1,0 +1,19 @@
+package testbed.model;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How the host reaches a tentacle: {@code kind} names the lab driver (octoprobe, usb, virtual, qemu-microbit) and
+ * {@code options} holds that driver's own settings (for a virtual board: its injected faults). The scheduler and
+ * the TestRun never look inside: every kind is just another lab.
+ */
+public record Connection(String kind, Map<String, Object> options) {
+
+    public static final String OCTOPROBE = "octoprobe";
+
+    public Connection {
+        Objects.requireNonNull(kind, "kind");
+        options = Map.copyOf(options);
+    }
+}

@@ -1,0 +1,33 @@
+package testbed.model;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A firmware image for one board-variant, from {@code firmware/<BOARD[-VARIANT]>/firmware.json}.
+ *
+ * @param version the version text exactly as the board reports it once flashed; verification compares it
+ * @param image the image file (may not exist yet when a build command produces it)
+ * @param sha256 expected hash of the image, empty when the build produces it
+ * @param build command that builds the image, run in the firmware folder; empty for prebuilt images
+ */
+public record Firmware(
+        BoardVariant boardVariant,
+        String version,
+        Path image,
+        Optional<String> sha256,
+        Optional<Build> build,
+        Path file) {
+
+    /** A build step: its command line and an estimate of how long it takes. */
+    public record Build(List<String> command, double estimatedSeconds) {
+        public Build {
+            command = List.copyOf(command);
+        }
+    }
+
+    public boolean needsBuild() {
+        return build.isPresent();
+    }
+}

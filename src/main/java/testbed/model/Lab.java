@@ -1,0 +1,17 @@
+package testbed.model;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** A lab inventory: the tentacles one host (or one lab) may use, by serial. */
+public record Lab(String name, String description, Path file, List<Tentacle> tentacles) {
+
+    public Lab {
+        tentacles = List.copyOf(tentacles);
+    }
+
+    public Optional<Tentacle> bySerial(String serial) {
+        return tentacles.stream().filter(t -> t.serial().equals(serial)).findFirst();
+    }
+}

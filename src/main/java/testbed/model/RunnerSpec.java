@@ -1,0 +1,68 @@
+package testbed.model;
+
+import java.util.List;
+import java.util.Map;
+
+/** How a TestRunSpec's test is executed. A closed set: each kind has its runner in the execution layer. */
+public sealed interface RunnerSpec {
+
+    String kind();
+
+    /**
+     * An external program, normally one of MicroPython's own runners (run-tests.py, run-perfbench.py,
+     * run-multitests.py, run-natmodtests.py). The command may use placeholders: {@code {python}}, {@code {tests}}
+     * (the MicroPython tests dir), {@code {dut}}, {@code {reference}} (device ports), {@code {resultdir}}.
+     */
+    record External(List<String> command, Map<String, String> env) implements RunnerSpec {
+        public static final String KIND = "external";
+
+        public External {
+            command = List.copyOf(command);
+            env = Map.copyOf(env);
+        }
+
+        @Override
+        public String kind() {
+            return KIND;
+        }
+
+        /** True when the command needs MicroPython's test tree ({@code --micropython-tests}). */
+        public boolean needsMicropythonTests() {
+            return command.stream().anyMatch(a -> a.contains("{tests}"));
+        }
+    }
+
+    /** Built-in: every {@code .py} in {@code suite} runs on the DUT through the raw REPL and is compared with its {@code .exp}. */
+    record BuiltinTests(String suite, double perTestTimeoutSeconds) implements RunnerSpec {
+        public static final String KIND = "builtin-tests";
+
+        @Override
+        public String kind() {
+            return KIND;
+        }
+    }
+
+    /** Built-in: benchmark scripts timed on the board with {@code time.ticks_us}, repeated. */
+    record BuiltinPerfbench(String suite, int repeat, List<Integer> params) implements RunnerSpec {
+        public static final String KIND = "builtin-perfbench";
+
+        public BuiltinPerfbench {
+            params = List.copyOf(params);
+        }
+
+        @Override
+        public String kind() {
+            return KIND;
+        }
+    }
+
+    /** Built-in: two-instance scripts run concurrently on the DUT and the reference, synchronised by the host. */
+    record BuiltinMultitest(String suite, double perTestTimeoutSeconds) implements RunnerSpec {
+        public static final String KIND = "builtin-multitest";
+
+        @Override
+        public String kind() {
+            return KIND;
+        }
+    }
+}

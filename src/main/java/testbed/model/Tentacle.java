@@ -1,0 +1,65 @@
+package testbed.model;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One board under test as the lab inventory describes it. Tentacles with the same {@code tag} are identical
+ * hardware and share their work: a test group runs once per tag (and variant), on whichever of them is free.
+ *
+ * @param serial unique serial (the infra Pico's USB serial on an octoprobe tentacle)
+ * @param tag kind of tentacle, e.g. {@code RPI_PICO2}; used in testids and {@code --only-board}
+ * @param board MicroPython board name, e.g. {@code ESP32_GENERIC_C3}
+ * @param port MicroPython port, e.g. rp2, esp32
+ * @param variants build variants, default variant first ("" is the default)
+ * @param powerOnDelaySeconds wait after power-up, for boards behind a USB-UART bridge
+ */
+public record Tentacle(
+        String serial,
+        String tag,
+        String board,
+        String port,
+        Set<Fut> futs,
+        List<String> variants,
+        Programmer programmer,
+        double powerOnDelaySeconds,
+        Map<String, String> tags,
+        Connection connection) {
+
+    public Tentacle {
+        Objects.requireNonNull(serial, "serial");
+        Objects.requireNonNull(tag, "tag");
+        Objects.requireNonNull(board, "board");
+        futs = Set.copyOf(futs);
+        variants = List.copyOf(variants);
+        tags = Map.copyOf(tags);
+        if (variants.isEmpty()) {
+            throw new IllegalArgumentException("a tentacle needs at least one variant");
+        }
+    }
+
+    /** The last four characters of the serial, as printed on the tentacle's label. */
+    public String shortSerial() {
+        return serial.length() <= 4 ? serial : serial.substring(serial.length() - 4);
+    }
+
+    /** {@code <serial4>-<TAG>}, e.g. {@code 1831-RPI_PICO2}. */
+    public String label() {
+        return shortSerial() + "-" + tag;
+    }
+
+    public boolean has(Fut fut) {
+        return futs.contains(fut);
+    }
+
+    public BoardVariant boardVariant(String variant) {
+        return new BoardVariant(board, variant);
+    }
+
+    /** True when both are the same kind of hardware, so either can take the other's work. */
+    public boolean sameKindAs(Tentacle other) {
+        return tag.equals(other.tag);
+    }
+}

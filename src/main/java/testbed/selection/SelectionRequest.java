@@ -1,0 +1,43 @@
+package testbed.selection;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The user's choice of what to test, straight from the command line.
+ *
+ * @param onlyTests {@code LABEL} or {@code LABEL:command args} (the command replaces the spec's runner)
+ * @param onlyTags {@code key=v1,v2}: every entry must match one of its values
+ * @param firmware {@code BOARD[-VARIANT]}: boards to test; a variant given means only that variant
+ */
+public record SelectionRequest(
+        List<String> onlyTests,
+        List<String> skipTests,
+        List<String> onlyFuts,
+        List<String> skipFuts,
+        List<String> onlyBoards,
+        List<String> skipBoards,
+        List<String> onlyTags,
+        List<String> firmware,
+        Set<String> referenceBoards,
+        Optional<Path> micropythonTests) {
+
+    public SelectionRequest {
+        onlyTests = List.copyOf(onlyTests);
+        skipTests = List.copyOf(skipTests);
+        onlyFuts = List.copyOf(onlyFuts);
+        skipFuts = List.copyOf(skipFuts);
+        onlyBoards = List.copyOf(onlyBoards);
+        skipBoards = List.copyOf(skipBoards);
+        onlyTags = List.copyOf(onlyTags);
+        firmware = List.copyOf(firmware);
+        referenceBoards = Set.copyOf(referenceBoards);
+    }
+
+    public static SelectionRequest everything() {
+        return new SelectionRequest(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                Set.of("RPI_PICO_W"), Optional.empty());
+    }
+}

@@ -1,0 +1,11 @@
+package testbed.session;
+
+import java.time.Duration;
+import testbed.bartender.BartenderConfig;
+import testbed.selection.SelectionRequest;
+
+/** What {@code testbed run --dry-run} plans: a lab, a selection and the scheduling settings. */
+public record PlanRequest(String lab, SelectionRequest selection, BartenderConfig config, Duration flashEstimate) {
+
+    public static final Duration DEFAULT_FLASH_ESTIMATE = Duration.ofSeconds(30);
+}

@@ -1,0 +1,45 @@
+package testbed.simulation;
+
+import java.time.Duration;
+import testbed.bartender.DurationEstimator;
+import testbed.bartender.RunOutcome;
+import testbed.model.Firmware;
+import testbed.model.Tentacle;
+import testbed.model.TestRun;
+
+/** What the simulated lab does: how long tests, flashes and builds take, and how runs end. */
+public interface DurationModel {
+
+    Duration test(TestRun run);
+
+    Duration flash(Tentacle tentacle);
+
+    Duration build(Firmware firmware);
+
+    RunOutcome outcome(TestRun run);
+
+    /** The plan's model: every run takes its estimate, flashes a fixed time, everything succeeds. */
+    static DurationModel estimates(DurationEstimator estimator, Duration flash) {
+        return new DurationModel() {
+            @Override
+            public Duration test(TestRun run) {
+                return estimator.estimate(run.spec(), run.dut());
+            }
+
+            @Override
+            public Duration flash(Tentacle tentacle) {
+                return flash;
+            }
+
+            @Override
+            public Duration build(Firmware firmware) {
+                return Duration.ofMillis(Math.round(firmware.build().map(b -> b.estimatedSeconds()).orElse(0.0) * 1000));
+            }
+
+            @Override
+            public RunOutcome outcome(TestRun run) {
+                return new RunOutcome.Ran(false);
+            }
+        };
+    }
+}
