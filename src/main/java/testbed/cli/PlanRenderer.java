@@ -63,8 +63,10 @@ final class PlanRenderer {
                 left.row(l.spec(), l.item(), reason);
             }
         }
-        folded.forEach((reason, specs) -> left.row(String.join(", ", specs), "*", reason));
-        left.print(out, "  ");
+        if (!left.isEmpty()) {
+            left.print(out, "  ");
+        }
+        folded.forEach((reason, specs) -> out.printf("  %s%n    %s%n", reason, String.join(", ", specs)));
     }
 
     private static String firmware(TestRun run) {

@@ -1,0 +1,386 @@
+package testbed.bartender;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static testbed.bartender.Fixtures.bartender;
+import static testbed.bartender.Fixtures.drain;
+import static testbed.bartender.Fixtures.esp32c3;
+import static testbed.bartender.Fixtures.esp8266;
+import static testbed.bartender.Fixtures.pico;
+import static testbed.bartender.Fixtures.pico2;
+import static testbed.bartender.Fixtures.picoW;
+import static testbed.bartender.Fixtures.referenceSpec;
+import static testbed.bartender.Fixtures.spec;
+import static testbed.bartender.Fixtures.startAll;
+import static testbed.bartender.Fixtures.testids;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import testbed.model.BoardVariant;
+import testbed.model.Fut;
+import testbed.model.Role;
+import testbed.model.Tentacle;
+import testbed.model.TestRun;
+import testbed.model.TestRunSpec;
+
+/** Scenarios of the TestBartender: the anchor's rules, and where testbed goes beyond them. */
+class TestBartenderScenarioTest {
+
+    private static final BartenderConfig CONFIG = BartenderConfig.defaults();
+    private static final TestRunSpec STANDARD = spec("RUN-TESTS_STANDARD", Fut.FUT_MCU_ONLY, 600);
+    private static final TestRunSpec EXTMOD = spec("RUN-TESTS_EXTMOD_HARDWARE", Fut.FUT_EXTMOD_HARDWARE, 60);
+    private static final TestRunSpec MULTINET = referenceSpec("RUN-MULTITESTS_MULTINET", Fut.FUT_WLAN, 300);
+
+    @Test
+    void identicalTentaclesShareTheWorkSoAGroupRunsOnce() {
+        TestBartender b = bartender(CONFIG, List.of(pico("1111"), pico("2222")), List.of(STANDARD));
+
+        List<TestRun> runs = drain(b);
+
+        assertThat(testids(runs)).containsExactly("RUN-TESTS_STANDARD@1111-RPI_PICO");
+        assertThat(b.leftovers()).isEmpty();
+    }
+
+    @Test
+    void identicalTentaclesRunDifferentGroupsInParallel() {
+        TestBartender b = bartender(CONFIG, List.of(pico("1111"), pico("2222")), List.of(STANDARD, EXTMOD));
+
+        List<TestRun> started = startAll(b);
+
+        assertThat(started).hasSize(2);
+        assertThat(started).extracting(r -> r.spec().label()).containsExactlyInAnyOrder("RUN-TESTS_STANDARD", "RUN-TESTS_EXTMOD_HARDWARE");
+        assertThat(started).extracting(r -> r.dut().serial()).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void twoVariantBoardRunsEachVariantOnceSpreadOverTwoIdenticalTentacles() {
+        TestBartender b = bartender(CONFIG, List.of(pico2("1831"), pico2("5334")), List.of(STANDARD, EXTMOD));
+
+        List<TestRun> runs = drain(b);
+
+        assertThat(testids(runs)).containsExactlyInAnyOrder(
+                "RUN-TESTS_STANDARD@1831-RPI_PICO2", "RUN-TESTS_EXTMOD_HARDWARE@1831-RPI_PICO2",
+                "RUN-TESTS_STANDARD@5334-RPI_PICO2-RISCV", "RUN-TESTS_EXTMOD_HARDWARE@5334-RPI_PICO2-RISCV");
+        // Each tentacle keeps one variant: two flashes in all, no switching.
+        assertThat(runs.stream().filter(TestRun::dutNeedsFlash)).hasSize(2);
+    }
+
+    @Test
+    void onOneTentacleTheDefaultVariantGoesFirstThenTheSwitch() {
+        TestBartender b = bartender(CONFIG, List.of(pico2("1831")), List.of(STANDARD, EXTMOD));
+
+        List<TestRun> runs = drain(b);
+
+        assertThat(runs).extracting(TestRun::variant).containsExactly("", "", "RISCV", "RISCV");
+        assertThat(runs).extracting(TestRun::dutNeedsFlash).containsExactly(true, false, true, false);
+    }
+
+    @Test
+    void wlanMultitestsRunEveryWlanBoardInBothRolesAgainstTheReferenceSerialisedByIt() {
+        Tentacle reference = picoW("5f2c");
+        TestBartender b = bartender(CONFIG, List.of(reference, esp32c3("0c30"), esp8266("2d2d"), pico("1521")), List.of(MULTINET));
+
+        List<TestRun> first = startAll(b);
+        assertThat(first).as("one reference: one multitest at a time").hasSize(1);
+        List<TestRun> runs = new java.util.ArrayList<>(first);
+        runs.addAll(drain(completeAll(b, first)));
+
+        assertThat(testids(runs)).containsExactlyInAnyOrder(
+                "RUN-MULTITESTS_MULTINET@0c30-ESP32_C3_DEVKIT-instance0",
+                "RUN-MULTITESTS_MULTINET@0c30-ESP32_C3_DEVKIT-instance1",
+                "RUN-MULTITESTS_MULTINET@2d2d-LOLIN_D1_MINI-instance0",
+                "RUN-MULTITESTS_MULTINET@2d2d-LOLIN_D1_MINI-instance1");
+        assertThat(runs).allSatisfy(r -> assertThat(r.reference()).contains(reference));
+        // The reference's own items need a second reference-capable board: left over, with the reason.
+        assertThat(b.leftovers()).extracting(Leftover::item, Leftover::reason).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("RPI_PICO_W-instance0", Leftover.Reason.NO_REFERENCE),
+                org.assertj.core.groups.Tuple.tuple("RPI_PICO_W-instance1", Leftover.Reason.NO_REFERENCE));
+        assertThat(b.leftovers().get(0).detail()).contains("cannot be its own reference");
+    }
+
+    @Test
+    void referenceTestsWaitWhileTheReferenceIsBusy() {
+        Tentacle reference = picoW("5f2c");
+        TestBartender b = bartender(CONFIG, List.of(reference, esp32c3("0c30")), List.of(MULTINET, spec("LONG", Fut.FUT_MCU_ONLY, 5000)));
+
+        List<TestRun> started = startAll(b);
+
+        // Longest first: the PICO_W and the ESP32 start their long runs; the multitest waits for both to be free.
+        assertThat(started).extracting(r -> r.spec().label()).containsExactly("LONG", "LONG");
+        assertThat(b.hasCandidate()).isFalse();
+    }
+
+    @Test
+    void noReferenceMeansNothingRunsAndLeftoversSayWhy() {
+        TestBartender b = bartender(CONFIG, List.of(esp32c3("0c30"), esp8266("2d2d")), List.of(MULTINET));
+
+        assertThat(drain(b)).isEmpty();
+
+        assertThat(b.leftovers()).hasSize(4).allSatisfy(l -> {
+            assertThat(l.reason()).isEqualTo(Leftover.Reason.NO_REFERENCE);
+            assertThat(l.detail()).contains("RPI_PICO_W").contains("FUT_WLAN");
+        });
+    }
+
+    @Test
+    void aSecondReferenceCapableBoardLetsTheReferenceKindsOwnMultitestsRun() {
+        Tentacle w1 = picoW("5f2c");
+        Tentacle w2 = picoW("6038");
+        TestBartender b = bartender(CONFIG, List.of(w1, w2), List.of(MULTINET));
+
+        List<TestRun> runs = drain(b);
+
+        assertThat(testids(runs)).containsExactlyInAnyOrder(
+                "RUN-MULTITESTS_MULTINET@5f2c-RPI_PICO_W-instance0", "RUN-MULTITESTS_MULTINET@5f2c-RPI_PICO_W-instance1");
+        assertThat(runs).allSatisfy(r -> assertThat(r.reference().orElseThrow().serial()).isNotEqualTo(r.dut().serial()));
+        assertThat(b.leftovers()).isEmpty();
+    }
+
+    @Test
+    void twoReferenceBoardsServeTwoMultitestsAtOnce() {
+        TestBartender b = bartender(CONFIG, List.of(picoW("5f2c"), picoW("6038"), esp32c3("0c30"), esp8266("2d2d")), List.of(MULTINET));
+
+        List<TestRun> started = startAll(b);
+
+        assertThat(started).hasSize(2);
+        assertThat(started).extracting(r -> r.reference().orElseThrow().serial()).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void anyBoardInTheReferenceSetMayServe() {
+        BartenderConfig config = CONFIG.withReferenceBoards(Set.of("ESP32_GENERIC_C3"));
+        TestBartender b = bartender(config, List.of(esp32c3("0c30"), esp8266("2d2d")), List.of(MULTINET));
+
+        List<TestRun> runs = drain(b);
+
+        assertThat(testids(runs)).containsExactlyInAnyOrder(
+                "RUN-MULTITESTS_MULTINET@2d2d-LOLIN_D1_MINI-instance0", "RUN-MULTITESTS_MULTINET@2d2d-LOLIN_D1_MINI-instance1");
+        assertThat(runs).allSatisfy(r -> assertThat(r.reference().orElseThrow().board()).isEqualTo("ESP32_GENERIC_C3"));
+    }
+
+    @Test
+    void infraErrorRequeuesTheItemOnTheOtherIdenticalTentacle() {
+        TestBartender b = bartender(CONFIG, List.of(pico("1111"), pico("2222")), List.of(STANDARD));
+
+        TestRun first = b.next().orElseThrow();
+        b.completed(first, infra(RunOutcome.InfraErrorKind.FLASH_FAILED));
+        TestRun retry = b.next().orElseThrow();
+
+        assertThat(first.dut().serial()).endsWith("1111");
+        assertThat(retry.dut().serial()).endsWith("2222");
+        assertThat(retry.requeues()).isEqualTo(1);
+        b.completed(retry, new RunOutcome.Ran(false));
+        assertThat(b.next()).isEmpty();
+        assertThat(b.leftovers()).isEmpty();
+    }
+
+    @Test
+    void infraErrorRequeuesOnTheSameTentacleWhenItIsTheOnlyOne() {
+        TestBartender b = bartender(CONFIG, List.of(pico("1111")), List.of(STANDARD));
+
+        TestRun first = b.next().orElseThrow();
+        b.completed(first, infra(RunOutcome.InfraErrorKind.TIMEOUT));
+        TestRun retry = b.next().orElseThrow();
+
+        assertThat(retry.testid()).isEqualTo(first.testid());
+        assertThat(retry.dutNeedsFlash()).as("a timed-out board's firmware is unknown").isTrue();
+    }
+
+    @Test
+    void itemIsGivenUpAfterTheRequeueLimit() {
+        TestBartender b = bartender(CONFIG.withInfraLimits(1, 99), List.of(pico("1111")), List.of(STANDARD));
+
+        b.completed(b.next().orElseThrow(), infra(RunOutcome.InfraErrorKind.BOARD_LOST));
+        b.completed(b.next().orElseThrow(), infra(RunOutcome.InfraErrorKind.BOARD_LOST));
+
+        assertThat(b.next()).isEmpty();
+        assertThat(b.leftovers()).singleElement().satisfies(l -> {
+            assertThat(l.reason()).isEqualTo(Leftover.Reason.INFRA_ERRORS);
+            assertThat(l.detail()).contains("2 attempts").contains("BOARD_LOST");
+        });
+    }
+
+    @Test
+    void tentacleIsQuarantinedAfterKConsecutiveInfraErrorsAndOthersGoOn() {
+        BartenderConfig config = CONFIG.withInfraLimits(5, 2);
+        Tentacle broken = esp8266("2d2d");
+        TestBartender b = bartender(config, List.of(broken, pico("1521")),
+                List.of(STANDARD, EXTMOD, spec("C", Fut.FUT_MCU_ONLY, 10)));
+
+        List<TestRun> first = startAll(b);
+        TestRun onBroken = first.stream().filter(r -> r.dut().equals(broken)).findFirst().orElseThrow();
+        b.completed(onBroken, infra(RunOutcome.InfraErrorKind.BOARD_LOST));
+        TestRun again = b.next().orElseThrow();
+        assertThat(again.dut()).isEqualTo(broken);
+        b.completed(again, infra(RunOutcome.InfraErrorKind.BOARD_LOST));
+
+        assertThat(b.isQuarantined(broken.serial())).isTrue();
+        List<TestRun> rest = drain(completeAll(b, first.stream().filter(r -> !r.dut().equals(broken)).toList()));
+        assertThat(rest).noneMatch(r -> r.dut().equals(broken));
+        assertThat(rest).extracting(r -> r.dut().tag()).containsOnly("RPI_PICO");
+        assertThat(b.leftovers()).extracting(Leftover::reason).containsOnly(Leftover.Reason.TENTACLE_QUARANTINED).hasSize(3);
+    }
+
+    @Test
+    void aSuccessfulRunResetsTheConsecutiveErrorCount() {
+        TestBartender b = bartender(CONFIG.withInfraLimits(5, 2), List.of(pico("1111")),
+                List.of(STANDARD, EXTMOD, spec("C", Fut.FUT_MCU_ONLY, 10)));
+
+        b.completed(b.next().orElseThrow(), infra(RunOutcome.InfraErrorKind.TIMEOUT));
+        b.completed(b.next().orElseThrow(), new RunOutcome.Ran(true));
+        b.completed(b.next().orElseThrow(), infra(RunOutcome.InfraErrorKind.TIMEOUT));
+
+        assertThat(b.quarantined()).isEmpty();
+    }
+
+    @Test
+    void referenceBlamedForAnInfraErrorIsQuarantinedNotTheDut() {
+        Tentacle reference = picoW("5f2c");
+        Tentacle dut = esp32c3("0c30");
+        TestBartender b = bartender(CONFIG.withInfraLimits(5, 1), List.of(reference, dut), List.of(MULTINET));
+
+        TestRun run = b.next().orElseThrow();
+        b.completed(run, new RunOutcome.InfraError(RunOutcome.InfraErrorKind.BOARD_LOST, Set.of(reference.serial()), "gone"));
+
+        assertThat(b.quarantined()).containsExactly(reference.serial());
+        assertThat(b.next()).isEmpty();
+    }
+
+    @Test
+    void jobsLimitsTheRunsAtOnce() {
+        List<Tentacle> lab = List.of(pico("1111"), pico2("2222"), esp32c3("3333"), esp8266("4444"));
+        TestBartender b = bartender(CONFIG.withJobs(2), lab, List.of(STANDARD));
+
+        List<TestRun> first = startAll(b);
+        assertThat(first).hasSize(2);
+        assertThat(b.hasCandidate()).as("more could start without --jobs").isTrue();
+
+        b.completed(first.get(0), new RunOutcome.Ran(false));
+        assertThat(startAll(b)).hasSize(1);
+    }
+
+    @Test
+    void firmwareAffinityAvoidsAReflash() {
+        Tentacle p = pico2("1831");
+        TestBartender b = bartender(CONFIG, List.of(p), List.of(STANDARD, EXTMOD));
+        b.firmwareObserved(p.serial(), Optional.of(new BoardVariant("RPI_PICO2", "RISCV")));
+
+        List<TestRun> runs = drain(b);
+
+        assertThat(runs).extracting(TestRun::variant).containsExactly("RISCV", "RISCV", "", "");
+        assertThat(runs.stream().filter(TestRun::dutNeedsFlash)).hasSize(1);
+    }
+
+    @Test
+    void anchorPolicyReflashesMoreWhenTheBoardCarriesTheOtherVariant() {
+        Tentacle p = pico2("1831");
+        TestBartender anchor = bartender(CONFIG.withPolicy(SchedulingPolicy.ANCHOR), List.of(p), List.of(STANDARD, EXTMOD));
+        anchor.firmwareObserved(p.serial(), Optional.of(new BoardVariant("RPI_PICO2", "RISCV")));
+
+        // The anchor's rule also knows affinity, so it keeps RISCV until its work is done: same flashes here.
+        assertThat(drain(anchor).stream().filter(TestRun::dutNeedsFlash)).hasSize(1);
+    }
+
+    @Test
+    void longestFirstAmongEqualPriorities() {
+        TestBartender b = bartender(CONFIG.withJobs(1), List.of(pico("1111")),
+                List.of(spec("A_SHORT", Fut.FUT_MCU_ONLY, 10), spec("B_LONG", Fut.FUT_MCU_ONLY, 900), spec("C_MID", Fut.FUT_MCU_ONLY, 100)));
+
+        assertThat(drain(b)).extracting(r -> r.spec().label()).containsExactly("B_LONG", "C_MID", "A_SHORT");
+    }
+
+    @Test
+    void higherPriorityBeatsLongerDuration() {
+        TestBartender b = bartender(CONFIG, List.of(pico("1111")),
+                List.of(spec("LONG", Fut.FUT_MCU_ONLY, 900), Fixtures.withPriority(spec("FORMAT", Fut.FUT_MCU_ONLY, 5), 10)));
+
+        assertThat(drain(b)).extracting(r -> r.spec().label()).containsExactly("FORMAT", "LONG");
+    }
+
+    @Test
+    void workWaitsForItsFirmwareAndStartsWhenItIsReady() {
+        List<Tentacle> lab = List.of(pico2("1831"));
+        TestBartender b = new TestBartender(CONFIG, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), DurationEstimator.fromSpecs(), lab, lab,
+                List.of(STANDARD), Fixtures.firmwareOf(lab));
+
+        assertThat(b.next()).isEmpty();
+        b.firmwareReady(new BoardVariant("RPI_PICO2", "RISCV"));
+        TestRun run = b.next().orElseThrow();
+
+        assertThat(run.variant()).isEqualTo("RISCV");
+        b.completed(run, new RunOutcome.Ran(false));
+        assertThat(b.next()).isEmpty();
+        assertThat(b.leftovers()).singleElement().extracting(Leftover::reason).isEqualTo(Leftover.Reason.NOT_STARTED);
+    }
+
+    @Test
+    void missingFirmwareIsALeftoverWithTheFolderNamed() {
+        List<Tentacle> lab = List.of(pico2("1831"));
+        TestBartender b = new TestBartender(CONFIG, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), DurationEstimator.fromSpecs(), lab, lab,
+                List.of(STANDARD), Set.of(new BoardVariant("RPI_PICO2", "")));
+        b.firmwareReady(new BoardVariant("RPI_PICO2", ""));
+
+        drain(b);
+
+        assertThat(b.leftovers()).singleElement().satisfies(l -> {
+            assertThat(l.reason()).isEqualTo(Leftover.Reason.NO_FIRMWARE);
+            assertThat(l.detail()).contains("firmware/RPI_PICO2-RISCV/firmware.json");
+        });
+    }
+
+    @Test
+    void specWithoutATentacleWithItsFutIsALeftover() {
+        TestRunSpec ble = referenceSpec("RUN-MULTITESTS_MULTIBLUETOOTH", Fut.FUT_BLE, 240);
+        TestBartender b = bartender(CONFIG, List.of(pico("1111")), List.of(ble));
+
+        assertThat(b.leftovers()).singleElement().satisfies(l -> {
+            assertThat(l.reason()).isEqualTo(Leftover.Reason.NO_TENTACLE_WITH_FUT);
+            assertThat(l.item()).isEmpty();
+            assertThat(l.detail()).contains("FUT_BLE");
+        });
+    }
+
+    @Test
+    void flashSkipCollapsesVariantsToUnknownAndNeedsNoFirmware() {
+        List<Tentacle> lab = List.of(pico2("1831"), pico("1521"));
+        TestBartender b = new TestBartender(CONFIG.withFlash(true, false), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC),
+                DurationEstimator.fromSpecs(), lab, lab, List.of(STANDARD), Set.of());
+
+        List<TestRun> runs = drain(b);
+
+        assertThat(testids(runs)).containsExactlyInAnyOrder("RUN-TESTS_STANDARD@1831-RPI_PICO2-unknown", "RUN-TESTS_STANDARD@1521-RPI_PICO");
+        assertThat(runs).noneMatch(TestRun::dutNeedsFlash);
+    }
+
+    @Test
+    void flashForceFlashesEachTentacleAtItsFirstRunOnly() {
+        Tentacle p = pico("1521");
+        TestBartender b = bartender(CONFIG.withFlash(false, true), List.of(p), List.of(STANDARD, EXTMOD));
+        b.firmwareObserved(p.serial(), Optional.of(new BoardVariant("RPI_PICO", "")));
+
+        assertThat(drain(b)).extracting(TestRun::dutNeedsFlash).containsExactly(true, false);
+    }
+
+    @Test
+    void testidsFollowTheAnchorFormat() {
+        TestBartender b = bartender(CONFIG, List.of(picoW("5f2c"), esp32c3("0c30")), List.of(MULTINET));
+
+        TestRun run = b.next().orElseThrow();
+
+        assertThat(run.testid()).isEqualTo("RUN-MULTITESTS_MULTINET@0c30-ESP32_C3_DEVKIT-instance0");
+        assertThat(run.role()).isEqualTo(Role.INSTANCE0);
+    }
+
+    private static RunOutcome.InfraError infra(RunOutcome.InfraErrorKind kind) {
+        return new RunOutcome.InfraError(kind, Set.of(), "injected");
+    }
+
+    private static TestBartender completeAll(TestBartender b, List<TestRun> runs) {
+        runs.forEach(r -> b.completed(r, new RunOutcome.Ran(false)));
+        return b;
+    }
+}
