@@ -83,6 +83,7 @@ public record Selection(List<Tentacle> duts, List<Tentacle> referencePool, List<
                 result.add(spec);
             }
         }
+        result.sort(java.util.Comparator.comparing(TestRunSpec::label));
         return result;
     }
 

@@ -1,0 +1,112 @@
+package testbed.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import testbed.config.Workspace;
+
+/** The CLI surface: every command documented and helpful, listings, the dry-run plan, version, completion. */
+class CliTest {
+
+    private static final Workspace WS = Workspace.at(Path.of(""));
+
+    private static List<CommandLine> allCommands(CommandLine cl) {
+        List<CommandLine> all = new ArrayList<>();
+        all.add(cl);
+        cl.getSubcommands().values().forEach(sub -> all.addAll(allCommands(sub)));
+        return all;
+    }
+
+    @Test
+    void everyCommandHasADescriptionAndHelpExitsZero() {
+        CommandLine root = Testbed.commandLine(WS, new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        for (CommandLine cl : allCommands(root)) {
+            String name = cl.getCommandSpec().qualifiedName();
+            assertThat(cl.getCommandSpec().usageMessage().description()).as(name + " description").isNotEmpty();
+            List<String> args = new ArrayList<>(List.of(name.split(" ")).subList(1, name.split(" ").length));
+            args.add("--help");
+            Cli.Result r = Cli.run(WS, args.toArray(String[]::new));
+            assertThat(r.exitCode()).as(name + " --help").isZero();
+            assertThat(r.out()).as(name).contains("Usage: " + name);
+        }
+    }
+
+    @Test
+    void rootHelpListsTheExitCodes() {
+        assertThat(Cli.run(WS, "--help").out()).contains("Exit codes:").containsPattern("3 +lab or infrastructure error").contains("run").contains("list");
+    }
+
+    @Test
+    void missingCommandIsAUsageError() {
+        Cli.Result r = Cli.run(WS);
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("Missing command");
+    }
+
+    @Test
+    void versionComesFromTheBuild() {
+        Cli.Result r = Cli.run(WS, "--version");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).startsWith("testbed ").doesNotContain("${project.version}");
+    }
+
+    @Test
+    void listTentaclesShowsTheVirtualLab() {
+        Cli.Result r = Cli.run(WS, "list", "tentacles", "--lab", "virtual");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("Lab 'virtual'").contains("8 tentacles").contains("2a01-RPI_PICO2").contains("(default),RISCV")
+                .contains("3b01-RPI_PICO_W").contains("MCU_ONLY,EXTMOD_HARDWARE,WLAN,BLE").contains("qemu-microbit");
+    }
+
+    @Test
+    void listSpecsAndFirmware() {
+        assertThat(Cli.run(WS, "list", "specs").out()).contains("RUN-TESTS_STANDARD").contains("RUN-MULTITESTS_MULTINET").contains("builtin-multitest");
+        assertThat(Cli.run(WS, "list", "firmware").out()).contains("RPI_PICO2-RISCV").contains("prebuilt").contains("MICROBIT");
+    }
+
+    @Test
+    void dryRunPrintsThePlanInStartOrderThenTheLeftovers() {
+        Cli.Result r = Cli.run(WS, "run", "--lab", "virtual", "--dry-run", "--firmware", "RPI_PICO_W", "--firmware", "ESP8266_GENERIC");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out())
+                .contains("Plan for lab 'virtual': 3 tentacles to test")
+                .contains("BUILTIN-PERFBENCH@5d01-LOLIN_D1_MINI")
+                .containsPattern("BUILTIN-MULTITESTS@3b01-RPI_PICO_W-instance0 +3b01-RPI_PICO_W \\+ 3b02-RPI_PICO_W")
+                .contains("BUILTIN-MULTITESTS@5d01-LOLIN_D1_MINI-instance1")
+                .contains("(flash)")
+                .contains("Left over (10):")
+                .contains("needs --micropython-tests");
+        assertThat(r.out()).doesNotContain("RPI_PICO2");
+    }
+
+    @Test
+    void dryRunReportsAMissingReference(@TempDir Path dir) throws Exception {
+        Workspace ws = Cli.copyOfCheckout(dir);
+        // Only ESP boards: no RPI_PICO_W may serve as reference.
+        Cli.Result r = Cli.run(ws, "run", "--dry-run", "--reference-board", "ESP8266_GENERIC", "--only-test", "BUILTIN-MULTITESTS",
+                "--only-board", "ESP8266_GENERIC");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("Nothing can run.").contains("no reference tentacle: the only ESP8266_GENERIC tentacle with FUT_WLAN cannot be its own reference");
+    }
+
+    @Test
+    void completionScriptCoversTheCommands() {
+        Cli.Result r = Cli.run(WS, "generate-completion");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("complete -F").contains("--only-test").contains("tentacles");
+    }
+
+    @Test
+    void benchDecideReportsMedianAndP99() {
+        Cli.Result r = Cli.run(WS, "bench", "decide", "--tentacles", "20", "--specs", "4", "--variants", "2", "--sessions", "1");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("20 tentacles x 4 specs x 2 variants").containsPattern("median [0-9.]+ us, p99 [0-9.]+ us");
+    }
+}

@@ -1,0 +1,156 @@
+package testbed.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import testbed.config.Workspace;
+
+/** Bad data files and bad names: one clear line naming the file and field, exit 2, never a stack trace. */
+class ValidationTest {
+
+    @TempDir
+    Path dir;
+
+    Workspace ws;
+
+    @BeforeEach
+    void copy() {
+        ws = Cli.copyOfCheckout(dir);
+    }
+
+    private void replaceIn(String file, String from, String to) throws IOException {
+        Path p = dir.resolve(file);
+        String text = Files.readString(p);
+        assertThat(text).as("fixture text in " + file).contains(from);
+        Files.writeString(p, text.replace(from, to));
+    }
+
+    private void assertOneLineError(Cli.Result r, String... fragments) {
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+        assertThat(r.err().strip().lines()).as("one line: " + r.err()).hasSize(1);
+        assertThat(r.err()).startsWith("testbed: error: ").doesNotContain("Exception").contains(fragments);
+    }
+
+    static Stream<Arguments> badSpecs() {
+        return Stream.of(
+                Arguments.of("missing field", "\"timeout_s\": 360,", "", "field 'timeout_s': missing"),
+                Arguments.of("wrong type", "\"timeout_s\": 360", "\"timeout_s\": \"ten\"", "field 'timeout_s': expected a number"),
+                Arguments.of("unknown FUT", "\"FUT_WLAN\"", "\"FUT_WIFI\"", "unknown FUT 'FUT_WIFI'"),
+                Arguments.of("unknown field", "\"priority\": 0", "\"priority\": 0, \"prio\": 3", "field 'prio': unknown field"),
+                Arguments.of("unknown runner kind", "\"kind\": \"external\"", "\"kind\": \"pytest\"", "field 'runner.kind': unknown runner kind"),
+                Arguments.of("bad JSON", "\"label\": \"RUN-MULTITESTS_MULTINET\",", "\"label\": \"RUN-MULTITESTS_MULTINET\"", "malformed JSON"));
+    }
+
+    @ParameterizedTest(name = "spec: {0}")
+    @MethodSource("badSpecs")
+    void badSpecFile(String name, String from, String to, String expected) throws IOException {
+        replaceIn("testrunspecs/run-multitests-multinet.json", from, to);
+
+        assertOneLineError(Cli.run(ws, "list", "specs"), "testrunspecs/run-multitests-multinet.json", expected);
+    }
+
+    @Test
+    void duplicateSpecLabel() throws IOException {
+        Files.copy(dir.resolve("testrunspecs/run-perfbench.json"), dir.resolve("testrunspecs/zz-copy.json"));
+
+        assertOneLineError(Cli.run(ws, "list", "specs"), "zz-copy.json", "field 'label': duplicate label \"RUN-PERFBENCH\"");
+    }
+
+    static Stream<Arguments> badLabs() {
+        return Stream.of(
+                Arguments.of("missing field", "\"port\": \"rp2\",", "", "field 'tentacles[0].port': missing"),
+                Arguments.of("wrong type", "\"futs\": [\n        \"FUT_MCU_ONLY\",\n        \"FUT_EXTMOD_HARDWARE\"\n      ],",
+                        "\"futs\": \"FUT_MCU_ONLY\",", "field 'tentacles[0].futs': expected a list"),
+                Arguments.of("unknown FUT", "\"FUT_BLE\"", "\"FUT_BT\"", "field 'tentacles[2].futs[3]': unknown FUT 'FUT_BT'"),
+                Arguments.of("duplicate serial", "vlab0000pico-2a02", "vlab0000pico-2a01", "field 'tentacles[1].serial': duplicate serial"),
+                Arguments.of("bad JSON", "\"name\": \"virtual\",", "\"name\": \"virtual\"", "malformed JSON"),
+                Arguments.of("negative number", "\"power_on_delay_s\": 0.2", "\"power_on_delay_s\": -1",
+                        "field 'tentacles[4].power_on_delay_s': expected a number >= 0"));
+    }
+
+    @ParameterizedTest(name = "lab: {0}")
+    @MethodSource("badLabs")
+    void badLabFile(String name, String from, String to, String expected) throws IOException {
+        replaceIn("labs/virtual.json", from, to);
+
+        assertOneLineError(Cli.run(ws, "list", "tentacles", "--lab", "virtual"), "labs/virtual.json", expected);
+    }
+
+    @Test
+    void identicalTagWithDifferentHardwareIsRejected() throws IOException {
+        replaceIn("labs/virtual.json", "\"tag\": \"RPI_PICO_W\",\n      \"port\": \"rp2\",\n      \"futs\": [\n        \"FUT_MCU_ONLY\",\n        \"FUT_EXTMOD_HARDWARE\",\n        \"FUT_WLAN\",\n        \"FUT_BLE\"\n      ],\n      \"programmer\": {\n        \"name\": \"virtual\",\n        \"args\": []\n      },\n      \"tags\": {\n        \"tier\": \"1\"\n      }\n    },\n    {\n      \"serial\": \"vlab0000picw-3b02\"",
+                "\"tag\": \"RPI_PICO_W\",\n      \"port\": \"rp2\",\n      \"futs\": [\n        \"FUT_MCU_ONLY\"\n      ],\n      \"programmer\": {\n        \"name\": \"virtual\",\n        \"args\": []\n      },\n      \"tags\": {\n        \"tier\": \"1\"\n      }\n    },\n    {\n      \"serial\": \"vlab0000picw-3b02\"");
+
+        assertOneLineError(Cli.run(ws, "list", "tentacles"), "field 'tentacles[3].tag'", "identical tentacles must share a tag");
+    }
+
+    @Test
+    void firmwareWithMissingVersion() throws IOException {
+        replaceIn("firmware/RPI_PICO/firmware.json", "\"version\"", "\"versio\"");
+
+        assertOneLineError(Cli.run(ws, "list", "firmware"), "firmware/RPI_PICO/firmware.json", "field 'version': missing");
+    }
+
+    @Test
+    void firmwareWithMissingImage() throws IOException {
+        Files.delete(dir.resolve("firmware/RPI_PICO/firmware.vimg"));
+
+        assertOneLineError(Cli.run(ws, "list", "firmware"), "firmware/RPI_PICO/firmware.json", "field 'image': image file not found");
+    }
+
+    @Test
+    void firmwareWhoseImageDoesNotMatchItsSha256() throws IOException {
+        Files.writeString(dir.resolve("firmware/RPI_PICO/firmware.vimg"), "corrupted");
+
+        assertOneLineError(Cli.run(ws, "run", "--lab", "virtual", "--dry-run"), "firmware/RPI_PICO/firmware.json", "field 'sha256': does not match");
+    }
+
+    @Test
+    void firmwareFolderNamedForAnotherBoard() throws IOException {
+        Files.move(dir.resolve("firmware/RPI_PICO"), dir.resolve("firmware/RPI_PICO_X"));
+
+        assertOneLineError(Cli.run(ws, "list", "firmware"), "folder is named RPI_PICO_X but the file describes RPI_PICO");
+    }
+
+    @ParameterizedTest(name = "option: {0} {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "--only-test|RUN-TESTS_STANDRAD|--only-test: unknown test 'RUN-TESTS_STANDRAD' (valid: ",
+        "--skip-test|NOPE|--skip-test: unknown test 'NOPE'",
+        "--only-fut|FUT_WIFI|--only-fut: unknown FUT 'FUT_WIFI' (valid: FUT_MCU_ONLY",
+        "--only-board|PYBV11|--only-board: unknown board 'PYBV11' (tags and boards of this lab: ",
+        "--firmware|PYBV11|--firmware: no tentacle of this lab has board 'PYBV11'",
+        "--firmware|RPI_PICO-RISCV|--firmware: board RPI_PICO has no variant 'RISCV'",
+        "--only-tag|tier|--only-tag: expected key=v1,v2, got 'tier'",
+        "--reference-board|PYBV11|--reference-board: no tentacle of this lab has board 'PYBV11'",
+        "--lab|nolab|--lab: unknown lab 'nolab' (known: example-octoprobe, virtual)",
+        "--lab|/nonexistent/lab.json|--lab: file not found: /nonexistent/lab.json",
+    })
+    void unknownNamesOnTheCommandLine(String option, String value, String expected) {
+        assertOneLineError(Cli.run(ws, "run", "--dry-run", option, value), expected);
+    }
+
+    @Test
+    void firmwareWithoutAFolderIsAnError() throws IOException {
+        Files.walk(dir.resolve("firmware/RPI_PICO")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+
+        assertOneLineError(Cli.run(ws, "run", "--dry-run", "--firmware", "RPI_PICO"), "--firmware: no firmware for RPI_PICO (missing firmware/RPI_PICO/firmware.json)");
+    }
+
+    @Test
+    void usageErrorsExitTwoWithAHint() {
+        Cli.Result r = Cli.run(ws, "run", "--jobz", "3");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("'--jobz'").contains("See 'testbed run --help'");
+    }
+}
