@@ -6,9 +6,12 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import testbed.config.Workspace;
+import testbed.lab.ConnectedLab;
+import testbed.lab.Discovery;
 import testbed.model.Firmware;
 import testbed.model.Lab;
 import testbed.model.Tentacle;
@@ -27,7 +30,8 @@ final class ListCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing what to list: tentacles, specs or firmware");
     }
 
-    @Command(name = "tentacles", mixinStandardHelpOptions = true, description = "List the tentacles of a lab inventory.")
+    @Command(name = "tentacles", mixinStandardHelpOptions = true,
+            description = "Find the lab's tentacles and show each with its device, state and the firmware it reports.")
     static final class Tentacles implements Callable<Integer> {
         private final Workspace workspace;
 
@@ -41,22 +45,54 @@ final class ListCommand implements Runnable {
             this.workspace = workspace;
         }
 
+        @Option(names = "--inventory", description = "Only print the inventory; do not look for the tentacles.")
+        boolean inventoryOnly;
+
         @Override
         public Integer call() {
             Lab l = workspace.lab(lab.lab);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("Lab '%s' (%s): %d tentacles%n%n", l.name(), workspace.home().relativize(l.file().toAbsolutePath()), l.tentacles().size());
-            Table table = new Table("label", "serial", "board", "port", "variants", "FUTs", "programmer", "connection", "tags");
-            for (Tentacle t : l.tentacles()) {
-                table.row(t.label(), t.serial(), t.board(), t.port(),
-                        t.variants().stream().map(v -> v.isEmpty() ? "(default)" : v).collect(Collectors.joining(",")),
-                        t.futs().stream().sorted().map(f -> f.name().substring(4)).collect(Collectors.joining(",")),
-                        t.programmer().name(), t.connection().kind(),
-                        new TreeMap<>(t.tags()).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
+            out.printf("Lab '%s' (%s): %d tentacles%n%n", l.name(), l.file(), l.tentacles().size());
+            if (inventoryOnly) {
+                Table table = new Table("label", "serial", "board", "port", "variants", "FUTs", "programmer", "connection", "tags");
+                for (Tentacle t : l.tentacles()) {
+                    table.row(t.label(), t.serial(), t.board(), t.port(), variants(t), futs(t), t.programmer().name(), t.connection().kind(),
+                            new TreeMap<>(t.tags()).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
+                }
+                table.print(out, "  ");
+                return ExitCodes.OK;
             }
-            table.print(out, "  ");
-            return ExitCodes.OK;
+            try (ConnectedLab connected = ConnectedLab.connect(l, workspace)) {
+                Discovery d = connected.discovery();
+                var found = d.bySerial();
+                Table table = new Table("label", "board", "variants", "FUTs", "state", "device", "firmware");
+                for (Tentacle t : l.tentacles()) {
+                    Discovery.Found f = found.get(t.serial());
+                    if (f != null) {
+                        table.row(t.label(), t.board(), variants(t), futs(t), f.identity().isPresent() ? "ready" : "no MicroPython answers",
+                                f.dut().describe(), f.identity().map(id -> id.firmware()).orElse("-"));
+                    } else {
+                        String reason = d.missing().stream().filter(m -> m.tentacle().serial().equals(t.serial())).map(Discovery.Missing::reason)
+                                .findFirst().orElse("not found");
+                        table.row(t.label(), t.board(), variants(t), futs(t), "missing: " + reason, "-", "-");
+                    }
+                }
+                table.print(out, "  ");
+                if (!d.unknown().isEmpty()) {
+                    out.printf("%nUnknown boards (not in the inventory, not used):%n");
+                    d.unknown().forEach(u -> out.println("  " + u));
+                }
+                return d.found().isEmpty() ? ExitCodes.INFRASTRUCTURE : ExitCodes.OK;
+            }
         }
+    }
+
+    static String variants(Tentacle t) {
+        return t.variants().stream().map(v -> v.isEmpty() ? "(default)" : v).collect(Collectors.joining(","));
+    }
+
+    static String futs(Tentacle t) {
+        return t.futs().stream().sorted().map(f -> f.name().substring(4)).collect(Collectors.joining(","));
     }
 
     @Command(name = "specs", mixinStandardHelpOptions = true, description = "List the test groups (testrunspecs/*.json).")

@@ -22,6 +22,7 @@ import testbed.model.LabException;
         subcommands = {
             RunCommand.class,
             ListCommand.class,
+            FlashCommand.class,
             BenchCommand.class,
             AutoComplete.GenerateCompletion.class,
         },

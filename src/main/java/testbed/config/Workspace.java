@@ -14,11 +14,23 @@ import testbed.model.TestRunSpec;
  * Where testbed finds its data: {@code testrunspecs/}, {@code firmware/}, {@code labs/} and writes {@code results/}.
  * The launcher passes the checkout as home; tests pass a temporary folder.
  */
-public record Workspace(Path home, Path specsDir, Path firmwareDir, Path labsDir, Path resultsDir) {
+public record Workspace(Path home, Path specsDir, Path firmwareDir, Path labsDir, Path resultsDir, Path stateDir) {
 
+    /**
+     * A checkout at {@code home}. Lab state that outlives a session (the virtual boards' flash) lives in
+     * {@code $TESTBED_STATE_DIR}, else {@code ~/.cache/testbed}.
+     */
     public static Workspace at(Path home) {
+        String state = System.getenv("TESTBED_STATE_DIR");
+        Path stateDir = state != null && !state.isBlank() ? Path.of(state)
+                : Path.of(System.getProperty("user.home"), ".cache", "testbed");
+        return at(home, stateDir);
+    }
+
+    public static Workspace at(Path home, Path stateDir) {
         Path h = home.toAbsolutePath().normalize();
-        return new Workspace(h, h.resolve("testrunspecs"), h.resolve("firmware"), h.resolve("labs"), h.resolve("results"));
+        return new Workspace(h, h.resolve("testrunspecs"), h.resolve("firmware"), h.resolve("labs"), h.resolve("results"),
+                stateDir.toAbsolutePath().normalize());
     }
 
     /** The home from {@code -Dtestbed.home} (set by bin/testbed), else {@code TESTBED_HOME}, else the working directory. */
@@ -31,7 +43,7 @@ public record Workspace(Path home, Path specsDir, Path firmwareDir, Path labsDir
     }
 
     public Workspace withResults(Path results) {
-        return new Workspace(home, specsDir, firmwareDir, labsDir, results.toAbsolutePath().normalize());
+        return new Workspace(home, specsDir, firmwareDir, labsDir, results.toAbsolutePath().normalize(), stateDir);
     }
 
     public List<TestRunSpec> specs() {

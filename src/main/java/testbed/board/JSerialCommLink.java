@@ -1,0 +1,100 @@
+package testbed.board;
+
+import com.fazecast.jSerialComm.SerialPort;
+import com.fazecast.jSerialComm.SerialPortInvalidPortException;
+import java.time.Duration;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * A serial link on jSerialComm: 115200 8N1, no flow control, exclusive (jSerialComm takes an flock), DTR and RTS
+ * asserted once after opening and never toggled (on CP210x ESP boards they drive EN/GPIO0). The baud rate is fixed:
+ * opening a board at 1200 baud would make some ports jump to their bootloader.
+ */
+public final class JSerialCommLink implements SerialLink {
+
+    private static final Logger LOG = LogManager.getLogger(JSerialCommLink.class);
+    private static final int BAUD = 115_200;
+    /** Semi-blocking reads return as soon as a byte is there; this only bounds how late a deadline is noticed. */
+    private static final int POLL_MS = 20;
+
+    private final SerialPort port;
+    private final String path;
+
+    private JSerialCommLink(SerialPort port, String path) {
+        this.port = port;
+        this.path = path;
+    }
+
+    /** Opens a device, retrying for {@code retryFor} while it is missing or held by another process. */
+    public static JSerialCommLink open(String path, Duration retryFor) throws BoardIoException {
+        long deadline = System.nanoTime() + retryFor.toNanos();
+        String lastProblem = "not found";
+        while (true) {
+            try {
+                SerialPort port = SerialPort.getCommPort(path);
+                if (port.openPort()) {
+                    port.setComPortParameters(BAUD, 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
+                    port.setFlowControl(SerialPort.FLOW_CONTROL_DISABLED);
+                    port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, POLL_MS, 2000);
+                    // Like pyserial: DTR and RTS asserted. On a pty these return false; that is fine.
+                    port.setDTR();
+                    port.setRTS();
+                    LOG.debug("opened {}", path);
+                    return new JSerialCommLink(port, path);
+                }
+                lastProblem = "cannot open (error " + port.getLastErrorCode() + ": in use by another process or no permission)";
+            } catch (SerialPortInvalidPortException e) {
+                lastProblem = "not found";
+            }
+            if (System.nanoTime() > deadline) {
+                throw new BoardIoException.Lost(path + ": " + lastProblem);
+            }
+            sleep(200);
+        }
+    }
+
+    @Override
+    public String port() {
+        return path;
+    }
+
+    @Override
+    public void write(byte[] data) throws BoardIoException {
+        int off = 0;
+        while (off < data.length) {
+            int n = port.writeBytes(data, data.length - off, off);
+            if (n < 0) {
+                throw new BoardIoException.Lost(path + ": write failed, device gone");
+            }
+            off += n;
+        }
+    }
+
+    @Override
+    public int read(byte[] buffer, Duration timeout) throws BoardIoException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            int n = port.readBytes(buffer, buffer.length);
+            if (n < 0) {
+                throw new BoardIoException.Lost(path + ": read failed, device gone");
+            }
+            if (n > 0 || System.nanoTime() >= deadline) {
+                return n;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        port.closePort();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

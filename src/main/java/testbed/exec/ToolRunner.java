@@ -1,0 +1,84 @@
+package testbed.exec;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.exec.CommandLine;
+import org.apache.commons.exec.DefaultExecutor;
+import org.apache.commons.exec.ExecuteException;
+import org.apache.commons.exec.ExecuteWatchdog;
+import org.apache.commons.exec.PumpStreamHandler;
+
+/**
+ * Runs an external tool (a programmer, npm, a build command, a test runner) through commons-exec with a watchdog, its
+ * stdout and stderr merged into a log file that starts with the command and ends with its return code and duration,
+ * so it can be followed with {@code tail -f} and read after the fact.
+ */
+public final class ToolRunner {
+
+    /** How a tool run ended. {@code timedOut} means the watchdog killed it. */
+    public record Result(int exitCode, boolean timedOut, Duration duration) {
+        public boolean succeeded() {
+            return exitCode == 0 && !timedOut;
+        }
+    }
+
+    private ToolRunner() {}
+
+    /**
+     * @param log appended to; its parent folder is created
+     * @param env extra environment variables on top of this process's environment
+     */
+    public static Result run(List<String> command, Path workDir, Map<String, String> env, Duration timeout, Path log) throws IOException {
+        Files.createDirectories(log.toAbsolutePath().getParent());
+        try (OutputStream out = Files.newOutputStream(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            return run(command, workDir, env, timeout, out);
+        }
+    }
+
+    public static Result run(List<String> command, Path workDir, Map<String, String> env, Duration timeout, OutputStream out) throws IOException {
+        CommandLine cl = new CommandLine(command.get(0));
+        for (String arg : command.subList(1, command.size())) {
+            cl.addArgument(arg, false);
+        }
+        StringBuilder header = new StringBuilder();
+        header.append("cd ").append(workDir.toAbsolutePath()).append('\n');
+        header.append("timeout_s=").append(timeout.toSeconds()).append('\n');
+        env.forEach((k, v) -> header.append("export ").append(k).append('=').append(v).append('\n'));
+        header.append(String.join(" ", command)).append('\n');
+        out.write(header.toString().getBytes(StandardCharsets.UTF_8));
+        out.flush();
+
+        ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(timeout).get();
+        DefaultExecutor executor = DefaultExecutor.builder().setWorkingDirectory(workDir.toFile()).get();
+        executor.setWatchdog(watchdog);
+        executor.setStreamHandler(new PumpStreamHandler(out, out));
+        executor.setExitValues(null);
+        Map<String, String> environment = new java.util.HashMap<>(System.getenv());
+        environment.putAll(env);
+        long start = System.nanoTime();
+        int code;
+        try {
+            code = executor.execute(cl, environment);
+        } catch (ExecuteException e) {
+            code = e.getExitValue();
+        } catch (IOException e) {
+            String msg = "cannot run " + command.get(0) + ": " + e.getMessage() + "\n";
+            out.write(msg.getBytes(StandardCharsets.UTF_8));
+            throw e;
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        boolean killed = watchdog.killedProcess();
+        String trailer = (killed ? "TIMEOUT after " + timeout.toSeconds() + "s: killed\n" : "") + "returncode=" + code + "\nduration="
+                + String.format("%.3fs", took.toNanos() / 1e9) + "\n";
+        out.write(trailer.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return new Result(code, killed, took);
+    }
+}

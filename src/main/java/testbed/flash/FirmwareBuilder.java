@@ -1,0 +1,36 @@
+package testbed.flash;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import testbed.config.FirmwareLoader;
+import testbed.exec.ToolRunner;
+import testbed.model.Firmware;
+
+/** Runs a firmware's build command in its folder and checks that it produced the image (and its sha256, if given). */
+public final class FirmwareBuilder {
+
+    private FirmwareBuilder() {}
+
+    /** @return null on success, else why the build failed */
+    public static String build(Firmware firmware, Path log, Duration timeout) {
+        Firmware.Build build = firmware.build().orElseThrow();
+        try {
+            ToolRunner.Result r = ToolRunner.run(build.command(), firmware.file().getParent(), Map.of(), timeout, log);
+            if (!r.succeeded()) {
+                return "build of " + firmware.boardVariant() + (r.timedOut() ? " timed out" : " exited " + r.exitCode()) + " (see " + log + ")";
+            }
+        } catch (IOException e) {
+            return "build of " + firmware.boardVariant() + ": cannot run " + build.command().get(0) + ": " + e.getMessage();
+        }
+        if (!Files.isRegularFile(firmware.image())) {
+            return "build of " + firmware.boardVariant() + " produced no " + firmware.image().getFileName();
+        }
+        if (firmware.sha256().isPresent() && !firmware.sha256().get().equals(FirmwareLoader.sha256(firmware.image()))) {
+            return "build of " + firmware.boardVariant() + " produced an image that does not match its sha256";
+        }
+        return null;
+    }
+}

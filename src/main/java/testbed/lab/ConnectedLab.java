@@ -1,0 +1,79 @@
+package testbed.lab;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import testbed.config.Workspace;
+import testbed.lab.virtual.VirtualLabDriver;
+import testbed.model.InvalidInputException;
+import testbed.model.Lab;
+import testbed.model.Tentacle;
+
+/**
+ * A lab as found on this host: each connection kind's driver discovers its tentacles, and the union is what a
+ * session may use. Closing it releases every driver (and stops the virtual boards).
+ */
+public final class ConnectedLab implements AutoCloseable {
+
+    private final Lab lab;
+    private final List<LabDriver> drivers;
+    private final Discovery discovery;
+
+    private ConnectedLab(Lab lab, List<LabDriver> drivers, Discovery discovery) {
+        this.lab = lab;
+        this.drivers = drivers;
+        this.discovery = discovery;
+    }
+
+    public static ConnectedLab connect(Lab lab, Workspace workspace) {
+        Map<String, List<Tentacle>> byDriver = new LinkedHashMap<>();
+        for (Tentacle t : lab.tentacles()) {
+            byDriver.computeIfAbsent(driverKind(lab, t), k -> new ArrayList<>()).add(t);
+        }
+        List<LabDriver> drivers = new ArrayList<>();
+        List<Discovery> parts = new ArrayList<>();
+        try {
+            for (var entry : byDriver.entrySet()) {
+                LabDriver driver = create(entry.getKey(), lab, workspace);
+                drivers.add(driver);
+                parts.add(driver.discover(entry.getValue()));
+            }
+        } catch (RuntimeException e) {
+            drivers.forEach(LabDriver::close);
+            throw e;
+        }
+        return new ConnectedLab(lab, drivers, Discovery.merge(parts));
+    }
+
+    private static String driverKind(Lab lab, Tentacle t) {
+        return switch (t.connection().kind()) {
+            case VirtualLabDriver.KIND, VirtualLabDriver.QEMU_KIND -> VirtualLabDriver.KIND;
+            case UsbLabDriver.KIND -> UsbLabDriver.KIND;
+            case OctoprobeLabDriver.KIND -> OctoprobeLabDriver.KIND;
+            default -> throw new InvalidInputException(lab.file() + ": tentacle " + t.serial() + ": field 'connection.kind': unknown kind '"
+                    + t.connection().kind() + "' (valid: octoprobe, usb, virtual, qemu-microbit)");
+        };
+    }
+
+    private static LabDriver create(String kind, Lab lab, Workspace workspace) {
+        return switch (kind) {
+            case VirtualLabDriver.KIND -> new VirtualLabDriver(lab.name(), lab.file(), workspace.stateDir());
+            case UsbLabDriver.KIND -> new UsbLabDriver(SysfsUsb.system());
+            default -> new OctoprobeLabDriver(SysfsUsb.system());
+        };
+    }
+
+    public Lab lab() {
+        return lab;
+    }
+
+    public Discovery discovery() {
+        return discovery;
+    }
+
+    @Override
+    public void close() {
+        drivers.forEach(LabDriver::close);
+    }
+}

@@ -1,0 +1,69 @@
+package testbed.lab.virtual;
+
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+import testbed.model.InvalidInputException;
+
+/**
+ * Faults injected into one virtual tentacle, from {@code connection.faults} in the lab file. The board process
+ * handles hang, garbage_at_boot, slow_boot_s, flaky and heap_kb; the host handles disconnect and flash_fails.
+ *
+ * <pre>
+ * "faults": {
+ *   "hang": {"after_s": 5} | {"on_test": "basics/loop.py"},
+ *   "disconnect": {"after_s": 3, "back_after_s": 10},
+ *   "flash_fails": 1,
+ *   "garbage_at_boot": 64,
+ *   "slow_boot_s": 2,
+ *   "flaky": {"test": "basics/flaky.py", "p": 0.5},
+ *   "heap_kb": 16,
+ *   "seed": 7
+ * }
+ * </pre>
+ */
+public record VirtualFaults(Map<String, Object> all, OptionalDouble disconnectAfterSeconds, OptionalDouble backAfterSeconds, int flashFails) {
+
+    private static final Set<String> KNOWN = Set.of("hang", "disconnect", "flash_fails", "garbage_at_boot", "slow_boot_s", "flaky", "heap_kb", "seed");
+
+    public static final VirtualFaults NONE = new VirtualFaults(Map.of(), OptionalDouble.empty(), OptionalDouble.empty(), 0);
+
+    /** Reads and checks the faults of a tentacle; {@code where} names the lab file and tentacle for errors. */
+    @SuppressWarnings("unchecked")
+    public static VirtualFaults parse(Object faults, String where) {
+        if (faults == null) {
+            return NONE;
+        }
+        if (!(faults instanceof Map<?, ?> raw)) {
+            throw new InvalidInputException(where + ": field 'connection.faults': expected an object");
+        }
+        Map<String, Object> map = (Map<String, Object>) raw;
+        for (String key : map.keySet()) {
+            if (!KNOWN.contains(key)) {
+                throw new InvalidInputException(where + ": field 'connection.faults." + key + "': unknown fault (known: "
+                        + String.join(", ", new java.util.TreeSet<>(KNOWN)) + ")");
+            }
+        }
+        OptionalDouble after = OptionalDouble.empty();
+        OptionalDouble back = OptionalDouble.empty();
+        if (map.get("disconnect") instanceof Map<?, ?> d) {
+            after = number(d.get("after_s"), where, "disconnect.after_s");
+            back = number(d.get("back_after_s"), where, "disconnect.back_after_s");
+            if (after.isEmpty()) {
+                throw new InvalidInputException(where + ": field 'connection.faults.disconnect.after_s': missing");
+            }
+        }
+        int fails = map.get("flash_fails") instanceof Number n ? n.intValue() : 0;
+        return new VirtualFaults(Map.copyOf(map), after, back, fails);
+    }
+
+    private static OptionalDouble number(Object value, String where, String field) {
+        if (value == null) {
+            return OptionalDouble.empty();
+        }
+        if (!(value instanceof Number n) || n.doubleValue() < 0) {
+            throw new InvalidInputException(where + ": field 'connection.faults." + field + "': expected a number >= 0, got " + value);
+        }
+        return OptionalDouble.of(n.doubleValue());
+    }
+}

@@ -1,0 +1,174 @@
+package testbed.lab.virtual;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Stream;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import testbed.board.BoardIdentity;
+import testbed.lab.Discovery;
+import testbed.lab.IdentityProbe;
+import testbed.lab.LabDriver;
+import testbed.model.LabException;
+import testbed.model.Tentacle;
+
+/**
+ * The built-in virtual lab: every tentacle of connection kind {@code virtual} becomes a WebAssembly MicroPython board,
+ * every {@code qemu-microbit} tentacle a QEMU micro:bit, each behind its own pseudo-terminal. Their flash stores live
+ * in the workspace's state folder, so a virtual board keeps its firmware between sessions like a real one.
+ * All processes and ptys go away on close, and on Ctrl-C through a shutdown hook.
+ */
+public final class VirtualLabDriver implements LabDriver {
+
+    public static final String KIND = "virtual";
+    public static final String QEMU_KIND = "qemu-microbit";
+    static final String QEMU = "qemu-system-arm";
+
+    private static final Logger LOG = LogManager.getLogger(VirtualLabDriver.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String labName;
+    private final Path labFile;
+    private final Path storeRoot;
+    private final Path runDir;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "vlab-faults");
+        t.setDaemon(true);
+        return t;
+    });
+    private final List<SimulatedBoard> boards = new ArrayList<>();
+    private final Thread shutdownHook = new Thread(this::closeBoards, "vlab-cleanup");
+    private NodeRuntime node;
+
+    public VirtualLabDriver(String labName, Path labFile, Path stateDir) {
+        this.labName = labName;
+        this.labFile = labFile;
+        this.storeRoot = stateDir.resolve("virtual-lab").resolve(labName);
+        this.runDir = Path.of(System.getProperty("java.io.tmpdir"), "testbed-" + System.getProperty("user.name"),
+                "vlab-" + ProcessHandle.current().pid() + "-" + labName);
+    }
+
+    @Override
+    public Discovery discover(List<Tentacle> inventory) throws LabException {
+        List<Discovery.Missing> missing = new ArrayList<>();
+        List<VirtualDut> duts = new ArrayList<>();
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        for (Tentacle t : inventory) {
+            String where = labFile + ": tentacle " + t.serial();
+            VirtualFaults faults = VirtualFaults.parse(t.connection().options().get("faults"), where);
+            Path store = storeRoot.resolve(t.serial());
+            SimulatedBoard board;
+            if (t.connection().kind().equals(QEMU_KIND)) {
+                if (!onPath(QEMU)) {
+                    missing.add(new Discovery.Missing(t, QEMU + " not installed (apt-get install qemu-system-arm)"));
+                    continue;
+                }
+                board = new SimulatedBoard(t.serial(), store, runDir.resolve(t.serial()), () -> qemuCommand(store), faults);
+            } else {
+                NodeRuntime runtime = node();
+                String faultJson = json(faults.all());
+                board = new SimulatedBoard(t.serial(), store, runDir.resolve(t.serial()),
+                        () -> List.of("node", runtime.boardScript().toString(), "--serial", t.serial(), "--store", store.toString(),
+                                "--faults", faultJson), faults);
+            }
+            boards.add(board);
+            duts.add(new VirtualDut(t, board, node));
+        }
+        // Boot in parallel: the whole lab is up in about the time of its slowest board.
+        List<CompletableFuture<Discovery.Found>> probes = duts.stream().map(dut -> CompletableFuture.supplyAsync(() -> {
+            try {
+                dut.board().plugIn(timer);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            Duration patience = Duration.ofMillis(3000 + Math.round(1000 * slowBoot(dut.tentacle())));
+            Optional<BoardIdentity> identity = IdentityProbe.probe(dut, patience);
+            return new Discovery.Found(dut, identity);
+        })).toList();
+        List<Discovery.Found> found = new ArrayList<>();
+        for (int i = 0; i < probes.size(); i++) {
+            try {
+                found.add(probes.get(i).join());
+            } catch (RuntimeException e) {
+                missing.add(new Discovery.Missing(duts.get(i).tentacle(), "cannot start: " + rootMessage(e)));
+            }
+        }
+        return new Discovery(found, missing, List.of());
+    }
+
+    private NodeRuntime node() {
+        if (node == null) {
+            node = NodeRuntime.ensure();
+        }
+        return node;
+    }
+
+    private static List<String> qemuCommand(Path store) {
+        Path image = store.resolve("flash.img");
+        if (!Files.isRegularFile(image)) {
+            return null;
+        }
+        return List.of(QEMU, "-M", "microbit", "-display", "none", "-monitor", "none", "-serial", "stdio", "-device",
+                "loader,file=" + image);
+    }
+
+    private static double slowBoot(Tentacle t) {
+        Object faults = t.connection().options().get("faults");
+        if (faults instanceof Map<?, ?> m && m.get("slow_boot_s") instanceof Number n) {
+            return n.doubleValue();
+        }
+        return 0;
+    }
+
+    static boolean onPath(String exe) {
+        String path = System.getenv().getOrDefault("PATH", "");
+        return Stream.of(path.split(":")).anyMatch(dir -> Files.isExecutable(Path.of(dir, exe)));
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e.getMessage();
+    }
+
+    private synchronized void closeBoards() {
+        boards.forEach(SimulatedBoard::close);
+        boards.clear();
+        try (Stream<Path> files = Files.exists(runDir) ? Files.walk(runDir) : Stream.empty()) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.debug("cannot clean {}: {}", runDir, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        closeBoards();
+        timer.shutdownNow();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook runs anyway
+        }
+    }
+}
