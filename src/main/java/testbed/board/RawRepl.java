@@ -24,6 +24,8 @@ public final class RawRepl {
     private final SerialReader reader;
     private Boolean rawPasteSupported;
     private boolean inRawRepl;
+    /** The board's '>' prompt has arrived and was consumed; otherwise the next exec waits for it. */
+    private boolean promptConsumed;
 
     public RawRepl(SerialLink link) {
         this.reader = new SerialReader(link);
@@ -54,8 +56,11 @@ public final class RawRepl {
             reader.write("\u0004");
             reader.readUntil("soft reboot\r\n", timeout, timeout);
         }
-        // The trailing '>' is left for exec(), which waits for the prompt before every command.
-        reader.readUntil(RAW_BANNER, timeout, timeout);
+        reader.readUntil(RAW_BANNER + ">", timeout, timeout);
+        // Input queued while the board was busy or booting (an earlier client's Ctrl-A, say) may have produced more
+        // banners right behind this one: swallow them, or they would be taken for answers.
+        reader.drain(Duration.ofMillis(20));
+        promptConsumed = true;
         inRawRepl = true;
     }
 
@@ -95,7 +100,10 @@ public final class RawRepl {
             throw new IllegalStateException("not in raw REPL");
         }
         byte[] data = code.getBytes(StandardCharsets.UTF_8);
-        reader.readUntil(">", PROMPT_TIMEOUT, PROMPT_TIMEOUT);
+        if (!promptConsumed) {
+            reader.readUntil(">", PROMPT_TIMEOUT, PROMPT_TIMEOUT);
+        }
+        promptConsumed = false;
         if (rawPasteSupported == null || rawPasteSupported) {
             reader.write(new byte[] {0x05, 'A', 0x01});
             byte[] answer = reader.readExactly(2, SHORT);

@@ -23,6 +23,7 @@ import testbed.model.LabException;
             RunCommand.class,
             ListCommand.class,
             FlashCommand.class,
+            DoctorCommand.class,
             BenchCommand.class,
             AutoComplete.GenerateCompletion.class,
         },

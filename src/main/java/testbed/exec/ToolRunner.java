@@ -32,6 +32,33 @@ public final class ToolRunner {
     private ToolRunner() {}
 
     /**
+     * commons-exec's watchdog destroys only the direct child; a runner script's own children (python, a board
+     * simulator) would live on and keep the output pipe open. This one kills the whole tree, children first.
+     */
+    private static final class TreeKillingWatchdog extends ExecuteWatchdog {
+        private Process process;
+
+        @SuppressWarnings("deprecation")
+        TreeKillingWatchdog(Duration timeout) {
+            super(timeout.toMillis());
+        }
+
+        @Override
+        public synchronized void start(Process p) {
+            this.process = p;
+            super.start(p);
+        }
+
+        @Override
+        public synchronized void timeoutOccured(org.apache.commons.exec.Watchdog w) {
+            if (process != null) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+            }
+            super.timeoutOccured(w);
+        }
+    }
+
+    /**
      * @param log appended to; its parent folder is created
      * @param env extra environment variables on top of this process's environment
      */
@@ -55,7 +82,7 @@ public final class ToolRunner {
         out.write(header.toString().getBytes(StandardCharsets.UTF_8));
         out.flush();
 
-        ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(timeout).get();
+        ExecuteWatchdog watchdog = new TreeKillingWatchdog(timeout);
         DefaultExecutor executor = DefaultExecutor.builder().setWorkingDirectory(workDir.toFile()).get();
         executor.setWatchdog(watchdog);
         executor.setStreamHandler(new PumpStreamHandler(out, out));

@@ -25,8 +25,8 @@ import testbed.model.LabException;
  */
 public final class Flasher {
 
-    /** How long a freshly flashed board may take to answer. */
-    private static final Duration ANSWER = Duration.ofSeconds(10);
+    /** How long a freshly flashed board may take to answer, on top of its power-on delay. */
+    private static final Duration ANSWER = Duration.ofSeconds(5);
     private final ToolLocator tools;
 
     public Flasher(ToolLocator tools) {
@@ -75,7 +75,8 @@ public final class Flasher {
             recover(dut);
             throw new FlashException(RunOutcome.InfraErrorKind.FLASH_FAILED, e.getMessage());
         }
-        Optional<BoardIdentity> identity = IdentityProbe.probe(dut, ANSWER);
+        Optional<BoardIdentity> identity = IdentityProbe.probe(dut,
+                ANSWER.plusMillis(Math.round(1000 * dut.tentacle().powerOnDelaySeconds())));
         if (identity.isEmpty()) {
             throw new FlashException(RunOutcome.InfraErrorKind.VERSION_MISMATCH,
                     "no MicroPython answers after flashing " + firmware.boardVariant() + " (wrong or corrupted image?)");

@@ -443,7 +443,14 @@ for (;;) {
       await feed(c);
       continue;
     }
-    if (c !== 0x04 && c !== 0x02 && c !== 0x01) {
+    if (c === 0x01) {
+      // Ctrl-A in raw mode resets the line, as pyexec.c does.
+      rawCode = [];
+      rawEmpty = true;
+      await feed(c);
+      continue;
+    }
+    if (c !== 0x04 && c !== 0x02) {
       rawCode.push(c);
       rawEmpty = false;
       continue; // buffered here and fed at Ctrl-D, so hang/flaky faults see the whole program

@@ -50,8 +50,8 @@ final class SimulatedBoard implements AutoCloseable {
         return store;
     }
 
-    /** Plugs the board in (creates its device) and powers it on; schedules an injected disconnect. */
-    void plugIn(ScheduledExecutorService timer) throws IOException {
+    /** Plugs the board in (creates its device) and powers it on. */
+    void plugIn() throws IOException {
         Files.createDirectories(store);
         Files.deleteIfExists(store.resolve("bootmode"));
         Files.writeString(store.resolve("flash_failures_left"), String.valueOf(faults.flashFails()));
@@ -61,6 +61,10 @@ final class SimulatedBoard implements AutoCloseable {
         } catch (BoardIoException e) {
             throw new IOException(e.getMessage(), e);
         }
+    }
+
+    /** Schedules the injected disconnect, counted from now (the end of discovery). */
+    void armFaults(ScheduledExecutorService timer) {
         faults.disconnectAfterSeconds().ifPresent(after -> timer.schedule(() -> {
             LOG.info("virtual board {}: unplugged (injected fault)", serial);
             unplug();

@@ -88,11 +88,11 @@ public final class VirtualLabDriver implements LabDriver {
         // Boot in parallel: the whole lab is up in about the time of its slowest board.
         List<CompletableFuture<Discovery.Found>> probes = duts.stream().map(dut -> CompletableFuture.supplyAsync(() -> {
             try {
-                dut.board().plugIn(timer);
+                dut.board().plugIn();
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            Duration patience = Duration.ofMillis(3000 + Math.round(1000 * slowBoot(dut.tentacle())));
+            Duration patience = Duration.ofMillis(1500 + Math.round(1000 * slowBoot(dut.tentacle())));
             Optional<BoardIdentity> identity = IdentityProbe.probe(dut, patience);
             return new Discovery.Found(dut, identity);
         })).toList();
@@ -104,6 +104,7 @@ public final class VirtualLabDriver implements LabDriver {
                 missing.add(new Discovery.Missing(duts.get(i).tentacle(), "cannot start: " + rootMessage(e)));
             }
         }
+        found.forEach(f -> ((VirtualDut) f.dut()).board().armFaults(timer));
         return new Discovery(found, missing, List.of());
     }
 

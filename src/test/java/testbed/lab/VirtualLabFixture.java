@@ -1,0 +1,84 @@
+package testbed.lab;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import testbed.config.LabLoader;
+import testbed.config.Workspace;
+import testbed.model.BoardVariant;
+import testbed.model.Firmware;
+import testbed.model.Lab;
+
+/** Builds small virtual labs in a temporary folder (own flash stores, own lab file) for integration tests. */
+public final class VirtualLabFixture {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final Workspace CHECKOUT = Workspace.at(Path.of(""));
+
+    private final Path dir;
+    private final List<Map<String, Object>> tentacles = new ArrayList<>();
+
+    public VirtualLabFixture(Path dir) {
+        this.dir = dir;
+    }
+
+    /** A virtual tentacle; {@code faults} may be empty. */
+    public VirtualLabFixture board(String serial, String tag, String board, List<String> futs, List<String> variants, Map<String, Object> faults) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("serial", serial);
+        t.put("tag", tag);
+        t.put("board", board);
+        t.put("port", "rp2");
+        t.put("futs", futs);
+        t.put("variants", variants);
+        t.put("programmer", Map.of("name", "virtual", "args", List.of()));
+        t.put("connection", faults.isEmpty() ? Map.of("kind", "virtual") : Map.of("kind", "virtual", "faults", faults));
+        tentacles.add(t);
+        return this;
+    }
+
+    public VirtualLabFixture pico(String serial, Map<String, Object> faults) {
+        return board(serial, "RPI_PICO", "RPI_PICO", List.of("FUT_MCU_ONLY", "FUT_EXTMOD_HARDWARE"), List.of(""), faults);
+    }
+
+    public VirtualLabFixture microbit(String serial) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("serial", serial);
+        t.put("tag", "MICROBIT");
+        t.put("port", "nrf");
+        t.put("futs", List.of("FUT_MCU_ONLY"));
+        t.put("programmer", Map.of("name", "virtual"));
+        t.put("connection", Map.of("kind", "qemu-microbit"));
+        tentacles.add(t);
+        return this;
+    }
+
+    public Path writeLab() throws IOException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve("lab.json");
+        JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), Map.of("name", "fixture", "tentacles", tentacles));
+        return file;
+    }
+
+    public Workspace workspace() {
+        return Workspace.at(Path.of(""), dir.resolve("state"));
+    }
+
+    public ConnectedLab connect() throws IOException {
+        Lab lab = LabLoader.load(writeLab());
+        return ConnectedLab.connect(lab, workspace());
+    }
+
+    public static Firmware firmware(String boardVariant) {
+        return CHECKOUT.firmware().get(BoardVariant.parse(boardVariant));
+    }
+
+    public static Dut dut(ConnectedLab lab, String serial) {
+        return lab.discovery().bySerial().get(serial).dut();
+    }
+}
