@@ -32,6 +32,11 @@ public final class BoardSession implements AutoCloseable {
         return link.port();
     }
 
+    /** The raw byte link, for transfers outside the REPL protocol (benchmarks, stdin feeding). */
+    public SerialLink link() {
+        return link;
+    }
+
     /** Enters the raw REPL if needed. */
     public void ensureRawRepl(boolean softReset) throws BoardIoException {
         if (!repl.inRawRepl() || softReset) {

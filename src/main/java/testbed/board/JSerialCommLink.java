@@ -73,6 +73,16 @@ public final class JSerialCommLink implements SerialLink {
 
     @Override
     public int read(byte[] buffer, Duration timeout) throws BoardIoException {
+        if (timeout.isZero()) {
+            // A peek must not cost the semi-blocking poll interval: raw-paste asks after every chunk it sends.
+            int available = port.bytesAvailable();
+            if (available < 0) {
+                throw new BoardIoException.Lost(path + ": device gone");
+            }
+            if (available == 0) {
+                return 0;
+            }
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             int n = port.readBytes(buffer, buffer.length);

@@ -316,6 +316,7 @@ async function createVm() {
     stdout: (b) => quiet || emit(b),
     stderr: (b) => quiet || emit(b),
     linebuffer: false,
+    stdin: () => readBlocking(),
     heapsize: (faults.heap_kb ?? 1024) * 1024,
   });
   vm.FS.mkdirTree("/lib");
@@ -369,7 +370,8 @@ async function feed(c) {
 }
 
 async function rawPaste() {
-  const window = 128;
+  // Stock MicroPython: a 256-byte stdin buffer, so a 128-byte window with two windows in flight.
+  const window = faults.raw_paste_window ?? 128;
   emitRaw("R\x01" + String.fromCharCode(window & 0xff, window >> 8) + "\x01");
   flush();
   const code = [];

@@ -7,7 +7,8 @@ import testbed.model.InvalidInputException;
 
 /**
  * Faults injected into one virtual tentacle, from {@code connection.faults} in the lab file. The board process
- * handles hang, garbage_at_boot, slow_boot_s, flaky and heap_kb; the host handles disconnect and flash_fails.
+ * handles hang, garbage_at_boot, slow_boot_s, flaky, heap_kb and raw_paste_window (a board property more than a
+ * fault: stock MicroPython advertises 128 bytes); the host handles disconnect and flash_fails.
  *
  * <pre>
  * "faults": {
@@ -18,13 +19,14 @@ import testbed.model.InvalidInputException;
  *   "slow_boot_s": 2,
  *   "flaky": {"test": "basics/flaky.py", "p": 0.5},
  *   "heap_kb": 16,
+ *   "raw_paste_window": 128,
  *   "seed": 7
  * }
  * </pre>
  */
 public record VirtualFaults(Map<String, Object> all, OptionalDouble disconnectAfterSeconds, OptionalDouble backAfterSeconds, int flashFails) {
 
-    private static final Set<String> KNOWN = Set.of("hang", "disconnect", "flash_fails", "garbage_at_boot", "slow_boot_s", "flaky", "heap_kb", "seed");
+    private static final Set<String> KNOWN = Set.of("hang", "disconnect", "flash_fails", "garbage_at_boot", "slow_boot_s", "flaky", "heap_kb", "seed", "raw_paste_window");
 
     public static final VirtualFaults NONE = new VirtualFaults(Map.of(), OptionalDouble.empty(), OptionalDouble.empty(), 0);
 
