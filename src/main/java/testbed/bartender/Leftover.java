@@ -12,6 +12,7 @@ public record Leftover(String spec, String item, Reason reason, String detail) {
         NO_FIRMWARE("no firmware"),
         FIRMWARE_BUILD_FAILED("firmware build failed"),
         TENTACLE_QUARANTINED("tentacle quarantined"),
+        IN_USE_ELSEWHERE("tentacle in use by another testbed session"),
         INFRA_ERRORS("gave up after infrastructure errors"),
         NEEDS_MICROPYTHON_TESTS("needs --micropython-tests"),
         NOT_STARTED("not started");

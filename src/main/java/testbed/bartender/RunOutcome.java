@@ -5,6 +5,16 @@ import java.util.Set;
 /** How a TestRun ended, as far as scheduling cares. */
 public sealed interface RunOutcome {
 
+    /**
+     * The run could not start because another testbed process holds one of its tentacles. The item goes back as it
+     * was, and the tentacles stay out of the pool until {@link TestBartender#tentacleAvailable} says otherwise.
+     */
+    record Busy(Set<String> busySerials) implements RunOutcome {
+        public Busy {
+            busySerials = Set.copyOf(busySerials);
+        }
+    }
+
     /** The test ran (its tests may have passed, failed or been skipped): the work item is done. */
     record Ran(boolean testsFailed) implements RunOutcome {}
 

@@ -50,6 +50,8 @@ public final class TestBartender {
     private final Set<String> flashedThisSession = new HashSet<>();
     private final Map<String, Integer> consecutiveInfraErrors = new HashMap<>();
     private final Set<String> quarantined = new HashSet<>();
+    /** Held by another testbed process for now. */
+    private final Set<String> elsewhere = new HashSet<>();
     private final List<Leftover> specLeftovers = new ArrayList<>();
     private final List<Leftover> givenUp = new ArrayList<>();
     private final int totalItems;
@@ -288,6 +290,18 @@ public final class TestBartender {
         if (entry == null) {
             throw new IllegalStateException("not running: " + run.testid());
         }
+        if (outcome instanceof RunOutcome.Busy busy) {
+            WorkItem item = entry.item();
+            todo.get(item.kind()).add(item);
+            elsewhere.addAll(busy.busySerials());
+            for (Tentacle t : run.tentacles()) {
+                if (!elsewhere.contains(t.serial()) && !quarantined.contains(t.serial())) {
+                    free.add(t.serial());
+                }
+            }
+            startedRuns--;
+            return;
+        }
         if (outcome instanceof RunOutcome.InfraError error) {
             Set<String> blamed = error.blamedSerials().isEmpty() ? Set.of(run.dut().serial()) : error.blamedSerials();
             for (String serial : blamed) {
@@ -314,6 +328,33 @@ public final class TestBartender {
                 free.add(t.serial());
             }
         }
+    }
+
+    /** A tentacle another process held is free for us again. */
+    public void tentacleAvailable(String serial) {
+        if (elsewhere.remove(serial) && !quarantined.contains(serial) && running.values().stream()
+                .noneMatch(r -> r.run().tentacles().stream().anyMatch(t -> t.serial().equals(serial)))) {
+            free.add(serial);
+        }
+    }
+
+    /** True when open work could still run once another process releases a tentacle it holds. */
+    public boolean waitsForOtherSessions() {
+        if (elsewhere.isEmpty()) {
+            return false;
+        }
+        for (var entry : todo.entrySet()) {
+            if (!entry.getValue().isEmpty() && dutsByKind.get(entry.getKey()).stream().anyMatch(t -> elsewhere.contains(t.serial()))) {
+                return true;
+            }
+        }
+        return referencePool.stream().anyMatch(r -> elsewhere.contains(r.serial()))
+                && todo.values().stream().flatMap(List::stream).anyMatch(i -> i.spec().requiresReference());
+    }
+
+    /** Tentacles held by another testbed process right now. */
+    public Set<String> heldElsewhere() {
+        return Set.copyOf(elsewhere);
     }
 
     // ---- state for the loop, progress and reports ----
@@ -417,6 +458,10 @@ public final class TestBartender {
         List<Tentacle> kind = dutsByKind.get(item.kind());
         if (kind.stream().allMatch(t -> quarantined.contains(t.serial()))) {
             return new Leftover(label, what, Leftover.Reason.TENTACLE_QUARANTINED,
+                    kind.stream().map(Tentacle::label).collect(Collectors.joining(", ")));
+        }
+        if (kind.stream().allMatch(t -> quarantined.contains(t.serial()) || elsewhere.contains(t.serial()))) {
+            return new Leftover(label, what, Leftover.Reason.IN_USE_ELSEWHERE,
                     kind.stream().map(Tentacle::label).collect(Collectors.joining(", ")));
         }
         if (item.spec().requiresReference()) {

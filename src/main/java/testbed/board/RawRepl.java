@@ -74,6 +74,19 @@ public final class RawRepl {
         inRawRepl = false;
     }
 
+    /**
+     * Reads what the running command printed so far, for callers that talk to it while it runs (multitests feed its
+     * stdin). After this, {@link #follow} must not be used for the same command.
+     */
+    public byte[] readSome(Duration timeout) throws BoardIoException {
+        return reader.readSome(timeout);
+    }
+
+    /** Writes to the running command's stdin. */
+    public void writeStdin(String text) throws BoardIoException {
+        reader.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Sends Ctrl-C: a KeyboardInterrupt in the running program. */
     public void interrupt() throws BoardIoException {
         reader.write("\u0003");

@@ -77,6 +77,17 @@ public final class SerialReader {
         return got.toByteArray();
     }
 
+    /** Whatever arrives within {@code timeout} (possibly nothing). */
+    public byte[] readSome(Duration timeout) throws BoardIoException {
+        if (pending.length > 0) {
+            byte[] p = pending;
+            pending = new byte[0];
+            return p;
+        }
+        int n = link.read(chunk, timeout);
+        return n <= 0 ? new byte[0] : Arrays.copyOf(chunk, n);
+    }
+
     /** True when a byte is already waiting, without blocking. */
     public boolean available() throws BoardIoException {
         if (pending.length > 0) {

@@ -10,9 +10,13 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import testbed.bartender.DurationEstimator;
 import testbed.config.Workspace;
-import testbed.model.LabException;
 import testbed.session.PlanRequest;
 import testbed.session.Planner;
+import testbed.session.Session;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /** {@code testbed run}: flash and test the selected firmware on the lab, or print the plan with --dry-run. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -39,6 +43,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--results", paramLabel = "DIR", description = "Results folder (default: results/ of the checkout).")
     Path results;
 
+    @Option(names = "--python", paramLabel = "EXE", defaultValue = "${env:TESTBED_PYTHON:-python3}",
+            description = "Python for the external runners (default: $TESTBED_PYTHON, else ${DEFAULT-VALUE}).")
+    String python;
+
+    /** False when the output is not the user's terminal (tests pass their own writer). */
+    boolean interactive = true;
+
     @Option(names = "--dry-run", description = "Print the plan: the runs in the order the bartender would start them with the estimated durations, then what would be left over and why.")
     boolean dryRun;
 
@@ -56,6 +67,22 @@ final class RunCommand implements Callable<Integer> {
             PlanRenderer.render(plan, request, out);
             return ExitCodes.OK;
         }
-        throw new LabException("running tests needs the board I/O layer, which is not built yet; use --dry-run to see the plan");
+        Session.Request run = new Session.Request(lab.lab, selection.toRequest(), request.config(), scheduling.count,
+                Optional.ofNullable(results), python, commandLine());
+        boolean terminal = interactive && System.console() != null;
+        Session.Result result = new Session(workspace, run, new ConsoleProgress(out, terminal), Clock.systemUTC()).run();
+        return switch (result.verdict()) {
+            case PASSED -> ExitCodes.OK;
+            case TESTS_FAILED -> ExitCodes.TESTS_FAILED;
+            case INFRASTRUCTURE_ERRORS, NOTHING_RAN -> ExitCodes.INFRASTRUCTURE;
+            case INTERRUPTED -> ExitCodes.INTERRUPTED;
+        };
+    }
+
+    private List<String> commandLine() {
+        List<String> line = new ArrayList<>();
+        line.add("testbed");
+        line.addAll(spec.commandLine().getParseResult().originalArgs());
+        return line;
     }
 }

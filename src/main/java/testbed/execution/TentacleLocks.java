@@ -1,0 +1,102 @@
+package testbed.execution;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One lock file per tentacle serial, so two testbed processes on one host never use the same board. The lock lives as
+ * long as the run that took it; the operating system releases it if the process dies, so no stale locks remain.
+ */
+public final class TentacleLocks {
+
+    private record Held(FileChannel channel, FileLock lock) {}
+
+    private final Path dir;
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
+
+    public TentacleLocks(Path dir) {
+        this.dir = dir;
+    }
+
+    /** The default: {@code $TESTBED_LOCK_DIR}, else {@code <tmp>/testbed-locks}, shared by every user's sessions. */
+    public static TentacleLocks forHost() {
+        String env = System.getenv("TESTBED_LOCK_DIR");
+        return new TentacleLocks(env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("java.io.tmpdir"), "testbed-locks"));
+    }
+
+    /** Locks all or none; returns the serials another process holds (empty on success). */
+    public synchronized Set<String> tryLockAll(List<String> serials, String owner) throws IOException {
+        Files.createDirectories(dir);
+        List<String> taken = new ArrayList<>();
+        Set<String> busy = new HashSet<>();
+        for (String serial : serials) {
+            if (tryLock(serial, owner)) {
+                taken.add(serial);
+            } else {
+                busy.add(serial);
+            }
+        }
+        if (!busy.isEmpty()) {
+            taken.forEach(this::unlock);
+        }
+        return busy;
+    }
+
+    /** True when nobody holds the serial right now (checks by taking and dropping the lock). */
+    public synchronized boolean isFree(String serial) throws IOException {
+        if (held.containsKey(serial)) {
+            return false;
+        }
+        if (tryLock(serial, "probe")) {
+            unlock(serial);
+            return true;
+        }
+        return false;
+    }
+
+    private boolean tryLock(String serial, String owner) throws IOException {
+        FileChannel channel = FileChannel.open(dir.resolve(serial + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            return false;
+        }
+        channel.truncate(0);
+        channel.write(java.nio.ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + " " + owner + "\n").getBytes(StandardCharsets.UTF_8)));
+        held.put(serial, new Held(channel, lock));
+        return true;
+    }
+
+    public synchronized void unlock(String serial) {
+        Held h = held.remove(serial);
+        if (h != null) {
+            try {
+                h.lock().release();
+                h.channel().close();
+            } catch (IOException e) {
+                // closing the channel releases the lock anyway
+            }
+        }
+    }
+
+    public void unlockAll(List<String> serials) {
+        serials.forEach(this::unlock);
+    }
+}

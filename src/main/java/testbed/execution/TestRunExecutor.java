@@ -1,0 +1,276 @@
+package testbed.execution;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.ThreadContext;
+import testbed.bartender.RunOutcome;
+import testbed.board.BoardIdentity;
+import testbed.board.BoardIoException;
+import testbed.flash.FlashException;
+import testbed.flash.Flasher;
+import testbed.lab.Dut;
+import testbed.model.BoardVariant;
+import testbed.model.Firmware;
+import testbed.model.Tentacle;
+import testbed.model.TestRun;
+import testbed.results.AtomicJson;
+import testbed.results.AttemptRecord;
+import testbed.results.ResultsDir;
+import testbed.runner.AttemptLog;
+import testbed.runner.Outcome;
+import testbed.runner.RunAborted;
+import testbed.runner.RunContext;
+import testbed.runner.RunnerResult;
+import testbed.runner.TestResult;
+import testbed.runner.TestRunner;
+
+/**
+ * Executes one TestRun on a worker thread: lock its tentacles (across processes), flash what needs flashing and
+ * verify it, run the test through its runner, write {@code results/<testid>,<letter>/}, release. With {@code --count}
+ * a group with failures runs again (attempts b, c, ...) until it passes or the count is used up. Infrastructure
+ * errors end the run and go back to the bartender, which requeues; they never escape as exceptions.
+ */
+public final class TestRunExecutor {
+
+    private static final Logger LOG = LogManager.getLogger(TestRunExecutor.class);
+
+    /** Settings shared by every run of a session. */
+    public record Settings(
+            int count,
+            boolean flashSkip,
+            boolean flashForce,
+            Path specsDir,
+            Optional<Path> micropythonTests,
+            String python,
+            Map<BoardVariant, Firmware> catalog,
+            String sessionId) {}
+
+    /** What one run did, for the bartender (outcome), the session record (attempts) and firmware tracking. */
+    public record RunReport(TestRun run, RunOutcome outcome, List<AttemptRecord> attempts, Map<String, Optional<BoardVariant>> firmware) {
+
+        public boolean testsFailed() {
+            return outcome instanceof RunOutcome.Ran r && r.testsFailed();
+        }
+    }
+
+    private final Settings settings;
+    private final Map<String, Dut> duts;
+    private final ResultsDir results;
+    private final TentacleLocks locks;
+    private final Flasher flasher;
+    private final Clock clock;
+    private final Set<String> flashedThisSession = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    public TestRunExecutor(Settings settings, Map<String, Dut> duts, ResultsDir results, TentacleLocks locks, Flasher flasher, Clock clock) {
+        this.settings = settings;
+        this.duts = Map.copyOf(duts);
+        this.results = results;
+        this.locks = locks;
+        this.flasher = flasher;
+        this.clock = clock;
+    }
+
+    public RunReport execute(TestRun run) {
+        List<String> serials = run.tentacles().stream().map(Tentacle::serial).toList();
+        try {
+            Set<String> busy = locks.tryLockAll(serials, settings.sessionId() + " " + run.testid());
+            if (!busy.isEmpty()) {
+                return new RunReport(run, new RunOutcome.Busy(busy), List.of(), Map.of());
+            }
+        } catch (IOException e) {
+            return new RunReport(run, new RunOutcome.InfraError(RunOutcome.InfraErrorKind.INTERNAL, Set.of(), "tentacle locks: " + e.getMessage()),
+                    List.of(), Map.of());
+        }
+        try {
+            return attempts(run);
+        } finally {
+            locks.unlockAll(serials);
+        }
+    }
+
+    private RunReport attempts(TestRun run) {
+        List<AttemptRecord> attempts = new ArrayList<>();
+        Map<String, Optional<BoardVariant>> firmware = new HashMap<>();
+        boolean prepared = false;
+        while (true) {
+            Path dir = results.nextAttemptDir(run.testid());
+            ThreadContext.put("attemptDir", dir.toString());
+            try {
+                Attempt attempt = new Attempt(run, dir, !prepared, firmware);
+                AttemptRecord record = attempt.execute();
+                attempts.add(record);
+                prepared = true;
+                if (attempt.infra != null) {
+                    return new RunReport(run, attempt.infra, attempts, firmware);
+                }
+                boolean failed = attempt.result.hasFailures();
+                if (!failed || attempt.result.skipped().isPresent() || attempts.size() >= settings.count()) {
+                    return new RunReport(run, new RunOutcome.Ran(failed), attempts, firmware);
+                }
+                LOG.info("{}: failures in attempt {}, repeating ({} of {})", run.testid(), record.attempt(), attempts.size() + 1, settings.count());
+            } finally {
+                ThreadContext.remove("attemptDir");
+            }
+        }
+    }
+
+    /** One attempt: its folder, log and record. */
+    private final class Attempt {
+        final TestRun run;
+        final Path dir;
+        final boolean prepare;
+        final Map<String, Optional<BoardVariant>> firmware;
+        final Map<String, String> versions = new LinkedHashMap<>();
+        final List<String> flashed = new ArrayList<>();
+        final Instant start = clock.instant();
+        RunOutcome.InfraError infra;
+        RunnerResult result = RunnerResult.skipped("not run");
+        String status = AttemptRecord.NEVER_FINISHED;
+        String error = "";
+
+        Attempt(TestRun run, Path dir, boolean prepare, Map<String, Optional<BoardVariant>> firmware) {
+            this.run = run;
+            this.dir = dir;
+            this.prepare = prepare;
+            this.firmware = firmware;
+        }
+
+        AttemptRecord execute() {
+            AtomicJson.write(dir.resolve("run.json"), record(Instant.EPOCH));
+            Dut dut = duts.get(run.dut().serial());
+            Optional<Dut> reference = run.reference().map(r -> duts.get(r.serial()));
+            long deadline = System.nanoTime() + Duration.ofMillis(Math.round(run.spec().timeoutSeconds() * 1000)).toNanos();
+            try (AttemptLog log = new AttemptLog(dir.resolve("testresults.txt"))) {
+                log.line("testid=" + run.testid() + " attempt=" + dir.getFileName());
+                log.line("tentacles=" + run.tentacles().stream().map(Tentacle::label).toList() + " firmware=" + run.dutFirmware().name());
+                log.line("timeout_s=" + Math.round(run.spec().timeoutSeconds()));
+                log.line(AttemptLog.LOG_START);
+                long t0 = System.nanoTime();
+                try {
+                    if (prepare && !settings.flashSkip()) {
+                        prepare(dut, run.dutFirmware(), "flashing_stdout.txt", log);
+                        if (reference.isPresent()) {
+                            prepare(reference.get(), run.referenceFirmware().orElseThrow(), "flashing_stdout_reference.txt", log);
+                        }
+                    }
+                    RunContext ctx = new RunContext(run, dut, reference, dir, log, deadline,
+                            Duration.ofMillis(Math.round(run.spec().timeoutSeconds() * 1000)), settings.specsDir(), settings.micropythonTests(),
+                            settings.python());
+                    result = TestRunner.forSpec(run.spec().runner()).run(ctx);
+                    status = result.skipped().isPresent() ? "skipped" : "completed";
+                    error = result.skipped().orElse("");
+                } catch (FlashException e) {
+                    infra = new RunOutcome.InfraError(e.kind(), Set.of(flashSerial), e.getMessage());
+                    status = "error";
+                    error = e.getMessage();
+                } catch (RunAborted e) {
+                    infra = new RunOutcome.InfraError(e.kind(), e.blamedSerials(), e.getMessage());
+                    status = e.kind() == RunOutcome.InfraErrorKind.TIMEOUT ? "timeout" : "error";
+                    error = e.getMessage();
+                    resetAfterAbort(dut, reference, e, log);
+                } catch (RuntimeException e) {
+                    LOG.error("{}: internal error", run.testid(), e);
+                    infra = new RunOutcome.InfraError(RunOutcome.InfraErrorKind.INTERNAL, Set.of(), e.toString());
+                    status = "error";
+                    error = e.toString();
+                }
+                log.line(AttemptLog.LOG_END);
+                if (!error.isEmpty()) {
+                    log.line("error=" + error);
+                }
+                log.line("status=" + status);
+                log.line(String.format("duration=%.3fs", (System.nanoTime() - t0) / 1e9));
+            } catch (IOException e) {
+                infra = new RunOutcome.InfraError(RunOutcome.InfraErrorKind.INTERNAL, Set.of(), "cannot write " + dir + ": " + e.getMessage());
+                status = "error";
+                error = infra.message();
+            }
+            if (infra != null) {
+                LOG.error("{}: {} ({})", run.testid(), status, error);
+            } else {
+                LOG.info("{}: {} ({} passed, {} failed, {} skipped)", run.testid(), status, result.count(Outcome.PASSED),
+                        result.count(Outcome.FAILED) + result.count(Outcome.ERROR) + result.count(Outcome.TIMEOUT), result.count(Outcome.SKIPPED));
+            }
+            AttemptRecord record = record(clock.instant());
+            AtomicJson.write(dir.resolve("run.json"), record);
+            return record;
+        }
+
+        private String flashSerial = "";
+
+        /** Flash if the board does not run exactly the wanted firmware (or --flash-force, once per board), then verify. */
+        private void prepare(Dut board, BoardVariant wanted, String logName, AttemptLog log) throws FlashException {
+            String serial = board.tentacle().serial();
+            flashSerial = serial;
+            Firmware fw = settings.catalog().get(wanted);
+            if (fw == null) {
+                throw new FlashException(RunOutcome.InfraErrorKind.FLASH_FAILED, "no firmware for " + wanted.name());
+            }
+            boolean force = settings.flashForce() && flashedThisSession.add(serial);
+            Optional<BoardIdentity> installed = force ? Optional.empty() : flasher.installed(board);
+            if (installed.isPresent() && installed.get().firmware().equals(fw.version())) {
+                log.line(board.tentacle().label() + ": runs " + wanted.name() + " already, no flash");
+                versions.put(serial, installed.get().firmware());
+                firmware.put(serial, Optional.of(wanted));
+                return;
+            }
+            log.line(board.tentacle().label() + ": flashing " + wanted.name() + (force ? " (--flash-force)" : installed
+                    .map(id -> " (it runs '" + id.firmware() + "')").orElse(" (no MicroPython answers)")));
+            firmware.put(serial, Optional.empty());
+            BoardIdentity now = flasher.flash(board, fw, dir.resolve(logName));
+            versions.put(serial, now.firmware());
+            firmware.put(serial, Optional.of(wanted));
+            flashed.add(board.tentacle().label());
+            log.line(board.tentacle().label() + ": flashed and verified " + now.firmware());
+        }
+
+        /** After a timeout or a lost board: power-cycle the boards so they are usable again, and note their state. */
+        private void resetAfterAbort(Dut dut, Optional<Dut> reference, RunAborted e, AttemptLog log) {
+            List<Dut> boards = new ArrayList<>();
+            boards.add(dut);
+            reference.ifPresent(boards::add);
+            for (Dut b : boards) {
+                firmware.put(b.tentacle().serial(), Optional.empty());
+                try {
+                    b.powerCycle();
+                    log.line(b.tentacle().label() + ": power-cycled after " + e.kind());
+                } catch (BoardIoException lost) {
+                    log.line(b.tentacle().label() + ": cannot power-cycle: " + lost.getMessage());
+                }
+            }
+        }
+
+        AttemptRecord record(Instant end) {
+            Map<String, Long> counts = new LinkedHashMap<>();
+            for (Outcome o : Outcome.values()) {
+                counts.put(o.label(), result.count(o));
+            }
+            boolean finished = !status.equals(AttemptRecord.NEVER_FINISHED);
+            String dirName = dir.getFileName().toString();
+            List<TestResult> tests = finished ? result.tests() : List.of();
+            return new AttemptRecord(run.testid(), dirName.substring(dirName.lastIndexOf(',') + 1), dirName, run.spec().label(),
+                    run.dut().label(), run.dut().serial(), run.dut().board(), run.variant(), run.role().name().toLowerCase(),
+                    run.reference().map(Tentacle::label).orElse(""), versions, flashed, run.spec().runner().kind(), start.toString(),
+                    finished ? end.toString() : "", finished ? Duration.between(start, end).toMillis() / 1000.0 : 0, status,
+                    finished ? error : "Test never finished...", counts, tests, finished ? result.measurements() : List.of());
+        }
+    }
+
+    /** Serials whose firmware the executor changed, for tests. */
+    Set<String> flashedThisSession() {
+        return new HashSet<>(flashedThisSession);
+    }
+}

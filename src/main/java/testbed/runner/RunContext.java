@@ -1,0 +1,47 @@
+package testbed.runner;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import testbed.lab.Dut;
+import testbed.model.TestRun;
+
+/**
+ * Everything a runner needs for one attempt.
+ *
+ * @param attemptLog testresults.txt, readable with tail -f while the attempt runs
+ * @param deadline the attempt must end by then (System.nanoTime); the spec's timeout
+ * @param specsDir testrunspecs/, where built-in suites live
+ * @param micropythonTests MicroPython's tests folder, for external runners
+ */
+public record RunContext(
+        TestRun run,
+        Dut dut,
+        Optional<Dut> reference,
+        Path attemptDir,
+        AttemptLog attemptLog,
+        long deadline,
+        Duration timeout,
+        Path specsDir,
+        Optional<Path> micropythonTests,
+        String python) {
+
+    public void log(String line) {
+        attemptLog.line(line);
+    }
+
+    public java.io.OutputStream logStream() {
+        return attemptLog.stream();
+    }
+
+    public Duration remaining() {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    }
+
+    /** The DUT's port and the reference's, in the order of the run's role: instance0 first. */
+    public String instancePort(int instance) throws testbed.board.BoardIoException {
+        boolean dutFirst = run.role() != testbed.model.Role.INSTANCE1;
+        Dut d = (instance == 0) == dutFirst ? dut : reference.orElseThrow();
+        return d.port();
+    }
+}

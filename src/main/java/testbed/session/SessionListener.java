@@ -1,0 +1,23 @@
+package testbed.session;
+
+import java.util.List;
+import testbed.bartender.Leftover;
+import testbed.execution.TestRunExecutor;
+import testbed.model.TestRun;
+
+/** What a session tells its user while it runs (a live terminal line, or plain log lines). */
+public interface SessionListener {
+
+    void started(String lab, int tentacles, int workItems, String resultsDir);
+
+    void message(String text);
+
+    void runStarted(TestRun run, Progress progress);
+
+    void runFinished(TestRunExecutor.RunReport report, Progress progress);
+
+    void finished(SessionRecord record, List<Leftover> leftovers);
+
+    /** Counters for a progress line. */
+    record Progress(int done, int total, List<TestRun> running, int failedRuns, int errors, long etaSeconds) {}
+}

@@ -1,0 +1,5 @@
+print(list(map(lambda x: x * 2, [1, 2, 3])))
+print(list(filter(lambda x: x % 2, range(10))))
+print(sum(x for x in range(101)), min(4, 2, 8), max([3, 9, 1]))
+print(list(zip("abc", [1, 2, 3])), list(enumerate("xy", 1)))
+print(sorted(["pear", "fig", "apple"], key=len), any([0, 1]), all([1, 0]))

@@ -1,0 +1,13 @@
+a = [3, 1, 2]
+a.append(5)
+a.extend([4, 0])
+print(a, len(a))
+a.sort()
+print(a)
+a.reverse()
+print(a)
+print(a.pop(), a.pop(0), a)
+a.insert(1, 9)
+a.remove(9)
+print(a, a.index(3), 3 in a, 7 in a)
+print([1, 2] + [3], [0] * 3, sorted([5, 2, 8], reverse=True))

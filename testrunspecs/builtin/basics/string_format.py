@@ -1,0 +1,6 @@
+print("%d items at %s" % (3, "home"))
+print("%5d|%-5d|%05d" % (42, 42, 42))
+print("{} and {}".format("spam", "eggs"))
+print("{1} {0}".format("world", "hello"))
+print("{:>6}|{:<6}|{:^6}".format("a", "b", "c"))
+print("{:x} {:o} {:b}".format(255, 8, 5))
