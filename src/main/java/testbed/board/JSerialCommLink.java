@@ -15,8 +15,11 @@ public final class JSerialCommLink implements SerialLink {
 
     private static final Logger LOG = LogManager.getLogger(JSerialCommLink.class);
     private static final int BAUD = 115_200;
-    /** Semi-blocking reads return as soon as a byte is there; this only bounds how late a deadline is noticed. */
-    private static final int POLL_MS = 20;
+    /**
+     * Semi-blocking reads return as soon as a byte is there, but their timeout is termios VTIME: tenths of a second.
+     * Waits shorter than that poll bytesAvailable() instead, or every short "wait for quiet" would cost 100 ms.
+     */
+    private static final int VTIME_MS = 100;
 
     private final SerialPort port;
     private final String path;
@@ -36,7 +39,7 @@ public final class JSerialCommLink implements SerialLink {
                 if (port.openPort()) {
                     port.setComPortParameters(BAUD, 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
                     port.setFlowControl(SerialPort.FLOW_CONTROL_DISABLED);
-                    port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, POLL_MS, 2000);
+                    port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, VTIME_MS, 2000);
                     // Like pyserial: DTR and RTS asserted. On a pty these return false; that is fine.
                     port.setDTR();
                     port.setRTS();
@@ -73,25 +76,34 @@ public final class JSerialCommLink implements SerialLink {
 
     @Override
     public int read(byte[] buffer, Duration timeout) throws BoardIoException {
-        if (timeout.isZero()) {
-            // A peek must not cost the semi-blocking poll interval: raw-paste asks after every chunk it sends.
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
             int available = port.bytesAvailable();
             if (available < 0) {
                 throw new BoardIoException.Lost(path + ": device gone");
             }
-            if (available == 0) {
+            long left = deadline - System.nanoTime();
+            if (available > 0 || left >= VTIME_MS * 1_000_000L) {
+                int n = port.readBytes(buffer, buffer.length);
+                if (n < 0) {
+                    throw new BoardIoException.Lost(path + ": read failed, device gone");
+                }
+                if (n > 0) {
+                    return n;
+                }
+            } else if (left <= 0) {
                 return 0;
+            } else {
+                sleepNanos(Math.min(left, 1_000_000L));
             }
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            int n = port.readBytes(buffer, buffer.length);
-            if (n < 0) {
-                throw new BoardIoException.Lost(path + ": read failed, device gone");
-            }
-            if (n > 0 || System.nanoTime() >= deadline) {
-                return n;
-            }
+    }
+
+    private static void sleepNanos(long nanos) {
+        try {
+            Thread.sleep(nanos / 1_000_000L, (int) (nanos % 1_000_000L));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

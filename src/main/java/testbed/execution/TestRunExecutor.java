@@ -150,6 +150,7 @@ public final class TestRunExecutor {
 
         AttemptRecord execute() {
             AtomicJson.write(dir.resolve("run.json"), record(Instant.EPOCH));
+            touchLogs(dir);
             Dut dut = duts.get(run.dut().serial());
             Optional<Dut> reference = run.reference().map(r -> duts.get(r.serial()));
             long deadline = System.nanoTime() + Duration.ofMillis(Math.round(run.spec().timeoutSeconds() * 1000)).toNanos();
@@ -266,6 +267,19 @@ public final class TestRunExecutor {
                     run.reference().map(Tentacle::label).orElse(""), versions, flashed, run.spec().runner().kind(), start.toString(),
                     finished ? end.toString() : "", finished ? Duration.between(start, end).toMillis() / 1000.0 : 0, status,
                     finished ? error : "Test never finished...", counts, tests, finished ? result.measurements() : List.of());
+        }
+    }
+
+    /** The three log files exist from the start, even when nothing is logged at a level (the error log, usually). */
+    public static void touchLogs(Path dir) {
+        for (String name : List.of("logger_10_debug.log", "logger_20_info.log", "logger_40_error.log")) {
+            try {
+                if (!java.nio.file.Files.exists(dir.resolve(name))) {
+                    java.nio.file.Files.createFile(dir.resolve(name));
+                }
+            } catch (IOException e) {
+                // the logger creates it on first use anyway
+            }
         }
     }
 

@@ -112,6 +112,7 @@ public final class Session {
         Path resultsRoot = request.results().orElse(workspace.resultsDir());
         try (ResultsDir results = new ResultsDir(resultsRoot)) {
             Path archived = results.prepare();
+            TestRunExecutor.touchLogs(results.root());
             ThreadContext.put("sessionDir", results.root().toString());
             if (archived != null) {
                 listener.message("previous results moved to " + archived);
