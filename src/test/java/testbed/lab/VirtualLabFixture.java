@@ -2,14 +2,17 @@ package testbed.lab;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import testbed.config.LabLoader;
 import testbed.config.Workspace;
+import testbed.flash.FirmwareBuilder;
 import testbed.model.BoardVariant;
 import testbed.model.Firmware;
 import testbed.model.Lab;
@@ -74,8 +77,21 @@ public final class VirtualLabFixture {
         return ConnectedLab.connect(lab, workspace());
     }
 
-    public static Firmware firmware(String boardVariant) {
-        return CHECKOUT.firmware().get(BoardVariant.parse(boardVariant));
+    /** The checkout's firmware, built first when its image comes from a build command (a clean clone has none). */
+    public static synchronized Firmware firmware(String boardVariant) {
+        Firmware firmware = CHECKOUT.firmware().get(BoardVariant.parse(boardVariant));
+        if (firmware.needsBuild() && !Files.isRegularFile(firmware.image())) {
+            try {
+                Path log = Files.createTempFile("build-" + boardVariant, ".txt");
+                String failure = FirmwareBuilder.build(firmware, log, Duration.ofMinutes(2));
+                if (failure != null) {
+                    throw new IllegalStateException(failure + ": " + Files.readString(log));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return firmware;
     }
 
     public static Dut dut(ConnectedLab lab, String serial) {
