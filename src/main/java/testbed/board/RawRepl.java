@@ -18,8 +18,13 @@ public final class RawRepl {
     private static final Duration ENTER_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration PROMPT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SHORT = Duration.ofSeconds(2);
-    /** Standard raw mode has no flow control: small chunks with a pause, as pyboard.py does for small RX buffers. */
-    private static final int STANDARD_CHUNK = 256;
+    /**
+     * Standard raw mode has no flow control: small chunks with a pause so a small RX ring buffer never overflows.
+     * 64 bytes per 5 ms is about the line rate of 115200 baud; the QEMU micro:bit (no baud-rate pacing, 64-byte
+     * buffer) lost bytes now and then with pyboard.py's 256 bytes per 10 ms.
+     */
+    private static final int STANDARD_CHUNK = 64;
+    private static final long STANDARD_PAUSE_MS = 5;
 
     private final SerialReader reader;
     private Boolean rawPasteSupported;
@@ -136,7 +141,7 @@ public final class RawRepl {
         }
         for (int off = 0; off < data.length; off += STANDARD_CHUNK) {
             reader.write(Arrays.copyOfRange(data, off, Math.min(data.length, off + STANDARD_CHUNK)));
-            sleep(10);
+            sleep(STANDARD_PAUSE_MS);
         }
         reader.write(new byte[] {0x04});
         byte[] ok = reader.readExactly(2, SHORT);

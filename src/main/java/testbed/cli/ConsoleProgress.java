@@ -96,8 +96,8 @@ final class ConsoleProgress implements SessionListener {
         long passedRuns = record.runs().stream().filter(r -> r.outcome().equals("passed")).count();
         long failedRuns = record.runs().stream().filter(r -> r.outcome().equals("failed")).count();
         long errorRuns = record.runs().stream().filter(r -> r.outcome().equals("error") || r.outcome().equals("timeout")).count();
-        out.printf("%n%d runs: %d passed, %d failed, %d errors; %s; wall time %s; dispatch latency median %.1f ms (max %.1f ms, %d samples)%n",
-                record.runs().size(), passedRuns, failedRuns, errorRuns, record.verdict().replace('_', ' '),
+        out.printf("%n%d run%s: %d passed, %d failed, %d errors; %s; wall time %s; dispatch latency median %.1f ms (max %.1f ms, %d samples)%n",
+                record.runs().size(), record.runs().size() == 1 ? "" : "s", passedRuns, failedRuns, errorRuns, record.verdict().replace('_', ' '),
                 PlanRenderer.hms(java.time.Duration.ofMillis(Math.round(record.durationSeconds() * 1000))), record.dispatchLatency().median(),
                 record.dispatchLatency().max(), record.dispatchLatency().samples());
         if (!record.quarantined().isEmpty()) {

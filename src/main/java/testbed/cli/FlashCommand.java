@@ -94,6 +94,13 @@ final class FlashCommand implements Callable<Integer> {
     }
 
     private Outcome flashOne(Flasher flasher, testbed.lab.Dut dut, Tentacle t, String variant, Firmware firmware, Path logDir) {
+        // This tentacle's log lines go to its own logger_*.log files, as for an attempt of a run.
+        try (var ignored = org.apache.logging.log4j.CloseableThreadContext.put("attemptDir", logDir.toString())) {
+            return flashOneLogged(flasher, dut, t, variant, firmware, logDir);
+        }
+    }
+
+    private Outcome flashOneLogged(Flasher flasher, testbed.lab.Dut dut, Tentacle t, String variant, Firmware firmware, Path logDir) {
         long start = System.nanoTime();
         String name = t.boardVariant(variant).name();
         if (firmware == null) {

@@ -55,6 +55,6 @@ final class SelectionOptions {
 
     SelectionRequest toRequest() {
         return new SelectionRequest(onlyTests, skipTests, onlyFuts, skipFuts, onlyBoards, skipBoards, onlyTags, firmware,
-                referenceBoardSet(), Optional.ofNullable(micropythonTests));
+                new LinkedHashSet<>(referenceBoards), Optional.ofNullable(micropythonTests));
     }
 }

@@ -97,7 +97,12 @@ public final class BuiltinMultitestRunner implements TestRunner {
                     throw new RunAborted(RunOutcome.InfraErrorKind.TIMEOUT, Set.of(), "group timeout reached");
                 }
                 String name = suite.getFileName() + "/" + script.getFileName();
-                TestResult r = runOne(ctx, List.of(b0, b1), script, name, BuiltinTestsRunner.min(perTest, ctx.remaining()));
+                TestResult r;
+                try {
+                    r = runOne(ctx, List.of(b0, b1), script, name, BuiltinTestsRunner.min(perTest, ctx.remaining()));
+                } catch (RunAborted e) {
+                    throw e.during(name);
+                }
                 results.add(r);
                 ctx.log(String.format("%-40s %-7s %.2fs%s", name, r.outcome().label(), r.durationSeconds(),
                         r.reason().isEmpty() ? "" : "  " + r.reason()));

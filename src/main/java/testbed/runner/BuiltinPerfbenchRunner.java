@@ -58,7 +58,12 @@ public final class BuiltinPerfbenchRunner implements TestRunner {
                         }
                         String program = "# test: " + base + "\n" + code + "\nimport time\n_t0 = time.ticks_us()\nbench(" + n
                                 + ")\nprint('TIME', time.ticks_diff(time.ticks_us(), _t0))\n";
-                        BoardRunner.Exec exec = board.run(program, BuiltinTestsRunner.min(Duration.ofSeconds(60), ctx.remaining()));
+                        BoardRunner.Exec exec;
+                        try {
+                            exec = board.run(program, BuiltinTestsRunner.min(Duration.ofSeconds(60), ctx.remaining()));
+                        } catch (RunAborted e) {
+                            throw e.during(base);
+                        }
                         String out = exec.result().stdout() + exec.result().stderr();
                         Matcher m = TIME.matcher(out);
                         if (exec.timedOut()) {

@@ -60,7 +60,12 @@ public final class BuiltinTestsRunner implements TestRunner {
             return new TestResult(name, Outcome.ERROR, 0, e.getMessage());
         }
         long t0 = System.nanoTime();
-        BoardRunner.Exec exec = board.run("# test: " + name + "\n" + code, timeout);
+        BoardRunner.Exec exec;
+        try {
+            exec = board.run("# test: " + name + "\n" + code, timeout);
+        } catch (RunAborted e) {
+            throw e.during(name);
+        }
         double took = (System.nanoTime() - t0) / 1e9;
         if (exec.timedOut()) {
             return new TestResult(name, Outcome.TIMEOUT, took, "no output for " + timeout.toSeconds() + " s; interrupted");

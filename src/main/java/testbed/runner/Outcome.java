@@ -1,5 +1,7 @@
 package testbed.runner;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** The outcome of one test inside a test group (one .py file, one benchmark). */
 public enum Outcome {
     PASSED, FAILED, SKIPPED, XFAILED, ERROR, TIMEOUT;
@@ -8,6 +10,8 @@ public enum Outcome {
         return this == FAILED || this == ERROR || this == TIMEOUT;
     }
 
+    /** Lower case in every JSON file, like the run and session outcomes. */
+    @JsonValue
     public String label() {
         return name().toLowerCase();
     }

@@ -15,6 +15,13 @@ public final class RunAborted extends Exception {
         this.blamedSerials = Set.copyOf(blamedSerials);
     }
 
+    /** The same abort, saying which test was running: the first thing a lab engineer wants to know about a hang. */
+    public RunAborted during(String test) {
+        RunAborted named = new RunAborted(kind, blamedSerials, "during " + test + ": " + getMessage());
+        named.setStackTrace(getStackTrace());
+        return named;
+    }
+
     public RunOutcome.InfraErrorKind kind() {
         return kind;
     }

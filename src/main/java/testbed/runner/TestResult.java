@@ -1,8 +1,10 @@
 package testbed.runner;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * One test's result.
  *
  * @param reason why it failed or was skipped, or a diff excerpt; empty when it passed
  */
-public record TestResult(String name, Outcome outcome, double durationSeconds, String reason) {}
+public record TestResult(String name, Outcome outcome, @JsonProperty("duration_s") double durationSeconds, String reason) {}

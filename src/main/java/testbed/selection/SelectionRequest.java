@@ -11,6 +11,7 @@ import java.util.Set;
  * @param onlyTests {@code LABEL} or {@code LABEL:command args} (the command replaces the spec's runner)
  * @param onlyTags {@code key=v1,v2}: every entry must match one of its values
  * @param firmware {@code BOARD[-VARIANT]}: boards to test; a variant given means only that variant
+ * @param referenceBoards boards whose tentacles may serve as reference, as given; empty means the default (not required to exist)
  */
 public record SelectionRequest(
         List<String> onlyTests,

@@ -235,6 +235,13 @@ public final class Session {
                         failedRuns++;
                     }
                     runs.add(runRecord(report));
+                    // What each board carries now, as it answered after flashing: the session's firmware identity.
+                    for (var attempt : report.attempts()) {
+                        attempt.firmware().forEach((serial, version) -> {
+                            Dut board = duts.get(serial);
+                            firmwareVersions.put(board == null ? serial : board.tentacle().label(), version);
+                        });
+                    }
                     listener.runFinished(report, progress(bartender, done, failedRuns, errors, estimator));
                     write(results, lab, start, "running", bartender, selectionLeftovers, null);
                 }
@@ -314,7 +321,7 @@ public final class Session {
         }
         Instant now = clock.instant();
         SessionRecord record = new SessionRecord(sessionId, lab.name(), lab.file().toString(), host(), System.getProperty("user.name"),
-                System.getenv("CI") != null ? "ci" : "manual", request.commandLine(), request.selection().firmware(), Map.copyOf(firmwareVersions),
+                System.getenv("CI") != null ? "ci" : "manual", request.commandLine(), request.selection().firmware(), new java.util.TreeMap<>(firmwareVersions),
                 request.selection().micropythonTests().map(Path::toString).orElse("builtin"), start.toString(),
                 status.equals("running") ? "" : now.toString(), Duration.between(start, now).toMillis() / 1000.0, status,
                 verdict == null ? "" : verdict.name().toLowerCase(), List.copyOf(runs), leftovers, List.copyOf(bartender.quarantined()), latency());

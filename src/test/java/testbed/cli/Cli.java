@@ -23,13 +23,16 @@ public final class Cli {
         return new Result(code, out.toString(), err.toString());
     }
 
-    /** A writable copy of the checkout's data folders (specs, labs, firmware) in {@code dir}. */
+    /**
+     * A writable copy of the checkout's data folders (specs, labs, firmware) in {@code dir}, with its own state
+     * folder (virtual boards' flash) so a test never sees what another test or the user flashed.
+     */
     public static Workspace copyOfCheckout(Path dir) {
         Path home = Path.of("").toAbsolutePath();
         for (String folder : new String[] {"testrunspecs", "labs", "firmware"}) {
             copyTree(home.resolve(folder), dir.resolve(folder));
         }
-        return Workspace.at(dir);
+        return Workspace.at(dir, dir.resolve("state"));
     }
 
     public static void copyTree(Path from, Path to) {

@@ -1,0 +1,291 @@
+package testbed.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import testbed.config.Workspace;
+import testbed.lab.VirtualLabFixture;
+
+/**
+ * The real CLI against virtual labs: every path from discovery through the bartender, flashing, the runners and
+ * results/ to the exit code. Each test has its own copy of the checkout, its own board state and results.
+ */
+@Timeout(180)
+class RunIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> PICO = List.of("FUT_MCU_ONLY", "FUT_EXTMOD_HARDWARE");
+
+    @TempDir
+    Path dir;
+
+    private Workspace ws() {
+        VirtualLabFixture.firmware("MICROBIT"); // builds the micro:bit image in the checkout when a clean clone lacks it
+        Workspace ws = Cli.copyOfCheckout(dir);
+        return ws;
+    }
+
+    private Path lab(VirtualLabFixture fixture) throws IOException {
+        return fixture.writeLab();
+    }
+
+    private static JsonNode json(Path file) throws IOException {
+        return JSON.readTree(file.toFile());
+    }
+
+    private static List<JsonNode> runs(Workspace ws) throws IOException {
+        List<JsonNode> runs = new ArrayList<>();
+        json(ws.resultsDir().resolve("session.json")).get("runs").forEach(runs::add);
+        return runs;
+    }
+
+    private static JsonNode run(Workspace ws, String testidPrefix) throws IOException {
+        return runs(ws).stream().filter(r -> r.get("testid").asText().startsWith(testidPrefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no run " + testidPrefix + " in session.json"));
+    }
+
+    /** Makes the built-in basics suite quicker to time out in a copied workspace. */
+    private static void perTestTimeout(Workspace ws, String specFile, int seconds) throws IOException {
+        Path file = ws.specsDir().resolve(specFile);
+        ObjectNode spec = (ObjectNode) json(file);
+        ((ObjectNode) spec.get("runner")).put("per_test_timeout_s", seconds);
+        JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), spec);
+    }
+
+    @Test
+    void mainJobFlashesAndTestsEveryPicoWWithTheReferenceAndWritesResults() throws Exception {
+        Workspace ws = ws();
+        Cli.Result r = Cli.run(ws, "run", "--lab", "virtual", "--firmware", "RPI_PICO_W");
+
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("5 runs: 5 passed, 0 failed, 0 errors; passed");
+        JsonNode session = json(ws.resultsDir().resolve("session.json"));
+        assertThat(session.get("verdict").asText()).isEqualTo("passed");
+        assertThat(session.get("status").asText()).isEqualTo("completed");
+        assertThat(session.get("firmware").toString()).isEqualTo("[\"RPI_PICO_W\"]");
+        assertThat(runs(ws)).extracting(n -> n.get("testid").asText()).containsExactlyInAnyOrder(
+                "BUILTIN-PERFBENCH@3b01-RPI_PICO_W", "BUILTIN-TESTS_EXTMOD@3b01-RPI_PICO_W", "BUILTIN-TESTS_BASICS@3b02-RPI_PICO_W",
+                "BUILTIN-MULTITESTS@3b01-RPI_PICO_W-instance0", "BUILTIN-MULTITESTS@3b01-RPI_PICO_W-instance1")
+                .as("the two identical tentacles share the work");
+
+        // The reference board kind's own multitests run against the other reference-capable tentacle, in both roles.
+        JsonNode instance0 = json(ws.resultsDir().resolve("BUILTIN-MULTITESTS@3b01-RPI_PICO_W-instance0,a/run.json"));
+        assertThat(instance0.get("role").asText()).isEqualTo("instance0");
+        assertThat(instance0.get("reference").asText()).isEqualTo("3b02-RPI_PICO_W");
+        assertThat(instance0.get("firmware").size()).as("both boards' firmware recorded").isEqualTo(2);
+        assertThat(instance0.get("counts").get("passed").asInt()).isGreaterThanOrEqualTo(4);
+
+        // Every attempt folder has the live log, the per-run log4j2 files and the run record; the first run on each
+        // tentacle flashed it and kept the tool's output.
+        try (Stream<Path> dirs = Files.list(ws.resultsDir())) {
+            List<Path> attempts = dirs.filter(Files::isDirectory).filter(p -> p.getFileName().toString().endsWith(",a")).toList();
+            assertThat(attempts).hasSize(5);
+            for (Path a : attempts) {
+                assertThat(a.resolve("testresults.txt")).content().contains("TAG_LOG_START").contains("TAG_LOG_END").contains("status=completed")
+                        .contains("duration=");
+                assertThat(a.resolve("logger_10_debug.log")).exists();
+                assertThat(a.resolve("logger_20_info.log")).exists();
+                assertThat(a.resolve("logger_40_error.log")).exists();
+                assertThat(json(a.resolve("run.json")).get("status").asText()).isEqualTo("completed");
+            }
+            long flashed = attempts.stream().filter(a -> Files.exists(a.resolve("flashing_stdout.txt"))).count();
+            assertThat(flashed).as("each of the two tentacles flashed once").isEqualTo(2);
+        }
+        assertThat(ws.resultsDir().resolve("logger_20_info.log")).exists();
+
+        // A second session keeps the first one's results in the archive.
+        String firstId = session.get("session_id").asText();
+        Cli.Result again = Cli.run(ws, "run", "--lab", "virtual", "--firmware", "RPI_PICO_W", "--only-test", "BUILTIN-TESTS_EXTMOD");
+        assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+        assertThat(ws.resultsDir().resolve("archive").resolve(firstId).resolve("session.json")).exists();
+        assertThat(runs(ws)).hasSize(1);
+        assertThat(run(ws, "BUILTIN-TESTS_EXTMOD@").get("attempts").get(0).get("flashed").size())
+                .as("the boards already carry the firmware: no flash").isZero();
+    }
+
+    @Test
+    void twoVariantBoardIsReflashedBetweenVariants() throws Exception {
+        Workspace ws = ws();
+        Path lab = lab(new VirtualLabFixture(dir.resolve("lab")).board("vtwo00000001-5a5a", "RPI_PICO2", "RPI_PICO2", PICO,
+                List.of("", "RISCV"), Map.of()));
+        Cli.Result r = Cli.run(ws, "run", "--lab", lab.toString(), "--firmware", "RPI_PICO2", "--only-test", "BUILTIN-TESTS_EXTMOD");
+
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        List<JsonNode> both = runs(ws);
+        assertThat(both).extracting(n -> n.get("testid").asText())
+                .containsExactlyInAnyOrder("BUILTIN-TESTS_EXTMOD@5a5a-RPI_PICO2", "BUILTIN-TESTS_EXTMOD@5a5a-RPI_PICO2-RISCV");
+        for (JsonNode run : both) {
+            JsonNode attempt = run.get("attempts").get(0);
+            assertThat(attempt.get("flashed").size()).as("each variant needs its own flash").isEqualTo(1);
+            String expected = run.get("testid").asText().endsWith("-RISCV") ? "RPI_PICO2-RISCV;" : "RPI_PICO2;";
+            assertThat(attempt.get("firmware").get("vtwo00000001-5a5a").asText()).startsWith(expected);
+            Path dirOf = ws.resultsDir().resolve(attempt.get("directory").asText());
+            assertThat(dirOf.resolve("flashing_stdout.txt")).content().contains("verified: " + expected);
+        }
+    }
+
+    @Test
+    void hangTimesOutPowerCyclesAndRequeuesToTheIdenticalTentacle() throws Exception {
+        Workspace ws = ws();
+        perTestTimeout(ws, "builtin-tests-basics.json", 3);
+        Path lab = lab(new VirtualLabFixture(dir.resolve("lab"))
+                .pico("vhang0000001-1111", Map.of("hang", Map.of("on_test", "basics/recursion.py")))
+                .pico("vhang0000002-2222", Map.of()));
+        Cli.Result r = Cli.run(ws, "run", "--lab", lab.toString(), "--firmware", "RPI_PICO", "--only-test", "BUILTIN-TESTS_BASICS", "-j", "1");
+
+        assertThat(r.exitCode()).as("the requeued run passed: " + r.out() + r.err()).isZero();
+        assertThat(runs(ws)).extracting(n -> n.get("testid").asText() + " " + n.get("outcome").asText())
+                .containsExactly("BUILTIN-TESTS_BASICS@1111-RPI_PICO timeout", "BUILTIN-TESTS_BASICS@2222-RPI_PICO passed")
+                .as("requeued to the identical tentacle, not to the one that hung");
+        JsonNode hung = run(ws, "BUILTIN-TESTS_BASICS@1111").get("attempts").get(0);
+        assertThat(hung.get("status").asText()).isEqualTo("timeout");
+        assertThat(hung.get("error").asText()).contains("basics/recursion.py");
+        Path hungDir = ws.resultsDir().resolve(hung.get("directory").asText());
+        assertThat(hungDir.resolve("testresults.txt")).content().containsIgnoringCase("power-cycl");
+        assertThat(json(hungDir.resolve("run.json")).get("status").asText()).isEqualTo("timeout");
+    }
+
+    @Test
+    void disconnectedBoardIsQuarantinedAndTheOthersGoOn() throws Exception {
+        Workspace ws = ws();
+        Path lab = lab(new VirtualLabFixture(dir.resolve("lab"))
+                .pico("vgone00000001-0d0d", Map.of("disconnect", Map.of("after_s", 2)))
+                .board("vstay00000001-5757", "RPI_PICO_W", "RPI_PICO_W", List.of("FUT_MCU_ONLY", "FUT_WLAN", "FUT_BLE"), List.of(""), Map.of()));
+        Cli.Result r = Cli.run(ws, "run", "--lab", lab.toString(), "--firmware", "RPI_PICO", "--firmware", "RPI_PICO_W",
+                "--only-test", "BUILTIN-TESTS_BASICS", "--only-test", "BUILTIN-TESTS_EXTMOD", "--quarantine-after", "1");
+
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCodes.INFRASTRUCTURE);
+        assertThat(r.out()).contains("quarantined");
+        JsonNode session = json(ws.resultsDir().resolve("session.json"));
+        assertThat(session.get("verdict").asText()).isEqualTo("infrastructure_errors");
+        assertThat(run(ws, "BUILTIN-TESTS_BASICS@5757").get("outcome").asText()).isEqualTo("passed");
+        assertThat(run(ws, "BUILTIN-TESTS_EXTMOD@5757").get("outcome").asText()).isEqualTo("passed");
+        assertThat(session.get("leftovers").toString()).contains("RPI_PICO").containsIgnoringCase("quarantine");
+    }
+
+    @Test
+    void failedFlashIsAnInfrastructureErrorAndTheRetryPasses() throws Exception {
+        Workspace ws = ws();
+        Path lab = lab(new VirtualLabFixture(dir.resolve("lab")).pico("vflsh0000001-f1f1", Map.of("flash_fails", 1)));
+        Cli.Result r = Cli.run(ws, "run", "--lab", lab.toString(), "--firmware", "RPI_PICO", "--only-test", "BUILTIN-TESTS_EXTMOD");
+
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(runs(ws)).extracting(n -> n.get("outcome").asText()).containsExactly("error", "passed");
+        JsonNode failed = runs(ws).get(0).get("attempts").get(0);
+        assertThat(failed.get("error").asText()).containsIgnoringCase("flash");
+        assertThat(ws.resultsDir().resolve(failed.get("directory").asText()).resolve("flashing_stdout.txt")).exists();
+        JsonNode retried = runs(ws).get(1).get("attempts").get(0);
+        assertThat(retried.get("flashed").size()).isEqualTo(1);
+        assertThat(retried.get("status").asText()).isEqualTo("completed");
+    }
+
+    @Test
+    void countRepeatsAFailingGroupAndExposesTheFlakyTest() throws Exception {
+        Workspace ws = ws();
+        // Seed 1 with p = 0.5: the flaky test glitches on its first run and not on its second.
+        Path lab = lab(new VirtualLabFixture(dir.resolve("lab"))
+                .pico("vflky0000001-7e57", Map.of("flaky", Map.of("test", "basics/flaky.py", "p", 0.5), "seed", 1)));
+        Cli.Result r = Cli.run(ws, "run", "--lab", lab.toString(), "--firmware", "RPI_PICO", "--only-test", "BUILTIN-TESTS_BASICS", "--count", "3");
+
+        assertThat(r.exitCode()).as("passed on the retry: " + r.out() + r.err()).isZero();
+        JsonNode run = run(ws, "BUILTIN-TESTS_BASICS@7e57");
+        assertThat(run.get("outcome").asText()).isEqualTo("passed");
+        JsonNode attempts = run.get("attempts");
+        assertThat(attempts).hasSize(2);
+        assertThat(attempts.get(0).get("attempt").asText()).isEqualTo("a");
+        assertThat(attempts.get(0).get("counts").get("failed").asInt()).isEqualTo(1);
+        assertThat(attempts.get(0).get("tests").toString()).contains("basics/flaky.py");
+        assertThat(attempts.get(1).get("attempt").asText()).isEqualTo("b");
+        assertThat(attempts.get(1).get("counts").get("failed").asInt()).isZero();
+        Path failedDir = ws.resultsDir().resolve("BUILTIN-TESTS_BASICS@7e57-RPI_PICO,a");
+        assertThat(failedDir.resolve("testresults.txt")).content().contains("basics/flaky.py");
+        assertThat(ws.resultsDir().resolve("BUILTIN-TESTS_BASICS@7e57-RPI_PICO,b")).isDirectory();
+    }
+
+    @Test
+    void externalRunnerRunsTheStandInRunTestsAndMultitestScripts() throws Exception {
+        Workspace ws = ws();
+        Path tests = Path.of("src/test/resources/fake-micropython-tests").toAbsolutePath();
+        List<String> wlan = List.of("FUT_MCU_ONLY", "FUT_WLAN", "FUT_BLE");
+        Path lab = lab(new VirtualLabFixture(dir.resolve("lab"))
+                .board("vextn0000001-e0e0", "RPI_PICO_W", "RPI_PICO_W", wlan, List.of(""), Map.of())
+                .board("vextn0000002-e1e1", "RPI_PICO_W", "RPI_PICO_W", wlan, List.of(""), Map.of()));
+        Cli.Result r = Cli.run(ws, "run", "--lab", lab.toString(), "--firmware", "RPI_PICO_W", "--micropython-tests", tests.toString(),
+                "--only-test", "RUN-TESTS_STANDARD", "--only-test", "RUN-MULTITESTS_MULTINET");
+
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        JsonNode standard = run(ws, "RUN-TESTS_STANDARD@").get("attempts").get(0);
+        assertThat(standard.get("counts").get("passed").asInt()).isEqualTo(2);
+        assertThat(standard.get("counts").get("skipped").asInt()).isEqualTo(1);
+        Path standardDir = ws.resultsDir().resolve(standard.get("directory").asText());
+        assertThat(standardDir.resolve("testresults.txt")).content().contains("run-tests.py").contains("--test-instance=port:")
+                .contains(standard.get("serial").asText()).contains("3 tests performed").contains("returncode=0");
+        for (String role : List.of("instance0", "instance1")) {
+            JsonNode multinet = runs(ws).stream().filter(n -> n.get("testid").asText().startsWith("RUN-MULTITESTS_MULTINET@")
+                    && n.get("testid").asText().endsWith(role)).findFirst().orElseThrow().get("attempts").get(0);
+            assertThat(multinet.get("reference").asText()).as("the other PICO_W is the reference").isNotEmpty()
+                    .isNotEqualTo(multinet.get("tentacle").asText());
+            assertThat(multinet.get("counts").get("passed").asInt()).isGreaterThanOrEqualTo(1);
+            assertThat(ws.resultsDir().resolve(multinet.get("directory").asText()).resolve("testresults.txt")).content()
+                    .contains("run-multitests.py");
+        }
+    }
+
+    @Test
+    void twoProcessesOnOneHostNeverShareATentacle() throws Exception {
+        Path jar = Path.of("target/testbed.jar").toAbsolutePath();
+        assertThat(jar).as("packaged before the integration tests").exists();
+        Workspace ws = ws();
+        Path lab = lab(new VirtualLabFixture(dir.resolve("lab")).pico("vlock0000001-10c1", Map.of()));
+        Path locks = dir.resolve("locks");
+        List<Process> processes = new ArrayList<>();
+        for (String name : List.of("one", "two")) {
+            ProcessBuilder pb = new ProcessBuilder("java", "-Dtestbed.home=" + ws.home(), "-jar", jar.toString(), "run", "--lab", lab.toString(),
+                    "--firmware", "RPI_PICO", "--only-test", "BUILTIN-TESTS_EXTMOD", "--results", dir.resolve("results-" + name).toString());
+            pb.environment().put("TESTBED_LOCK_DIR", locks.toString());
+            pb.environment().put("TESTBED_STATE_DIR", dir.resolve("state-" + name).toString());
+            pb.redirectErrorStream(true).redirectOutput(dir.resolve(name + ".txt").toFile());
+            processes.add(pb.start());
+        }
+        for (Process p : processes) {
+            assertThat(p.waitFor()).as(Files.readString(dir.resolve((processes.indexOf(p) == 0 ? "one" : "two") + ".txt"))).isZero();
+        }
+        List<Instant[]> spans = new ArrayList<>();
+        for (String name : List.of("one", "two")) {
+            JsonNode attempt = json(dir.resolve("results-" + name).resolve("session.json")).get("runs").get(0).get("attempts").get(0);
+            spans.add(new Instant[] {Instant.parse(attempt.get("time_start").asText()), Instant.parse(attempt.get("time_end").asText())});
+        }
+        boolean overlap = spans.get(0)[0].isBefore(spans.get(1)[1]) && spans.get(1)[0].isBefore(spans.get(0)[1]);
+        assertThat(overlap).as("runs on the same serial from two processes overlapped: %s / %s", spans.get(0), spans.get(1)).isFalse();
+        String both = Files.readString(dir.resolve("one.txt")) + Files.readString(dir.resolve("two.txt"));
+        assertThat(both).as("one session waited for the other").containsIgnoringCase("in use by another");
+    }
+
+    @Test
+    void launcherRunsTheMainJob() throws Exception {
+        Path results = dir.resolve("results");
+        ProcessBuilder pb = new ProcessBuilder("bin/testbed", "run", "--lab", "virtual", "--firmware", "RPI_PICO_W",
+                "--only-test", "BUILTIN-TESTS_EXTMOD", "--results", results.toString());
+        pb.environment().put("TESTBED_STATE_DIR", dir.resolve("state").toString());
+        pb.redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile());
+        Process p = pb.start();
+        int code = p.waitFor();
+        String out = Files.readString(dir.resolve("out.txt"));
+        assertThat(code).as(out).isZero();
+        assertThat(out).contains("1 run: 1 passed").doesNotContain("Exception");
+        assertThat(json(results.resolve("session.json")).get("verdict").asText()).isEqualTo("passed");
+    }
+}
