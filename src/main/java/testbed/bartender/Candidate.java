@@ -10,6 +10,7 @@ import testbed.model.TestRun;
  * @param affinity 0: the DUT carries the firmware; 1: it needs a flash and no identical tentacle carries that
  *     firmware; 2: it needs a flash although an identical tentacle already carries it
  * @param avoided the item already hit an infrastructure error on this DUT
+ * @param kindLoadMillis open work per tentacle of the DUT's kind: the kind with the most left will end the session last
  */
 public record Candidate(
         WorkItem item,
@@ -18,7 +19,8 @@ public record Candidate(
         int affinity,
         boolean referenceNeedsFlash,
         boolean avoided,
-        long estimatedMillis) {
+        long estimatedMillis,
+        long kindLoadMillis) {
 
     public String testid() {
         return TestRun.testid(item.spec(), dut, item.variant(), item.role());

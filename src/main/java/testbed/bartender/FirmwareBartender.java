@@ -23,13 +23,22 @@ public final class FirmwareBartender {
     private final Set<String> referenceBoards;
     private final Set<BoardVariant> toBuild = new HashSet<>();
     private final List<BoardVariant> ready = new ArrayList<>();
+    private final SchedulingPolicy policy;
     private BoardVariant building;
+    private Comparator<BoardVariant> anchorOrder;
 
     /**
      * @param needed the firmwares the selected work needs
      * @param catalog every firmware found in {@code firmware/}
      */
     public FirmwareBartender(Set<BoardVariant> needed, Map<BoardVariant, Firmware> catalog, Set<String> referenceBoards) {
+        this(needed, catalog, referenceBoards, SchedulingPolicy.TESTBED);
+    }
+
+    /** @param policy {@link SchedulingPolicy#ANCHOR} replays the anchor's fixed build order, for comparison */
+    public FirmwareBartender(Set<BoardVariant> needed, Map<BoardVariant, Firmware> catalog, Set<String> referenceBoards,
+            SchedulingPolicy policy) {
+        this.policy = policy;
         this.catalog = Map.copyOf(catalog);
         this.referenceBoards = Set.copyOf(referenceBoards);
         needed.stream().sorted().forEach(bv -> {
@@ -59,7 +68,7 @@ public final class FirmwareBartender {
         if (building != null || toBuild.isEmpty()) {
             return Optional.empty();
         }
-        Comparator<BoardVariant> order = Comparator
+        Comparator<BoardVariant> order = policy == SchedulingPolicy.ANCHOR ? anchorOrder() : Comparator
                 .comparing((BoardVariant bv) -> !(referenceBoards.contains(bv.board()) && bv.isDefaultVariant()))
                 .thenComparing(bv -> -waitingWorkMillis.getOrDefault(bv, 0L))
                 .thenComparing(bv -> !bv.isDefaultVariant())
@@ -67,6 +76,32 @@ public final class FirmwareBartender {
         building = toBuild.stream().min(order).orElseThrow();
         toBuild.remove(building);
         return Optional.of(catalog.get(building));
+    }
+
+    /**
+     * The anchor's order (notes 1.3): every variant of the reference board, then each board's n-th variant in
+     * sorted order, boards with more variants first, then by name. It ignores how much work waits.
+     */
+    private Comparator<BoardVariant> anchorOrder() {
+        if (anchorOrder == null) {
+            anchorOrder = anchorOrder(toBuild, referenceBoards);
+        }
+        return anchorOrder;
+    }
+
+    /** Fixed at the first build, from every firmware to build, as the anchor computes it once. */
+    private static Comparator<BoardVariant> anchorOrder(Set<BoardVariant> toBuild, Set<String> referenceBoards) {
+        Map<String, List<String>> variants = new java.util.TreeMap<>();
+        for (BoardVariant bv : toBuild) {
+            variants.computeIfAbsent(bv.board(), b -> new ArrayList<>()).add(bv.variant());
+        }
+        variants.values().forEach(java.util.Collections::sort);
+        java.util.function.ToIntFunction<BoardVariant> index = bv -> referenceBoards.contains(bv.board()) ? -1000
+                : variants.getOrDefault(bv.board(), List.of()).indexOf(bv.variant());
+        return Comparator.comparingInt(index)
+                .thenComparingInt(bv -> -variants.getOrDefault(bv.board(), List.of()).size())
+                .thenComparing(BoardVariant::board)
+                .thenComparing(BoardVariant::variant);
     }
 
     /** The running build finished. */

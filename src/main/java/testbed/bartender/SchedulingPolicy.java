@@ -6,9 +6,13 @@ import java.util.Comparator;
 public enum SchedulingPolicy implements Comparator<Candidate> {
 
     /**
-     * Priority; then keep an item away from a tentacle where it hit an infrastructure error; then firmware affinity
-     * (run what the tentacle carries before reflashing, and spread variants over identical tentacles); then, when a
-     * flash is needed anyway, the default variant first; then longest first, so the long runs do not end up last.
+     * Priority; then keep an item away from a tentacle where it hit an infrastructure error; then the kind with the
+     * most open work per tentacle (it will end the session last, so it gets a free reference first); then firmware
+     * affinity (run what the tentacle carries before reflashing, and spread variants over identical tentacles);
+     * then multi-board tests while a reference is free (a single-board test can run any time, a multi-board test
+     * only while the shared reference pool has room), with a reference that carries its firmware first; when a
+     * flash is needed anyway, the default variant first;
+     * then longest first, so the long runs do not end up last.
      */
     TESTBED {
         @Override
@@ -17,7 +21,11 @@ public enum SchedulingPolicy implements Comparator<Candidate> {
             if (c != 0) return c;
             c = Boolean.compare(a.avoided(), b.avoided());
             if (c != 0) return c;
+            c = Long.compare(b.kindLoadMillis(), a.kindLoadMillis());
+            if (c != 0) return c;
             c = Integer.compare(a.affinity(), b.affinity());
+            if (c != 0) return c;
+            c = Boolean.compare(a.reference() == null, b.reference() == null);
             if (c != 0) return c;
             c = Boolean.compare(a.referenceNeedsFlash(), b.referenceNeedsFlash());
             if (c != 0) return c;

@@ -40,6 +40,8 @@ public final class TestBartender {
     private final Map<String, List<Tentacle>> dutsByKind = new HashMap<>();
     /** Open work per tentacle kind (tag). */
     private final Map<String, List<WorkItem>> todo = new LinkedHashMap<>();
+    /** Per kind: estimated work of its open items, kept up to date as items start and come back. */
+    private final Map<String, Long> openMillis = new HashMap<>();
     private final Set<BoardVariant> availableFirmware;
     private final Set<BoardVariant> readyFirmware = new HashSet<>();
     private final Set<BoardVariant> failedFirmware = new HashSet<>();
@@ -109,8 +111,9 @@ public final class TestBartender {
                         : sample.variants();
                 for (String variant : variants) {
                     for (Role role : roles) {
-                        todo.computeIfAbsent(kind.getKey(), k -> new ArrayList<>())
-                                .add(new WorkItem(spec, kind.getKey(), sample.board(), variant, role, 0, Set.of()));
+                        WorkItem item = new WorkItem(spec, kind.getKey(), sample.board(), variant, role, 0, Set.of());
+                        todo.computeIfAbsent(kind.getKey(), k -> new ArrayList<>()).add(item);
+                        booked(item, +1);
                         count++;
                     }
                 }
@@ -174,6 +177,7 @@ public final class TestBartender {
             if (items == null || items.isEmpty()) {
                 continue;
             }
+            long kindLoad = kindLoad(dut);
             for (WorkItem item : items) {
                 if (!isReady(item.boardVariant())) {
                     continue;
@@ -192,13 +196,46 @@ public final class TestBartender {
                         affinity(dut, item.boardVariant()),
                         reference != null && referenceNeedsFlash(reference),
                         item.failedOn().contains(serial),
-                        estimator.estimate(item.spec(), dut).toMillis());
+                        estimator.estimate(item.spec(), dut).toMillis(),
+                        kindLoad);
                 if (best == null || policy.compare(c, best) < 0) {
                     best = c;
                 }
             }
         }
         return best;
+    }
+
+    private void booked(WorkItem item, int sign) {
+        if (!hasPossibleReference(item)) {
+            return; // never runs (left over with its reason): it must not make its kind look busier than it is
+        }
+        long millis = estimator.estimate(item.spec(), dutsByKind.get(item.kind()).get(0)).toMillis();
+        openMillis.merge(item.kind(), sign * millis, Long::sum);
+    }
+
+    private boolean hasPossibleReference(WorkItem item) {
+        if (!item.spec().requiresReference()) {
+            return true;
+        }
+        for (Tentacle dut : dutsByKind.get(item.kind())) {
+            for (Tentacle r : referencePool) {
+                if (!r.serial().equals(dut.serial()) && r.has(item.spec().requiredFut())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Open work per tentacle of a kind: the kind with the most left will end the session last, so it gets a free
+     * reference first. The reference pool's own kinds count only their own work: giving them the reference work
+     * too would let their own multi-board tests (which hold two pool tentacles) crowd out everyone else's.
+     */
+    private long kindLoad(Tentacle dut) {
+        String kind = dut.tag();
+        return openMillis.getOrDefault(kind, 0L) / Math.max(1, dutsByKind.get(kind).size());
     }
 
     private boolean isReady(BoardVariant firmware) {
@@ -266,6 +303,7 @@ public final class TestBartender {
                 clock.instant(),
                 Duration.ofMillis(c.estimatedMillis()));
         todo.get(item.kind()).remove(item);
+        booked(item, -1);
         for (Tentacle t : run.tentacles()) {
             free.remove(t.serial());
         }
@@ -293,6 +331,7 @@ public final class TestBartender {
         if (outcome instanceof RunOutcome.Busy busy) {
             WorkItem item = entry.item();
             todo.get(item.kind()).add(item);
+            booked(item, +1);
             elsewhere.addAll(busy.busySerials());
             for (Tentacle t : run.tentacles()) {
                 if (!elsewhere.contains(t.serial()) && !quarantined.contains(t.serial())) {
@@ -314,6 +353,7 @@ public final class TestBartender {
             WorkItem item = entry.item();
             if (item.requeues() < config.maxRequeues()) {
                 todo.get(item.kind()).add(item.requeuedAfterFailureOn(run.dut().serial()));
+                booked(item, +1);
             } else {
                 givenUp.add(new Leftover(item.spec().label(), item.describe(), Leftover.Reason.INFRA_ERRORS,
                         (item.requeues() + 1) + " attempts, last: " + error.kind() + " " + error.message()));

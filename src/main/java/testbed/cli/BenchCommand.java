@@ -11,7 +11,7 @@ import testbed.bench.DecisionBenchmark;
 
 /** {@code testbed bench}: measurements that must not live in timed unit tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks of the scheduler.",
-        subcommands = {BenchCommand.Decide.class, BenchCommand.Upload.class})
+        subcommands = {BenchCommand.Schedule.class, BenchCommand.Decide.class, BenchCommand.Upload.class})
 final class BenchCommand implements Runnable {
 
     @Spec
@@ -19,7 +19,95 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing benchmark: decide or upload");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing benchmark: schedule, decide or upload");
+    }
+
+    @Command(name = "schedule", mixinStandardHelpOptions = true,
+            description = {"Simulate whole lab sessions with the real bartenders on a simulated clock: makespan against a lower bound, "
+                    + "the anchor's rule side by side, flashes, utilisation and decision time.",
+                    "Reference labs: small (5 tentacles), anchor (20, like ch_hans_1), large (200)."})
+    static final class Schedule implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--lab-model", paramLabel = "NAME|PATH", description = "small, anchor, large or a model file (repeatable; default: all three).")
+        java.util.List<String> labs = new java.util.ArrayList<>();
+
+        @Option(names = "--policy", paramLabel = "POLICY", description = "TESTBED, ANCHOR or both (repeatable; default: both, side by side).")
+        java.util.List<SchedulingPolicy> policies = new java.util.ArrayList<>();
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of durations, failures and errors (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--count", defaultValue = "1", description = "As testbed run --count: repeat groups with failures (default: ${DEFAULT-VALUE}).")
+        int count;
+
+        @Option(names = {"-j", "--jobs"}, defaultValue = "0", description = "At most N runs at once, 0 = no limit (default: ${DEFAULT-VALUE}).")
+        int jobs;
+
+        @Option(names = "--json", description = "One JSON document with every result, for machines.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            java.util.List<String> labNames = labs.isEmpty() ? testbed.bench.LabModel.REFERENCE_LABS : labs;
+            java.util.List<SchedulingPolicy> order = policies.isEmpty() ? java.util.List.of(SchedulingPolicy.TESTBED, SchedulingPolicy.ANCHOR) : policies;
+            java.util.List<testbed.bench.ScheduleBenchmark.Result> results = new java.util.ArrayList<>();
+            for (String name : labNames) {
+                testbed.bench.LabModel model = testbed.bench.LabModel.load(name);
+                for (SchedulingPolicy p : order) {
+                    results.add(testbed.bench.ScheduleBenchmark.run(model, new testbed.bench.ScheduleBenchmark.Settings(p, seed, count, jobs)));
+                }
+            }
+            if (json) {
+                var mapper = new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules()
+                        .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+                java.util.List<java.util.Map<String, Object>> docs = new java.util.ArrayList<>();
+                for (var r : results) {
+                    java.util.Map<String, Object> d = new java.util.LinkedHashMap<>();
+                    d.put("lab", r.lab());
+                    d.put("tentacles", r.tentacles());
+                    d.put("policy", r.policy().name().toLowerCase());
+                    d.put("seed", r.seed());
+                    d.put("makespan_s", r.makespan().toMillis() / 1000.0);
+                    d.put("bound_s", r.bound().toMillis() / 1000.0);
+                    d.put("bound_reason", r.boundReason());
+                    d.put("ratio", r.ratio());
+                    d.put("runs", r.runs());
+                    d.put("flashes", r.flashes());
+                    d.put("builds", r.builds());
+                    d.put("infrastructure_errors", r.infraErrors());
+                    d.put("leftovers", r.leftovers());
+                    d.put("utilisation", r.utilisation());
+                    d.put("decisions", r.decisions());
+                    d.put("decision_median_us", r.decisionMedianMicros());
+                    d.put("decision_p99_us", r.decisionP99Micros());
+                    d.put("wall_time_s", r.wallTime().toMillis() / 1000.0);
+                    docs.add(d);
+                }
+                out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(java.util.Map.of("results", docs)));
+                return ExitCodes.OK;
+            }
+            Table table = new Table("lab", "tentacles", "policy", "makespan", "bound", "ratio", "vs anchor", "flashes", "builds", "infra errors",
+                    "leftovers", "utilisation", "decision median/p99", "wall time");
+            for (var r : results) {
+                var anchor = results.stream().filter(x -> x.lab().equals(r.lab()) && x.policy() == SchedulingPolicy.ANCHOR).findFirst();
+                String vs = anchor.isEmpty() || r.policy() == SchedulingPolicy.ANCHOR ? ""
+                        : String.format("%+.1f%%", 100.0 * (r.makespan().toMillis() - anchor.get().makespan().toMillis()) / anchor.get().makespan().toMillis());
+                table.row(r.lab(), String.valueOf(r.tentacles()), r.policy().name().toLowerCase(), PlanRenderer.hms(r.makespan()),
+                        PlanRenderer.hms(r.bound()), String.format("%.3f", r.ratio()), vs, String.valueOf(r.flashes()), String.valueOf(r.builds()),
+                        String.valueOf(r.infraErrors()), String.valueOf(r.leftovers()), String.format("%.0f%%", 100 * r.meanUtilisation()),
+                        String.format("%.1f/%.1f us", r.decisionMedianMicros(), r.decisionP99Micros()), String.format("%.2f s", r.wallTime().toMillis() / 1000.0));
+            }
+            out.printf("schedule benchmark, seed %d, --count %d, --jobs %d%n%n", seed, count, jobs);
+            table.print(out, "");
+            out.println();
+            for (var r : results) {
+                out.printf("%s/%s: the bound is set by the %s%n", r.lab(), r.policy().name().toLowerCase(), r.boundReason());
+            }
+            return ExitCodes.OK;
+        }
     }
 
     @Command(name = "decide", mixinStandardHelpOptions = true,

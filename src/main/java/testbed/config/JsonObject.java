@@ -41,17 +41,26 @@ public final class JsonObject {
 
     /** Reads a file that must hold one JSON object. */
     public static JsonObject read(Path file) {
-        JsonNode root;
+        String text;
         try {
-            root = MAPPER.readTree(Files.readString(file));
+            text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new InvalidInputException(file + ": file not found");
+        } catch (IOException e) {
+            throw new InvalidInputException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        return parse(file, text);
+    }
+
+    /** Parses text that must hold one JSON object; {@code file} names it in errors (e.g. a resource). */
+    public static JsonObject parse(Path file, String text) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             String where = loc == null ? "" : ":" + loc.getLineNr() + ":" + loc.getColumnNr();
             throw new InvalidInputException(file + where + ": malformed JSON: " + firstLine(e.getOriginalMessage()));
-        } catch (IOException e) {
-            throw new InvalidInputException(file + ": cannot read: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
             throw new InvalidInputException(file + ": expected a JSON object at the top level");

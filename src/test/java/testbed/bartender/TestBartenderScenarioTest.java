@@ -103,15 +103,20 @@ class TestBartenderScenarioTest {
     }
 
     @Test
-    void referenceTestsWaitWhileTheReferenceIsBusy() {
+    void multiBoardTestsGoFirstWhileTheReferenceIsFreeAndWaitWhileItIsBusy() {
         Tentacle reference = picoW("5f2c");
         TestBartender b = bartender(CONFIG, List.of(reference, esp32c3("0c30")), List.of(MULTINET, spec("LONG", Fut.FUT_MCU_ONLY, 5000)));
 
-        List<TestRun> started = startAll(b);
+        // A single-board test can run any time; a multi-board test only while the reference is free: it goes first
+        // (the ESP32 has more work left than the PICO_W, so it gets the reference).
+        List<TestRun> first = startAll(b);
+        assertThat(first).extracting(TestRun::testid).containsExactly("RUN-MULTITESTS_MULTINET@0c30-ESP32_C3_DEVKIT-instance0");
+        assertThat(b.hasCandidate()).as("both tentacles are busy with it").isFalse();
 
-        // Longest first: the PICO_W and the ESP32 start their long runs; the multitest waits for both to be free.
-        assertThat(started).extracting(r -> r.spec().label()).containsExactly("LONG", "LONG");
-        assertThat(b.hasCandidate()).isFalse();
+        List<TestRun> second = startAll(completeAll(b, first));
+        assertThat(second).extracting(TestRun::testid).containsExactly("RUN-MULTITESTS_MULTINET@0c30-ESP32_C3_DEVKIT-instance1");
+        List<TestRun> third = startAll(completeAll(b, second));
+        assertThat(third).extracting(r -> r.spec().label()).containsExactlyInAnyOrder("LONG", "LONG");
     }
 
     @Test

@@ -1,0 +1,193 @@
+package testbed.bench;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import testbed.bartender.BartenderConfig;
+import testbed.bartender.FirmwareBartender;
+import testbed.bartender.RunOutcome;
+import testbed.bartender.SchedulingPolicy;
+import testbed.bartender.TestBartender;
+import testbed.model.BoardVariant;
+import testbed.model.Firmware;
+import testbed.model.Tentacle;
+import testbed.model.TestRun;
+import testbed.simulation.LabSimulation;
+import testbed.simulation.SimClock;
+
+/**
+ * {@code testbed bench schedule}: a whole lab session simulated with the real TestBartender and FirmwareBartender
+ * on a simulated clock, measured against a lower bound on the makespan.
+ *
+ * <p>The bound is the largest of: the longest single chain (the builds its firmware needs, one flash, the run), the
+ * work of each board kind spread over its tentacles after its first firmware can exist, the work that must pass
+ * through the reference pool spread over the pool, and all builds in a row followed by the shortest run that must
+ * wait for the last of them. Each part is a true lower bound for any scheduler, so the ratio makespan / bound
+ * says how much any better scheduler could still win at most.
+ */
+public final class ScheduleBenchmark {
+
+    /** The parameters of one simulated session. */
+    public record Settings(SchedulingPolicy policy, long seed, int count, int jobs) {}
+
+    /**
+     * @param bound the lower bound, with {@code boundReason} naming which part of it binds
+     * @param utilisation per tentacle label: busy time / makespan
+     */
+    public record Result(
+            String lab,
+            int tentacles,
+            SchedulingPolicy policy,
+            long seed,
+            Duration makespan,
+            Duration bound,
+            String boundReason,
+            int runs,
+            int flashes,
+            int builds,
+            int infraErrors,
+            int leftovers,
+            Map<String, Double> utilisation,
+            int decisions,
+            double decisionMedianMicros,
+            double decisionP99Micros,
+            Duration wallTime) {
+
+        public double ratio() {
+            return bound.isZero() ? 1 : (double) makespan.toMillis() / bound.toMillis();
+        }
+
+        public double meanUtilisation() {
+            return utilisation.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        }
+    }
+
+    private ScheduleBenchmark() {}
+
+    public static Result run(LabModel lab, Settings settings) {
+        long wall0 = System.nanoTime();
+        ModelDurations model = new ModelDurations(lab, settings.seed(), settings.count());
+        Map<BoardVariant, Firmware> catalog = lab.firmware();
+        BartenderConfig config = new BartenderConfig(settings.jobs(), lab.referenceBoards(), 2, 2, false, false, settings.policy());
+        SimClock clock = new SimClock(Instant.parse("2026-01-01T00:00:00Z"));
+        TestBartender bartender = new TestBartender(config, clock, model.estimator(), lab.tentacles(), lab.referencePool(), lab.specs(),
+                catalog.keySet());
+        FirmwareBartender firmware = new FirmwareBartender(bartender.neededFirmware(), catalog, lab.referenceBoards(), settings.policy());
+        LabSimulation.Result sim = LabSimulation.run(bartender, firmware, model, clock);
+
+        Map<String, Double> busy = new TreeMap<>();
+        lab.tentacles().forEach(t -> busy.put(t.label(), 0.0));
+        int infraErrors = 0;
+        List<TestRun> ran = new ArrayList<>();
+        for (LabSimulation.SimulatedRun r : sim.runs()) {
+            double seconds = Duration.between(r.start(), r.end()).toMillis() / 1000.0;
+            for (Tentacle t : r.run().tentacles()) {
+                busy.merge(t.label(), seconds, Double::sum);
+            }
+            if (r.outcome() instanceof RunOutcome.InfraError) {
+                infraErrors++;
+            } else {
+                ran.add(r.run());
+            }
+        }
+        double makespan = sim.makespan().toMillis() / 1000.0;
+        Map<String, Double> utilisation = new LinkedHashMap<>();
+        busy.forEach((label, seconds) -> utilisation.put(label, makespan == 0 ? 0 : Math.min(1, seconds / makespan)));
+        Bound bound = lowerBound(lab, model, catalog, ran);
+        long[] nanos = sim.decisionNanos().clone();
+        Arrays.sort(nanos);
+        return new Result(lab.name(), lab.tentacles().size(), settings.policy(), settings.seed(), sim.makespan(),
+                Duration.ofMillis(Math.round(bound.seconds * 1000)), bound.reason, sim.runs().size(), sim.flashes(), sim.builds().size(),
+                infraErrors, sim.leftovers().size(), utilisation, nanos.length, percentile(nanos, 0.5) / 1000.0, percentile(nanos, 0.99) / 1000.0,
+                Duration.ofNanos(System.nanoTime() - wall0));
+    }
+
+    private record Bound(double seconds, String reason) {
+        Bound max(double s, String why) {
+            return s > seconds ? new Bound(s, why) : this;
+        }
+    }
+
+    /** See the class comment; uses the work the session actually completed, with its policy-independent durations. */
+    static Bound lowerBound(LabModel lab, ModelDurations model, Map<BoardVariant, Firmware> catalog, List<TestRun> ran) {
+        Bound bound = new Bound(0, "nothing ran");
+        Map<BoardVariant, Double> build = new HashMap<>();
+        catalog.forEach((bv, f) -> build.put(bv, model.buildSeconds(f)));
+
+        // 1. The longest chain: its firmware builds (one builder, so in a row), a flash, the run itself.
+        for (TestRun r : ran) {
+            double builds = build.getOrDefault(r.dutFirmware(), 0.0);
+            BoardVariant ref = r.referenceFirmware().orElse(null);
+            if (ref != null && !ref.equals(r.dutFirmware())) {
+                builds += build.getOrDefault(ref, 0.0);
+            }
+            bound = bound.max(builds + model.minFlashSeconds(r.dut()) + model.ranSeconds(r), "chain " + r.testid());
+        }
+
+        // 2. Each board kind: its runs spread over its tentacles, after its first firmware is built; one flash per variant.
+        Map<String, List<TestRun>> byKind = new TreeMap<>();
+        ran.forEach(r -> byKind.computeIfAbsent(r.dut().tag(), k -> new ArrayList<>()).add(r));
+        for (var e : byKind.entrySet()) {
+            List<Tentacle> kind = lab.tentacles().stream().filter(t -> t.tag().equals(e.getKey())).toList();
+            Set<BoardVariant> variants = new HashSet<>();
+            double work = 0;
+            for (TestRun r : e.getValue()) {
+                variants.add(r.dutFirmware());
+                work += model.ranSeconds(r);
+            }
+            double earliest = variants.stream().mapToDouble(v -> build.getOrDefault(v, 0.0)).min().orElse(0);
+            work += variants.size() * model.minFlashSeconds(kind.get(0));
+            bound = bound.max(earliest + work / kind.size(), "board kind " + e.getKey() + " (" + kind.size() + " tentacles)");
+        }
+
+        // 3. The reference pool: every reference run holds one pool tentacle (two when the DUT is one too), and pool
+        //    tentacles also run their own groups.
+        List<Tentacle> pool = lab.referencePool();
+        if (!pool.isEmpty()) {
+            Set<String> poolSerials = new HashSet<>();
+            pool.forEach(t -> poolSerials.add(t.serial()));
+            double work = 0;
+            double earliest = Double.MAX_VALUE;
+            for (TestRun r : ran) {
+                boolean dutInPool = poolSerials.contains(r.dut().serial());
+                int held = (r.reference().isPresent() ? 1 : 0) + (dutInPool ? 1 : 0);
+                if (held > 0) {
+                    work += held * model.ranSeconds(r);
+                    BoardVariant needed = r.referenceFirmware().orElse(r.dutFirmware());
+                    earliest = Math.min(earliest, build.getOrDefault(needed, 0.0));
+                }
+            }
+            if (work > 0) {
+                bound = bound.max(earliest + work / pool.size(), "reference pool (" + pool.size() + " tentacles)");
+            }
+        }
+
+        // 4. All builds in a row, then at least one flash and run of whichever firmware came last.
+        Map<BoardVariant, Double> shortestAfter = new HashMap<>();
+        for (TestRun r : ran) {
+            shortestAfter.merge(r.dutFirmware(), model.minFlashSeconds(r.dut()) + model.ranSeconds(r), Math::min);
+        }
+        double allBuilds = shortestAfter.keySet().stream().mapToDouble(bv -> build.getOrDefault(bv, 0.0)).sum();
+        if (allBuilds > 0) {
+            double tail = shortestAfter.entrySet().stream().filter(e -> build.getOrDefault(e.getKey(), 0.0) > 0)
+                    .mapToDouble(Map.Entry::getValue).min().orElse(0);
+            bound = bound.max(allBuilds + tail, "builds in a row (" + shortestAfter.size() + " firmware)");
+        }
+        return bound;
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))];
+    }
+}
