@@ -13,6 +13,11 @@ import testbed.config.Workspace;
 import testbed.session.PlanRequest;
 import testbed.session.Planner;
 import testbed.session.Session;
+import testbed.session.SessionRecorder;
+import testbed.history.HistoryEstimator;
+import testbed.history.JdbcHistory;
+import testbed.report.ReportWriter;
+import testbed.results.Xfail;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +55,15 @@ final class RunCommand implements Callable<Integer> {
     /** False when the output is not the user's terminal (tests pass their own writer). */
     boolean interactive = true;
 
+    @Mixin
+    HistoryOptions history;
+
+    @Option(names = "--no-history", description = "Do not record this session in the history (reports then show no trends).")
+    boolean noHistory;
+
+    @Option(names = "--xfail", paramLabel = "FILE", description = "Known failures (JSON, as results/xfail-template.json): matching failures count as xfail.")
+    Path xfail;
+
     @Option(names = "--dry-run", description = "Print the plan: the runs in the order the bartender would start them with the estimated durations, then what would be left over and why.")
     boolean dryRun;
 
@@ -70,13 +84,29 @@ final class RunCommand implements Callable<Integer> {
         Session.Request run = new Session.Request(lab.lab, selection.toRequest(), request.config(), scheduling.count,
                 Optional.ofNullable(results), python, commandLine());
         boolean terminal = interactive && System.console() != null;
-        Session.Result result = new Session(workspace, run, new ConsoleProgress(out, terminal), Clock.systemUTC()).run();
-        return switch (result.verdict()) {
-            case PASSED -> ExitCodes.OK;
-            case TESTS_FAILED -> ExitCodes.TESTS_FAILED;
-            case INFRASTRUCTURE_ERRORS, NOTHING_RAN -> ExitCodes.INFRASTRUCTURE;
-            case INTERRUPTED -> ExitCodes.INTERRUPTED;
-        };
+        Xfail known = xfail == null ? Xfail.NONE : Xfail.load(xfail);
+        JdbcHistory db = noHistory ? null : history.open(workspace);
+        try {
+            DurationEstimator estimator = db == null ? DurationEstimator.fromSpecs() : HistoryEstimator.of(db.durations(), DurationEstimator.fromSpecs());
+            Session.Result result = new Session(workspace, run, new ConsoleProgress(out, terminal), Clock.systemUTC(),
+                    db == null ? SessionRecorder.NONE : db, estimator, known).run();
+            try {
+                ReportWriter.write(result.record(), result.resultsDir(), Optional.ofNullable(db));
+                out.println("reports: " + result.resultsDir().resolve("report.html") + " (and report.md, junit.xml, summary.json, timing.txt)");
+            } catch (RuntimeException e) {
+                spec.commandLine().getErr().println("testbed: warning: cannot write the reports: " + e.getMessage());
+            }
+            return switch (result.verdict()) {
+                case PASSED -> ExitCodes.OK;
+                case TESTS_FAILED -> ExitCodes.TESTS_FAILED;
+                case INFRASTRUCTURE_ERRORS, NOTHING_RAN -> ExitCodes.INFRASTRUCTURE;
+                case INTERRUPTED -> ExitCodes.INTERRUPTED;
+            };
+        } finally {
+            if (db != null) {
+                db.close();
+            }
+        }
     }
 
     private List<String> commandLine() {

@@ -23,6 +23,8 @@ import testbed.model.LabException;
             RunCommand.class,
             ListCommand.class,
             FlashCommand.class,
+            HistoryCommand.class,
+            ReportCommand.class,
             DoctorCommand.class,
             BenchCommand.class,
             AutoComplete.GenerateCompletion.class,

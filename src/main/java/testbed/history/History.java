@@ -1,0 +1,74 @@
+package testbed.history;
+
+import java.util.List;
+import java.util.Optional;
+import testbed.session.SessionRecord;
+
+/**
+ * The TestHistory: every session of every lab, grouped by system under test (board-variant + firmware identity as
+ * read back from the board), with runs, attempts, test results and measurements. Behind this interface so the
+ * session, the reports and the CLI do not care whether it is SQLite on a desk or PostgreSQL for a shared lab.
+ */
+public interface History extends AutoCloseable {
+
+    /** Stores the session as it is now; called again as runs finish, so a killed session keeps what finished. */
+    void record(SessionRecord session);
+
+    List<SessionRow> sessions(SessionFilter filter);
+
+    /** Per test group: runs and pass rate of a board (or board-variant) over its last {@code lastSessions} sessions. */
+    List<GroupPassRate> passRates(String boardVariant, int lastSessions);
+
+    /** Tests whose outcome flips between attempts or sessions on the same board-variant and firmware. */
+    List<FlakyTest> flaky(int lastSessions);
+
+    /** Tests that passed on firmware {@code from} and fail on firmware {@code to}, per board-variant (substring match). */
+    List<Regression> regressions(String from, String to);
+
+    /** Benchmark series per board-variant and firmware, oldest first. */
+    List<PerfSeries> perf(Optional<String> boardVariant);
+
+    /** Duration statistics per (group, board tag): what the scheduler uses as estimates once history exists. */
+    List<DurationStats> durations();
+
+    /** Pass rate per session, oldest first: the trend chart of the report. */
+    List<SessionTrend> trend(String lab, int lastSessions);
+
+    @Override
+    void close();
+
+    record SessionFilter(Optional<String> lab, Optional<String> board, Optional<String> since, int limit) {
+        public static SessionFilter all() {
+            return new SessionFilter(Optional.empty(), Optional.empty(), Optional.empty(), 1000);
+        }
+    }
+
+    record SessionRow(String id, String lab, String host, String trigger, String timeStart, double durationSeconds, String status,
+            String verdict, int runs, int failedRuns, String firmware) {}
+
+    record GroupPassRate(String testgroup, String boardVariant, int sessions, int runs, int passedRuns, long tests, long passedTests) {
+        public double passRate() {
+            return tests == 0 ? 0 : (double) passedTests / tests;
+        }
+    }
+
+    /** @param flipRate outcome changes divided by (observations - 1) */
+    record FlakyTest(String testgroup, String test, String boardVariant, String firmware, int observations, int failures, int flips,
+            double flipRate, List<String> sessions) {}
+
+    record Regression(String boardVariant, String testgroup, String test, String fromFirmware, String toFirmware, String toOutcome,
+            String session) {}
+
+    /**
+     * One benchmark on one board-variant over sessions, oldest first, with the firmware of each point.
+     *
+     * @param changes indices into {@code values} where the value left the noise band (mean ± max(3σ, 5 %)) of the
+     *     values before it: a real change, e.g. from a new firmware
+     */
+    record PerfSeries(String boardVariant, String name, String unit, List<Double> values, List<String> firmware, List<String> sessions,
+            double mean, double stddev, List<Integer> changes) {}
+
+    record DurationStats(String testgroup, String tag, int runs, double meanSeconds, double p90Seconds) {}
+
+    record SessionTrend(String session, String timeStart, long tests, long passed, double passRate) {}
+}

@@ -1,0 +1,318 @@
+package testbed.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import testbed.bartender.Leftover;
+import testbed.history.History;
+import testbed.results.AtomicJson;
+import testbed.results.AttemptRecord;
+import testbed.results.Xfail;
+import testbed.runner.Outcome;
+import testbed.runner.TestResult;
+import testbed.session.SessionRecord;
+
+/**
+ * Writes every report of a session into its results folder: {@code report.html} (self-contained, with charts),
+ * {@code report.md} (for PR comments), {@code junit.xml}, {@code summary.json}, {@code timing.txt} and
+ * {@code xfail-template.json}. Trends come from the history when one is given.
+ */
+public final class ReportWriter {
+
+    public static final List<String> FILES = List.of("report.html", "report.md", "junit.xml", "summary.json", "timing.txt", "xfail-template.json");
+
+    private static final Map<String, String> COLORS = Map.of("passed", Svg.PASS, "failed", Svg.FAIL, "error", Svg.ERROR, "timeout", Svg.ERROR,
+            "skipped", Svg.SKIP, "xfailed", "#8e24aa");
+
+    private ReportWriter() {}
+
+    public static void write(SessionRecord session, Path dir, Optional<History> history) {
+        SessionView view = SessionView.of(session);
+        List<History.SessionTrend> trend = history.map(h -> h.trend(session.lab(), 30)).orElse(List.of());
+        List<History.PerfSeries> perf = history.map(h -> h.perf(Optional.empty())).orElse(List.of()).stream()
+                .filter(p -> p.values().size() > 1).limit(12).toList();
+        writeString(dir.resolve("report.html"), html(view, trend, perf));
+        writeString(dir.resolve("report.md"), markdown(view));
+        writeString(dir.resolve("junit.xml"), JunitXml.of(session));
+        AtomicJson.write(dir.resolve("summary.json"), summary(view));
+        writeString(dir.resolve("timing.txt"), timing(view));
+        List<AttemptRecord> finals = session.runs().stream().filter(r -> !r.attempts().isEmpty())
+                .map(r -> r.attempts().get(r.attempts().size() - 1)).toList();
+        Map<String, String> variantOf = new java.util.HashMap<>();
+        session.runs().forEach(r -> r.attempts().forEach(a -> variantOf.put(a.directory(), r.variant())));
+        AtomicJson.write(dir.resolve("xfail-template.json"), Map.of("xfail", Xfail.template(finals, a -> variantOf.getOrDefault(a.directory(), a.board()))));
+    }
+
+    private static void writeString(Path file, String text) {
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- summary.json ----
+
+    private static Map<String, Object> summary(SessionView v) {
+        SessionRecord s = v.session();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("session_id", s.sessionId());
+        m.put("lab", s.lab());
+        m.put("verdict", s.verdict());
+        m.put("status", s.status());
+        m.put("firmware", s.firmware());
+        m.put("firmware_versions", s.firmwareVersions());
+        m.put("time_start", s.timeStart());
+        m.put("duration_s", s.durationSeconds());
+        Map<String, Long> totals = new LinkedHashMap<>();
+        for (Outcome o : Outcome.values()) {
+            totals.put(o.label(), v.total(o));
+        }
+        m.put("tests", totals);
+        Map<String, Object> groups = new LinkedHashMap<>();
+        v.groups().forEach((g, sum) -> {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("runs", sum.runs());
+            x.put("skipped_runs", sum.skippedRuns());
+            x.put("retried_runs", sum.retriedRuns());
+            x.put("error_runs", sum.errorRuns());
+            Map<String, Long> t = new LinkedHashMap<>();
+            for (Outcome o : Outcome.values()) {
+                t.put(o.label(), sum.tests().getOrDefault(o, 0L));
+            }
+            x.put("tests", t);
+            groups.put(g, x);
+        });
+        m.put("groups", groups);
+        List<Map<String, Object>> failures = new ArrayList<>();
+        for (SessionView.MatrixRow row : v.matrix()) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("group", row.group());
+            f.put("test", row.test());
+            f.put("flaky", row.flaky());
+            Map<String, String> cells = new LinkedHashMap<>();
+            row.cells().forEach((col, list) -> cells.put(col, String.join(",", list.stream().map(c -> c.letter() + ":" + c.outcome().label()).toList())));
+            f.put("outcomes", cells);
+            failures.add(f);
+        }
+        m.put("failures", failures);
+        m.put("leftovers", s.leftovers());
+        return m;
+    }
+
+    // ---- timing ----
+
+    private static List<Svg.Bar> bars(SessionView v) {
+        List<Svg.Bar> bars = new ArrayList<>();
+        for (SessionRecord.Run run : v.session().runs()) {
+            for (AttemptRecord a : run.attempts()) {
+                if (a.timeStart().isEmpty()) {
+                    continue;
+                }
+                Instant start = Instant.parse(a.timeStart());
+                Instant end = a.timeEnd().isEmpty() ? v.end() : Instant.parse(a.timeEnd());
+                String color = switch (a.status()) {
+                    case "completed" -> a.counts().getOrDefault("failed", 0L) + a.counts().getOrDefault("error", 0L)
+                            + a.counts().getOrDefault("timeout", 0L) > 0 ? Svg.FAIL : Svg.PASS;
+                    case "skipped" -> Svg.SKIP;
+                    default -> Svg.ERROR;
+                };
+                for (String tentacle : run.tentacles()) {
+                    bars.add(new Svg.Bar(tentacle, start, end, color, a.directory() + " (" + a.status() + ", " + a.durationSeconds() + " s)"));
+                }
+            }
+        }
+        return bars;
+    }
+
+    private static List<String> rows(List<Svg.Bar> bars) {
+        return bars.stream().map(Svg.Bar::row).distinct().sorted().toList();
+    }
+
+    private static String timing(SessionView v) {
+        StringBuilder out = new StringBuilder();
+        out.append("timing of session ").append(v.session().sessionId()).append(" (seconds from the start)\n\n");
+        List<Svg.Bar> bars = bars(v);
+        for (String row : rows(bars)) {
+            out.append(row).append('\n');
+            bars.stream().filter(b -> b.row().equals(row)).sorted(java.util.Comparator.comparing(Svg.Bar::start)).forEach(b -> out.append(String.format(
+                    Locale.ROOT, "  %8.1f %8.1f  %s%n", secondsFrom(v.start(), b.start()), secondsFrom(v.start(), b.end()), b.label())));
+        }
+        return out.toString();
+    }
+
+    private static double secondsFrom(Instant start, Instant t) {
+        return Duration.between(start, t).toMillis() / 1000.0;
+    }
+
+    // ---- markdown ----
+
+    private static String markdown(SessionView v) {
+        SessionRecord s = v.session();
+        StringBuilder md = new StringBuilder();
+        md.append("## testbed: ").append(s.verdict().isEmpty() ? s.status() : s.verdict().replace('_', ' ')).append(" on lab `").append(s.lab())
+                .append("`\n\n");
+        md.append("Firmware: ").append(s.firmware().isEmpty() ? "(all)" : String.join(", ", s.firmware())).append(" · session `")
+                .append(s.sessionId()).append("` · ").append(String.format(Locale.ROOT, "%.0f s", s.durationSeconds())).append(" · trigger ")
+                .append(s.trigger()).append("\n\n");
+        md.append("| group | runs | skipped | retried | errors | passed | failed | skipped tests | xfailed |\n|---|---|---|---|---|---|---|---|---|\n");
+        v.groups().forEach((g, x) -> md.append("| ").append(g).append(" | ").append(x.runs()).append(" | ").append(x.skippedRuns()).append(" | ")
+                .append(x.retriedRuns()).append(" | ").append(x.errorRuns()).append(" | ").append(x.tests().getOrDefault(Outcome.PASSED, 0L))
+                .append(" | ").append(x.tests().getOrDefault(Outcome.FAILED, 0L) + x.tests().getOrDefault(Outcome.ERROR, 0L)
+                        + x.tests().getOrDefault(Outcome.TIMEOUT, 0L))
+                .append(" | ").append(x.tests().getOrDefault(Outcome.SKIPPED, 0L)).append(" | ").append(x.tests().getOrDefault(Outcome.XFAILED, 0L))
+                .append(" |\n"));
+        if (!v.matrix().isEmpty()) {
+            md.append("\n### Failures\n\n");
+            for (SessionView.MatrixRow row : v.matrix()) {
+                md.append("- `").append(row.group()).append("` `").append(row.test()).append("`").append(row.flaky() ? " **flaky**" : "").append(": ");
+                List<String> parts = new ArrayList<>();
+                row.cells().forEach((col, list) -> parts.add(col + " " + String.join(",", list.stream().map(c -> c.letter() + " " + c.outcome().label()).toList())));
+                md.append(String.join("; ", parts)).append('\n');
+            }
+        }
+        if (!s.leftovers().isEmpty()) {
+            md.append("\n### Left over\n\n");
+            for (Leftover l : s.leftovers()) {
+                md.append("- ").append(l.spec()).append(l.item().isEmpty() ? "" : " " + l.item()).append(": ").append(l.detail()).append('\n');
+            }
+        }
+        return md.toString();
+    }
+
+    // ---- html ----
+
+    private static String html(SessionView v, List<History.SessionTrend> trend, List<History.PerfSeries> perf) {
+        SessionRecord s = v.session();
+        String e = Svg.esc(s.verdict());
+        StringBuilder h = new StringBuilder();
+        h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>testbed ").append(Svg.esc(s.sessionId())).append("</title>");
+        h.append("""
+                <style>
+                body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}
+                table{border-collapse:collapse;margin:.5em 0 1.5em}
+                th,td{border:1px solid #ccc;padding:3px 8px;font-size:13px;text-align:left}
+                th{background:#f3f3f3}
+                .passed{background:#c8e6c9}.failed{background:#ffe0b2}.error,.timeout{background:#ffcdd2}.skipped{background:#eee}.xfailed{background:#e1bee7}
+                .flaky{outline:2px dashed #8e24aa}
+                .verdict-passed{color:#2e7d32}.verdict-tests_failed{color:#e67e22}.verdict-infrastructure_errors,.verdict-interrupted{color:#c62828}
+                a{color:inherit}
+                </style></head><body>
+                """);
+        h.append("<h1>testbed session <span class=\"verdict-").append(e).append("\">").append(e.replace('_', ' ')).append("</span></h1>");
+        h.append("<table><tr><th>lab</th><td>").append(Svg.esc(s.lab())).append("</td><th>session</th><td>").append(Svg.esc(s.sessionId()))
+                .append("</td></tr><tr><th>firmware</th><td>").append(Svg.esc(s.firmware().isEmpty() ? "(all)" : String.join(", ", s.firmware())))
+                .append("</td><th>started</th><td>").append(Svg.esc(s.timeStart())).append("</td></tr><tr><th>duration</th><td>")
+                .append(String.format(Locale.ROOT, "%.0f s", s.durationSeconds())).append("</td><th>trigger</th><td>").append(Svg.esc(s.trigger()))
+                .append(" on ").append(Svg.esc(s.host())).append("</td></tr><tr><th>command</th><td colspan=\"3\"><code>")
+                .append(Svg.esc(String.join(" ", s.commandLine()))).append("</code></td></tr></table>");
+        if (!s.firmwareVersions().isEmpty()) {
+            h.append("<h2>Firmware on the boards</h2><table><tr><th>tentacle</th><th>firmware as the board reports it</th></tr>");
+            s.firmwareVersions().forEach((t, f) -> h.append("<tr><td>").append(Svg.esc(t)).append("</td><td>").append(Svg.esc(f)).append("</td></tr>"));
+            h.append("</table>");
+        }
+        h.append("<h2>Summary</h2><table><tr><th>group</th><th>runs</th><th>skipped</th><th>retried</th><th>errors</th><th>passed</th><th>failed</th>"
+                + "<th>skipped tests</th><th>xfailed</th><th>outcomes</th></tr>");
+        v.groups().forEach((g, x) -> {
+            Map<String, Long> parts = new LinkedHashMap<>();
+            for (Outcome o : Outcome.values()) {
+                parts.put(o.label(), x.tests().getOrDefault(o, 0L));
+            }
+            long failed = x.tests().getOrDefault(Outcome.FAILED, 0L) + x.tests().getOrDefault(Outcome.ERROR, 0L) + x.tests().getOrDefault(Outcome.TIMEOUT, 0L);
+            h.append("<tr><td>").append(Svg.esc(g)).append("</td><td>").append(x.runs()).append("</td><td>").append(x.skippedRuns()).append("</td><td>")
+                    .append(x.retriedRuns()).append("</td><td>").append(x.errorRuns()).append("</td><td>").append(x.tests().getOrDefault(Outcome.PASSED, 0L))
+                    .append("</td><td>").append(failed).append("</td><td>").append(x.tests().getOrDefault(Outcome.SKIPPED, 0L)).append("</td><td>")
+                    .append(x.tests().getOrDefault(Outcome.XFAILED, 0L)).append("</td><td>").append(Svg.stacked(parts, COLORS)).append("</td></tr>");
+        });
+        h.append("</table>");
+        h.append("<h2>Failure matrix</h2>");
+        if (v.matrix().isEmpty()) {
+            h.append("<p>No failures.</p>");
+        } else {
+            h.append("<p>Each cell lists the attempts (a, b, …) of that test on that board-variant/role, linked to the attempt's log; a dashed cell "
+                    + "is flaky (passed and failed in the same session).</p><table><tr><th>group</th><th>test</th>");
+            v.columns().forEach(c -> h.append("<th>").append(Svg.esc(c)).append("</th>"));
+            h.append("</tr>");
+            for (SessionView.MatrixRow row : v.matrix()) {
+                h.append("<tr><td>").append(Svg.esc(row.group())).append("</td><td>").append(Svg.esc(row.test())).append("</td>");
+                for (String c : v.columns()) {
+                    List<SessionView.Cell> cells = row.cells().get(c);
+                    if (cells == null) {
+                        h.append("<td></td>");
+                        continue;
+                    }
+                    boolean flaky = cells.stream().anyMatch(x -> x.outcome() == Outcome.PASSED) && cells.stream().anyMatch(x -> x.outcome().isFailure());
+                    h.append("<td").append(flaky ? " class=\"flaky\"" : "").append(">");
+                    for (SessionView.Cell cell : cells) {
+                        h.append("<a class=\"").append(cell.outcome().label()).append("\" href=\"").append(Svg.esc(cell.directory()))
+                                .append("/testresults.txt\" title=\"").append(Svg.esc(cell.reason().lines().limit(8).reduce("", (a, b) -> a + b + "\n")))
+                                .append("\">").append(cell.letter()).append(" ").append(cell.outcome().label()).append("</a> ");
+                    }
+                    h.append("</td>");
+                }
+                h.append("</tr>");
+            }
+            h.append("</table>");
+        }
+        List<SessionRecord.Run> errors = s.runs().stream().filter(r -> !r.outcome().equals("passed") && !r.outcome().equals("failed")).toList();
+        h.append("<h2>Errors and skips</h2>");
+        if (errors.isEmpty()) {
+            h.append("<p>None.</p>");
+        } else {
+            h.append("<table><tr><th>testid</th><th>outcome</th><th>attempt</th><th>why</th></tr>");
+            for (SessionRecord.Run r : errors) {
+                AttemptRecord last = r.attempts().get(r.attempts().size() - 1);
+                h.append("<tr class=\"").append(Svg.esc(r.outcome())).append("\"><td>").append(Svg.esc(r.testid())).append("</td><td>")
+                        .append(Svg.esc(r.outcome())).append("</td><td><a href=\"").append(Svg.esc(last.directory())).append("/testresults.txt\">")
+                        .append(Svg.esc(last.directory())).append("</a></td><td>").append(Svg.esc(last.error())).append("</td></tr>");
+            }
+            h.append("</table>");
+        }
+        h.append("<h2>Left over</h2>");
+        if (s.leftovers().isEmpty()) {
+            h.append("<p>Every work item ran.</p>");
+        } else {
+            h.append("<table><tr><th>group</th><th>item</th><th>reason</th><th>detail</th></tr>");
+            for (Leftover l : s.leftovers()) {
+                h.append("<tr><td>").append(Svg.esc(l.spec())).append("</td><td>").append(Svg.esc(l.item())).append("</td><td>")
+                        .append(Svg.esc(l.reason().toString())).append("</td><td>").append(Svg.esc(l.detail())).append("</td></tr>");
+            }
+            h.append("</table>");
+        }
+        List<Svg.Bar> bars = bars(v);
+        h.append("<h2>Timing</h2>");
+        h.append(bars.isEmpty() ? "<p>Nothing ran.</p>" : Svg.timeline(rows(bars), bars, v.start(), v.end()));
+        h.append("<h2>Trends</h2>");
+        if (trend.size() < 2) {
+            h.append("<p>The history has ").append(trend.size()).append(" session(s) of this lab; trends appear from the second one.</p>");
+        } else {
+            h.append(Svg.line("pass rate over the last " + trend.size() + " sessions of lab " + s.lab(), trend.stream().map(History.SessionTrend::session).toList(),
+                    trend.stream().map(t -> 100 * t.passRate()).toList(), 0, 100, " %", List.of()));
+        }
+        for (History.PerfSeries p : perf) {
+            double min = p.values().stream().mapToDouble(Double::doubleValue).min().orElse(0);
+            double max = p.values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
+            h.append(Svg.line(p.name() + " on " + p.boardVariant(), p.sessions(), p.values(), min * 0.9, max * 1.1, " " + p.unit(), p.changes()));
+        }
+        h.append("<p style=\"color:#777;font-size:12px\">written by testbed; links point into this results folder</p></body></html>\n");
+        return h.toString();
+    }
+
+    /** Every test of an attempt, for reports that list tests one by one. */
+    static List<TestResult> tests(AttemptRecord a) {
+        return a.tests();
+    }
+}
