@@ -1,0 +1,155 @@
+package testbed.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static testbed.history.Sessions.attempt;
+import static testbed.history.Sessions.run;
+import static testbed.history.Sessions.session;
+import static testbed.history.Sessions.t;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import testbed.results.AttemptRecord;
+import testbed.runner.Measurement;
+import testbed.runner.Outcome;
+import testbed.session.SessionRecord;
+
+/** The same history queries, answered identically by every database: SQLite and PostgreSQL run this contract. */
+abstract class HistoryContract {
+
+    static final String FW_A = "RPI_PICO;3.4.0; MicroPython v1.26.0 on 2025-08-01";
+    static final String FW_B = "RPI_PICO;3.4.0; MicroPython v1.27.0 on 2025-12-10";
+
+    JdbcHistory history;
+
+    abstract String url() throws Exception;
+
+    @BeforeEach
+    void open() throws Exception {
+        history = JdbcHistory.open(url());
+    }
+
+    @AfterEach
+    void close() {
+        history.close();
+    }
+
+    private static SessionRecord.Run basics(String testid, String firmware, double bench, Outcome... outcomesPerAttempt) {
+        AttemptRecord[] attempts = new AttemptRecord[outcomesPerAttempt.length];
+        for (int i = 0; i < outcomesPerAttempt.length; i++) {
+            attempts[i] = attempt(testid, String.valueOf((char) ('a' + i)), "BUILTIN-TESTS_BASICS", "1e01-RPI_PICO", "vlab0000pico-1e01", "RPI_PICO", "",
+                    firmware, 20, List.of(t("basics/flaky.py", outcomesPerAttempt[i]), t("basics/int_arith.py", Outcome.PASSED),
+                            t("basics/fstring.py", firmware.equals(FW_B) ? Outcome.FAILED : Outcome.PASSED)),
+                    List.of(new Measurement("perfbench/loop_sum.py:100", bench, "us")));
+        }
+        boolean failed = outcomesPerAttempt[outcomesPerAttempt.length - 1] == Outcome.FAILED || firmware.equals(FW_B);
+        return run(failed ? "failed" : "passed", attempts);
+    }
+
+    private void recordFour() {
+        history.record(session("s1", "2026-11-01T10:00:00Z", "virtual", basics("BUILTIN-TESTS_BASICS@1e01-RPI_PICO", FW_A, 5000, Outcome.PASSED)));
+        history.record(session("s2", "2026-11-02T10:00:00Z", "virtual",
+                basics("BUILTIN-TESTS_BASICS@1e01-RPI_PICO", FW_A, 5050, Outcome.FAILED, Outcome.PASSED)));
+        history.record(session("s3", "2026-11-03T10:00:00Z", "virtual", basics("BUILTIN-TESTS_BASICS@1e01-RPI_PICO", FW_A, 4990, Outcome.PASSED)));
+        history.record(session("s4", "2026-11-04T10:00:00Z", "other-lab", basics("BUILTIN-TESTS_BASICS@1e01-RPI_PICO", FW_B, 7000, Outcome.PASSED)));
+    }
+
+    @Test
+    void sessionsAreListedNewestFirstAndFiltered() {
+        recordFour();
+        assertThat(history.sessions(History.SessionFilter.all())).extracting(History.SessionRow::id).containsExactly("s4", "s3", "s2", "s1");
+        assertThat(history.sessions(new History.SessionFilter(Optional.of("virtual"), Optional.empty(), Optional.of("2026-11-02"), 10)))
+                .extracting(History.SessionRow::id).containsExactly("s3", "s2");
+        assertThat(history.sessions(new History.SessionFilter(Optional.empty(), Optional.of("RPI_PICO"), Optional.empty(), 10))).hasSize(4);
+        assertThat(history.sessions(new History.SessionFilter(Optional.empty(), Optional.of("ESP32_GENERIC"), Optional.empty(), 10))).isEmpty();
+        History.SessionRow s4 = history.sessions(History.SessionFilter.all()).get(0);
+        assertThat(s4.runs()).isEqualTo(1);
+        assertThat(s4.failedRuns()).isEqualTo(1);
+    }
+
+    @Test
+    void recordingAgainIsIdempotentAndUpdatesTheSession() {
+        SessionRecord running = session("s1", "2026-11-01T10:00:00Z", "virtual");
+        history.record(running);
+        SessionRecord done = session("s1", "2026-11-01T10:00:00Z", "virtual", basics("BUILTIN-TESTS_BASICS@1e01-RPI_PICO", FW_A, 5000, Outcome.PASSED));
+        history.record(done);
+        history.record(done);
+        assertThat(history.sessions(History.SessionFilter.all())).singleElement().satisfies(r -> assertThat(r.runs()).isEqualTo(1));
+        assertThat(history.passRates("RPI_PICO", 10)).singleElement().satisfies(p -> assertThat(p.tests()).isEqualTo(3));
+    }
+
+    @Test
+    void passRatePerGroupOverTheLastSessions() {
+        recordFour();
+        assertThat(history.passRates("RPI_PICO", 10)).singleElement().satisfies(p -> {
+            assertThat(p.testgroup()).isEqualTo("BUILTIN-TESTS_BASICS");
+            assertThat(p.sessions()).isEqualTo(4);
+            assertThat(p.runs()).isEqualTo(4);
+            assertThat(p.passedRuns()).isEqualTo(3);
+            assertThat(p.tests()).isEqualTo(12);
+            assertThat(p.passedTests()).isEqualTo(11);
+        });
+        assertThat(history.passRates("RPI_PICO", 1)).singleElement().satisfies(p -> assertThat(p.passRate()).isEqualTo(2.0 / 3));
+    }
+
+    @Test
+    void flakyTestsFlipOnTheSameFirmwareAcrossAttemptsAndSessions() {
+        recordFour();
+        List<History.FlakyTest> flaky = history.flaky(20);
+        assertThat(flaky).singleElement().satisfies(f -> {
+            assertThat(f.test()).isEqualTo("basics/flaky.py");
+            assertThat(f.boardVariant()).isEqualTo("RPI_PICO");
+            assertThat(f.firmware()).isEqualTo(FW_A);
+            assertThat(f.observations()).isEqualTo(4); // s1 a, s2 a+b, s3 a
+            assertThat(f.failures()).isEqualTo(1);
+            assertThat(f.flips()).isEqualTo(2);
+            assertThat(f.flipRate()).isEqualTo(2.0 / 3);
+            assertThat(f.sessions()).containsExactly("s1", "s2", "s3");
+        });
+    }
+
+    @Test
+    void regressionsPassedOnFirmwareAAndFailOnFirmwareB() {
+        recordFour();
+        assertThat(history.regressions("v1.26.0", "v1.27.0")).singleElement().satisfies(r -> {
+            assertThat(r.test()).isEqualTo("basics/fstring.py");
+            assertThat(r.boardVariant()).isEqualTo("RPI_PICO");
+            assertThat(r.fromFirmware()).isEqualTo(FW_A);
+            assertThat(r.toFirmware()).isEqualTo(FW_B);
+            assertThat(r.session()).isEqualTo("s4");
+        });
+        assertThat(history.regressions("v1.27.0", "v1.26.0")).isEmpty();
+    }
+
+    @Test
+    void perfSeriesHasANoiseBandAndFindsTheChange() {
+        recordFour();
+        assertThat(history.perf(Optional.of("RPI_PICO"))).singleElement().satisfies(p -> {
+            assertThat(p.values()).containsExactly(5000.0, 5050.0, 5050.0, 4990.0, 7000.0);
+            assertThat(p.changes()).as("the new firmware is slower").containsExactly(4);
+            assertThat(p.firmware().get(4)).isEqualTo(FW_B);
+            assertThat(p.unit()).isEqualTo("us");
+        });
+    }
+
+    @Test
+    void durationsPerGroupAndBoardKindFeedTheScheduler() {
+        recordFour();
+        assertThat(history.durations()).singleElement().satisfies(d -> {
+            assertThat(d.testgroup()).isEqualTo("BUILTIN-TESTS_BASICS");
+            assertThat(d.tag()).isEqualTo("RPI_PICO");
+            assertThat(d.runs()).isEqualTo(4);
+            assertThat(d.meanSeconds()).isEqualTo(25.0); // one run took two attempts of 20 s
+        });
+    }
+
+    @Test
+    void trendIsThePassRatePerSessionOfOneLab() {
+        recordFour();
+        assertThat(history.trend("virtual", 10)).extracting(History.SessionTrend::session).containsExactly("s1", "s2", "s3");
+        assertThat(history.trend("other-lab", 10)).singleElement().satisfies(t -> assertThat(t.passRate()).isEqualTo(2.0 / 3));
+    }
+
+}

@@ -1,0 +1,139 @@
+package testbed.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.transform.stream.StreamSource;
+import javax.xml.validation.SchemaFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import testbed.bartender.Leftover;
+import testbed.history.JdbcHistory;
+import testbed.results.AtomicJson;
+import testbed.results.AttemptRecord;
+import testbed.results.Xfail;
+import testbed.runner.Measurement;
+import testbed.runner.Outcome;
+import testbed.runner.TestResult;
+import testbed.session.SessionRecord;
+
+/** Every report format from one constructed session with a flaky test, a failing test, an error and a leftover. */
+class ReportTest {
+
+    @TempDir
+    Path dir;
+
+    private static TestResult t(String name, Outcome o) {
+        return new TestResult(name, o, 0.25, o == Outcome.PASSED ? "" : "--- " + name + ".exp\n+++ " + name + ".out\n-1\n+2\u0004");
+    }
+
+    private static AttemptRecord attempt(String testid, String letter, String group, String status, String error, List<TestResult> tests) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (Outcome o : Outcome.values()) {
+            counts.put(o.label(), tests.stream().filter(x -> x.outcome() == o).count());
+        }
+        return new AttemptRecord(testid, letter, testid + "," + letter, group, "1e01-RPI_PICO", "vlab0000pico-1e01", "RPI_PICO", "", "single", "",
+                Map.of("vlab0000pico-1e01", "RPI_PICO;3.4.0; MicroPython v1.27.0"), List.of(), "builtin-tests", "2026-11-01T10:00:0" + letter.charAt(0) % 10 + "Z",
+                "2026-11-01T10:00:30Z", 9.5, status, error, counts, tests, List.of(new Measurement("bench", 10, "us")));
+    }
+
+    static SessionRecord session() {
+        String basics = "BUILTIN-TESTS_BASICS@1e01-RPI_PICO";
+        String extmod = "BUILTIN-TESTS_EXTMOD@1e01-RPI_PICO";
+        String perf = "BUILTIN-PERFBENCH@1e01-RPI_PICO";
+        List<SessionRecord.Run> runs = new ArrayList<>();
+        runs.add(new SessionRecord.Run(basics, "BUILTIN-TESTS_BASICS", List.of("1e01-RPI_PICO"), "RPI_PICO", "passed", "2026-11-01T10:00:00Z", 19,
+                List.of(attempt(basics, "a", "BUILTIN-TESTS_BASICS", "completed", "", List.of(t("basics/flaky.py", Outcome.FAILED), t("basics/ok.py", Outcome.PASSED))),
+                        attempt(basics, "b", "BUILTIN-TESTS_BASICS", "completed", "", List.of(t("basics/flaky.py", Outcome.PASSED), t("basics/ok.py", Outcome.PASSED))))));
+        runs.add(new SessionRecord.Run(extmod, "BUILTIN-TESTS_EXTMOD", List.of("1e01-RPI_PICO"), "RPI_PICO", "failed", "2026-11-01T10:01:00Z", 19,
+                List.of(attempt(extmod, "a", "BUILTIN-TESTS_EXTMOD", "completed", "", List.of(t("extmod/re.py", Outcome.FAILED), t("extmod/skip.py", Outcome.SKIPPED))),
+                        attempt(extmod, "b", "BUILTIN-TESTS_EXTMOD", "completed", "", List.of(t("extmod/re.py", Outcome.FAILED), t("extmod/skip.py", Outcome.SKIPPED))))));
+        runs.add(new SessionRecord.Run(perf, "BUILTIN-PERFBENCH", List.of("1e01-RPI_PICO"), "RPI_PICO", "timeout", "2026-11-01T10:02:00Z", 9.5,
+                List.of(attempt(perf, "a", "BUILTIN-PERFBENCH", "timeout", "during perfbench/x.py: board silent; power-cycled", List.of()))));
+        return new SessionRecord("20261101-100000-1", "virtual", "labs/virtual.json", "host", "me", "manual", List.of("testbed", "run"),
+                List.of("RPI_PICO"), Map.of("1e01-RPI_PICO", "RPI_PICO;3.4.0; MicroPython v1.27.0"), "builtin", "2026-11-01T10:00:00Z",
+                "2026-11-01T10:05:00Z", 300, "completed", "tests_failed", runs,
+                List.of(new Leftover("BUILTIN-MULTITESTS", "RPI_PICO-instance0", Leftover.Reason.NO_REFERENCE, "no RPI_PICO_W with FUT_WLAN")),
+                List.of(), new SessionRecord.Latency(1, 5, 5, 5));
+    }
+
+    @Test
+    void junitXmlFollowsTheSchemaAndSurefiresRerunConventions() throws Exception {
+        ReportWriter.write(session(), dir, Optional.empty());
+        Path xml = dir.resolve("junit.xml");
+        var schema = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI).newSchema(new StreamSource(Path.of("src/test/resources/schema/junit-surefire.xsd").toFile()));
+        schema.newValidator().validate(new StreamSource(xml.toFile()));
+
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml.toFile());
+        Element suite = (Element) doc.getElementsByTagName("testsuite").item(0);
+        assertThat(suite.getAttribute("name")).isEqualTo("RPI_PICO");
+        assertThat(suite.getAttribute("tests")).isEqualTo("5");
+        assertThat(suite.getAttribute("failures")).isEqualTo("1");
+        assertThat(suite.getAttribute("errors")).isEqualTo("1");
+        assertThat(suite.getAttribute("skipped")).isEqualTo("1");
+        String text = Files.readString(xml);
+        assertThat(text).contains("<property name=\"firmware vlab0000pico-1e01\" value=\"RPI_PICO;3.4.0; MicroPython v1.27.0\"/>");
+        assertThat(doc.getElementsByTagName("flakyFailure").getLength()).as("flaky.py failed in a, passed in b").isEqualTo(1);
+        assertThat(doc.getElementsByTagName("rerunFailure").getLength()).as("re.py failed in a and b").isEqualTo(1);
+        assertThat(text).doesNotContain("\u0004");
+    }
+
+    @Test
+    void summaryMarkdownTimingAndHtmlTellTheSameStory() throws Exception {
+        ReportWriter.write(session(), dir, Optional.empty());
+        JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+        assertThat(summary.get("verdict").asText()).isEqualTo("tests_failed");
+        assertThat(summary.get("tests").get("passed").asInt()).isEqualTo(2);
+        assertThat(summary.get("tests").get("failed").asInt()).isEqualTo(1);
+        assertThat(summary.get("groups").get("BUILTIN-TESTS_BASICS").get("retried_runs").asInt()).isEqualTo(1);
+        assertThat(summary.get("failures").toString()).contains("basics/flaky.py").contains("\"flaky\":true").contains("extmod/re.py");
+
+        String md = Files.readString(dir.resolve("report.md"));
+        assertThat(md).contains("tests failed").contains("| BUILTIN-TESTS_EXTMOD | 1 | 0 | 1 | 0 | 0 | 1 | 1 | 0 |")
+                .contains("`basics/flaky.py` **flaky**").contains("no RPI_PICO_W with FUT_WLAN");
+
+        String html = Files.readString(dir.resolve("report.html"));
+        assertThat(html).contains("<svg class=\"chart timeline\"").contains("href=\"BUILTIN-TESTS_BASICS@1e01-RPI_PICO,a/testresults.txt\"")
+                .contains("class=\"flaky\"").contains("during perfbench/x.py").contains("NO_REFERENCE").doesNotContain("<script");
+        assertThat(Files.readString(dir.resolve("timing.txt"))).contains("1e01-RPI_PICO").contains("BUILTIN-PERFBENCH@1e01-RPI_PICO,a (timeout");
+    }
+
+    @Test
+    void xfailTemplateListsTheFailuresAndTurnsThemIntoXfailWhenGivenBack() throws Exception {
+        SessionRecord s = session();
+        ReportWriter.write(s, dir, Optional.empty());
+        Path template = dir.resolve("xfail-template.json");
+        assertThat(Files.readString(template)).contains("extmod/re.py").doesNotContain("basics/flaky.py");
+        Xfail xfail = Xfail.load(template);
+        AttemptRecord last = s.runs().get(1).attempts().get(1);
+        AttemptRecord known = xfail.apply(last, "RPI_PICO");
+        assertThat(known.tests()).extracting(TestResult::outcome).containsExactly(Outcome.XFAILED, Outcome.SKIPPED);
+        assertThat(known.counts().get("failed")).isZero();
+        assertThat(known.counts().get("xfailed")).isEqualTo(1);
+        assertThat(xfail.apply(last, "RPI_PICO2").tests().get(0).outcome()).as("another board still fails").isEqualTo(Outcome.FAILED);
+    }
+
+    @Test
+    void reportsComeBackFromTheSessionJsonOnDisk() throws Exception {
+        AtomicJson.write(dir.resolve("session.json"), session());
+        SessionRecord back = AtomicJson.MAPPER.readValue(dir.resolve("session.json").toFile(), SessionRecord.class);
+        assertThat(back).isEqualTo(session());
+        try (JdbcHistory h = JdbcHistory.open("jdbc:sqlite:" + dir.resolve("h.sqlite"))) {
+            h.record(back);
+            ReportWriter.write(back, dir, Optional.of(h));
+        }
+        assertThat(dir.resolve("report.html")).content().contains("trends appear from the second one");
+    }
+}
