@@ -62,7 +62,7 @@ public final class FirmwareBartender {
     /**
      * The next firmware to build, or empty while one is building or none is left.
      *
-     * @param waitingWorkMillis per firmware, the work that waits for it (from {@link TestBartender#waitingWorkMillis})
+     * @param waitingWorkMillis per firmware, how urgent it is (from {@link TestBartender#buildUrgencyMillis})
      */
     public Optional<Firmware> nextBuild(Map<BoardVariant, Long> waitingWorkMillis) {
         if (building != null || toBuild.isEmpty()) {

@@ -455,6 +455,44 @@ public final class TestBartender {
         return work;
     }
 
+    /**
+     * How urgently each pending firmware should be built: the most open work per tentacle, over the kinds that need
+     * it, of everything those kinds still wait for. A kind with several variants and much work per tentacle (it will
+     * end the session last) gets its first image early, and its next ones while its other kinds' work still lasts;
+     * a kind with little work waits. Reference work counts for the reference firmware.
+     */
+    public Map<BoardVariant, Long> buildUrgencyMillis() {
+        Map<String, Long> waitingPerKind = new HashMap<>();
+        Map<BoardVariant, Set<String>> kindsOf = new HashMap<>();
+        long referenceWork = 0;
+        for (var entry : todo.entrySet()) {
+            List<Tentacle> kind = dutsByKind.get(entry.getKey());
+            long usable = Math.max(1, kind.stream().filter(t -> !quarantined.contains(t.serial())).count());
+            for (WorkItem item : entry.getValue()) {
+                BoardVariant bv = item.boardVariant();
+                if (readyFirmware.contains(bv)) {
+                    continue;
+                }
+                long ms = estimator.estimate(item.spec(), kind.get(0)).toMillis();
+                waitingPerKind.merge(entry.getKey(), ms / usable, Long::sum);
+                kindsOf.computeIfAbsent(bv, k -> new HashSet<>()).add(entry.getKey());
+                if (item.spec().requiresReference()) {
+                    referenceWork += ms;
+                }
+            }
+        }
+        Map<BoardVariant, Long> urgency = new TreeMap<>();
+        kindsOf.forEach((bv, kinds) -> urgency.put(bv, kinds.stream().mapToLong(k -> waitingPerKind.getOrDefault(k, 0L)).max().orElse(0)));
+        long pool = Math.max(1, referencePool.size());
+        for (String board : config.referenceBoards()) {
+            BoardVariant ref = new BoardVariant(board, "");
+            if (!readyFirmware.contains(ref) && referenceWork > 0) {
+                urgency.merge(ref, referenceWork / pool, Math::max);
+            }
+        }
+        return urgency;
+    }
+
     /** The firmwares the open work needs, DUT variants and reference firmware alike. */
     public Set<BoardVariant> neededFirmware() {
         Set<BoardVariant> needed = new HashSet<>();

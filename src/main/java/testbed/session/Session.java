@@ -186,7 +186,7 @@ public final class Session {
         long lastEvent = 0;
         try {
             while (true) {
-                firmware.nextBuild(bartender.waitingWorkMillis()).ifPresent(fw -> {
+                firmware.nextBuild(bartender.buildUrgencyMillis()).ifPresent(fw -> {
                     listener.message("building firmware " + fw.boardVariant().name());
                     builder.submit(() -> events.add(new BuildDone(fw,
                             FirmwareBuilder.build(fw, results.root().resolve("build").resolve(fw.boardVariant().name()).resolve("build_stdout.txt"),

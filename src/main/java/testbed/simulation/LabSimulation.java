@@ -59,7 +59,7 @@ public final class LabSimulation {
         int decisions = 0;
         firmware.readyAtStart().forEach(bartender::firmwareReady);
         while (true) {
-            Optional<Firmware> build = firmware.nextBuild(bartender.waitingWorkMillis());
+            Optional<Firmware> build = firmware.nextBuild(bartender.buildUrgencyMillis());
             if (build.isPresent()) {
                 events.add(new BuildDone(clock.instant().plus(model.build(build.get())), seq++, build.get(), clock.instant()));
             }

@@ -83,4 +83,40 @@ class FirmwareBartenderTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("RUN-TESTS_EXTMOD_HARDWARE@5334-RPI_PICO2", 61_500L, 76_500L),
                         org.assertj.core.groups.Tuple.tuple("RUN-TESTS_EXTMOD_HARDWARE@5334-RPI_PICO2-RISCV", 99_500L, 114_500L));
     }
+
+    @Test
+    void theKindWithTheMostWorkPerTentacleGetsItsFirmwareFirstAndItsNextVariantsInBetween() {
+        // One PYBV11-like board with four variants of long work, three picos with one variant each and less work.
+        Tentacle multi = Fixtures.tentacle("0b01", "PYBV11", "PYBV11", Set.of(Fut.FUT_MCU_ONLY), "", "DP", "THREAD", "DP_THREAD");
+        List<Tentacle> picos = List.of(Fixtures.pico("1e01"), Fixtures.pico("1e02"), Fixtures.pico("1e03"));
+        List<Tentacle> all = new java.util.ArrayList<>(picos);
+        all.add(multi);
+        var spec = Fixtures.spec("LONG", Fut.FUT_MCU_ONLY, 1000);
+        TestBartender b = new TestBartender(BartenderConfig.defaults(), new SimClock(Instant.EPOCH), DurationEstimator.fromSpecs(), all, List.of(),
+                List.of(spec), Fixtures.firmwareOf(all));
+        Map<BoardVariant, Long> urgency = b.buildUrgencyMillis();
+
+        // PYBV11: 4 variants x 1000 s on one tentacle; RPI_PICO: 1 x 1000 s shared by three.
+        assertThat(urgency.get(BoardVariant.parse("PYBV11"))).isEqualTo(4_000_000L);
+        assertThat(urgency.get(BoardVariant.parse("PYBV11-DP"))).isEqualTo(4_000_000L);
+        assertThat(urgency.get(BoardVariant.parse("RPI_PICO"))).isEqualTo(333_333L);
+        Map<BoardVariant, Firmware> catalog = new java.util.HashMap<>();
+        for (BoardVariant bv : b.neededFirmware()) {
+            catalog.put(bv, built(bv.name(), 60));
+        }
+        FirmwareBartender f = new FirmwareBartender(b.neededFirmware(), catalog, Set.of("RPI_PICO_W"));
+        assertThat(f.nextBuild(urgency).orElseThrow().boardVariant().name()).as("default variant of the busiest kind").isEqualTo("PYBV11");
+        f.built(BoardVariant.parse("PYBV11"), true);
+        b.firmwareReady(BoardVariant.parse("PYBV11"));
+        assertThat(b.buildUrgencyMillis().get(BoardVariant.parse("PYBV11-DP"))).as("its three other variants still wait").isEqualTo(3_000_000L);
+
+        FirmwareBartender anchor = new FirmwareBartender(b.neededFirmware(), catalog, Set.of("RPI_PICO_W"), SchedulingPolicy.ANCHOR);
+        List<String> order = new java.util.ArrayList<>();
+        for (var next = anchor.nextBuild(Map.of()); next.isPresent(); next = anchor.nextBuild(Map.of())) {
+            order.add(next.get().boardVariant().name());
+            anchor.built(next.get().boardVariant(), true);
+        }
+        assertThat(order).as("the anchor's order: each board's n-th variant, boards with more variants first")
+                .containsExactly("PYBV11", "RPI_PICO", "PYBV11-DP", "PYBV11-DP_THREAD", "PYBV11-THREAD");
+    }
 }
