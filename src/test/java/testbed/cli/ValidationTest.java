@@ -153,4 +153,22 @@ class ValidationTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("'--jobz'").contains("See 'testbed run --help'");
     }
+
+    @Test
+    void badHistoryUrlXfailFileAndBenchModel() throws IOException {
+        assertOneLineError(Cli.run(ws, "history", "sessions", "--history", "mysql://db/x"), "--history: 'mysql://db/x'");
+        assertOneLineError(Cli.run(ws, "run", "--xfail", dir.resolve("none.json").toString()), "none.json: file not found");
+        Files.writeString(dir.resolve("xfail.json"), "{\"xfail\": [{\"group\": \"G\", \"test\": \"t.py\"}]}");
+        assertOneLineError(Cli.run(ws, "run", "--xfail", dir.resolve("xfail.json").toString()), "xfail.json: field 'xfail[0].board_variant': missing");
+        assertOneLineError(Cli.run(ws, "bench", "schedule", "--lab-model", "medium"), "--lab-model: 'medium'");
+        assertOneLineError(Cli.run(ws, "report", "--results", dir.resolve("nowhere").toString()), "session.json: no such session record");
+    }
+
+    @Test
+    void unreachableHistoryServerIsALabErrorInOneLine() {
+        Cli.Result r = Cli.run(ws, "history", "sessions", "--history", "jdbc:postgresql://127.0.0.1:1/none");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.INFRASTRUCTURE);
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err()).contains("history jdbc:postgresql://127.0.0.1:1/none").contains("refused").doesNotContain("Exception");
+    }
 }
