@@ -180,7 +180,12 @@ public final class ReportWriter {
             for (SessionView.MatrixRow row : v.matrix()) {
                 md.append("- `").append(row.group()).append("` `").append(row.test()).append("`").append(row.flaky() ? " **flaky**" : "").append(": ");
                 List<String> parts = new ArrayList<>();
-                row.cells().forEach((col, list) -> parts.add(col + " " + String.join(",", list.stream().map(c -> c.letter() + " " + c.outcome().label()).toList())));
+                // Only where it did not simply pass: a PR comment names the boards that need a look.
+                row.cells().forEach((col, list) -> {
+                    if (list.stream().anyMatch(c -> c.outcome() != Outcome.PASSED)) {
+                        parts.add(col + " " + String.join(",", list.stream().map(c -> c.letter() + " " + c.outcome().label()).toList()));
+                    }
+                });
                 md.append(String.join("; ", parts)).append('\n');
             }
         }
