@@ -128,6 +128,8 @@ public final class Session {
         Map<BoardVariant, Firmware> catalog = workspace.firmware();
         catalog.values().forEach(FirmwareLoader::verifyImage);
         var allSpecs = workspace.specs();
+        // Bad names fail against the inventory before anything is touched: the previous results stay where they are.
+        Selection.select(lab.tentacles(), allSpecs, catalog.keySet(), request.selection());
         Path resultsRoot = request.results().orElse(workspace.resultsDir());
         try (ResultsDir results = new ResultsDir(resultsRoot)) {
             Path archived = results.prepare();

@@ -171,4 +171,17 @@ class ValidationTest {
         assertThat(r.err().strip().lines()).hasSize(1);
         assertThat(r.err()).contains("history jdbc:postgresql://127.0.0.1:1/none").contains("refused").doesNotContain("Exception");
     }
+
+    @Test
+    void badNamesOnRunFailBeforeThePreviousResultsAreTouched() throws IOException {
+        Path previous = ws.resultsDir().resolve("session.json");
+        Files.createDirectories(previous.getParent());
+        Files.writeString(previous, "{\"session_id\": \"earlier\"}");
+
+        assertOneLineError(Cli.run(ws, "run", "--lab", "virtual", "--firmware", "LOLIN_D1_MINI_X"), "--firmware", "LOLIN_D1_MINI_X");
+        assertOneLineError(Cli.run(ws, "run", "--lab", "virtual", "--only-test", "NO_SUCH_GROUP"), "NO_SUCH_GROUP");
+
+        assertThat(previous).content().contains("earlier");
+        assertThat(ws.resultsDir().resolve("archive")).doesNotExist();
+    }
 }
