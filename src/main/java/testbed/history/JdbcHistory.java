@@ -121,7 +121,9 @@ public final class JdbcHistory implements History, SessionRecorder {
                 st.executeUpdate();
             }
             for (SessionRecord.Run run : s.runs()) {
-                if (!run.attempts().isEmpty()) {
+                if (run.attempts().isEmpty()) {
+                    recordUnfinished(s.sessionId(), run);
+                } else {
                     recordRun(s.sessionId(), run);
                 }
             }
@@ -208,6 +210,44 @@ public final class JdbcHistory implements History, SessionRecorder {
                 }
                 st.executeBatch();
             }
+        }
+        recordedRuns.add(runId);
+    }
+
+    /** A run that was still going when the session was killed: it shows up, with no results, as "never finished". */
+    private void recordUnfinished(String session, SessionRecord.Run run) throws SQLException {
+        String runId = session + "/" + run.testid() + ",unfinished";
+        if (recordedRuns.contains(runId)) {
+            return;
+        }
+        testbed.model.BoardVariant bv = testbed.model.BoardVariant.parse(run.variant());
+        String sut = run.variant() + "|unknown";
+        try (PreparedStatement st = connection.prepareStatement(
+                "INSERT INTO sut_group (id, board, variant, firmware) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+            st.setString(1, sut);
+            st.setString(2, bv.board());
+            st.setString(3, bv.variant());
+            st.setString(4, "unknown");
+            st.executeUpdate();
+        }
+        try (PreparedStatement st = connection.prepareStatement("""
+                INSERT INTO test_run (id, session_id, sut_id, testid, testgroup, tentacle, reference, role, outcome, time_start, duration_s,
+                                      board, variant)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""")) {
+            st.setString(1, runId);
+            st.setString(2, session);
+            st.setString(3, sut);
+            st.setString(4, run.testid());
+            st.setString(5, run.testgroup());
+            st.setString(6, run.tentacles().isEmpty() ? "" : run.tentacles().get(0));
+            st.setString(7, run.tentacles().size() > 1 ? run.tentacles().get(1) : "");
+            st.setString(8, run.testid().endsWith("-instance0") ? "instance0" : run.testid().endsWith("-instance1") ? "instance1" : "single");
+            st.setString(9, run.outcome());
+            st.setString(10, run.timeStart());
+            st.setDouble(11, run.durationSeconds());
+            st.setString(12, bv.board());
+            st.setString(13, bv.variant());
+            st.executeUpdate();
         }
         recordedRuns.add(runId);
     }

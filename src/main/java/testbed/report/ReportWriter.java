@@ -279,9 +279,14 @@ public final class ReportWriter {
         } else {
             h.append("<table><tr><th>testid</th><th>outcome</th><th>attempt</th><th>why</th></tr>");
             for (SessionRecord.Run r : errors) {
-                AttemptRecord last = r.attempts().get(r.attempts().size() - 1);
                 h.append("<tr class=\"").append(Svg.esc(r.outcome())).append("\"><td>").append(Svg.esc(r.testid())).append("</td><td>")
-                        .append(Svg.esc(r.outcome())).append("</td><td><a href=\"").append(Svg.esc(last.directory())).append("/testresults.txt\">")
+                        .append(Svg.esc(r.outcome())).append("</td>");
+                if (r.attempts().isEmpty()) {
+                    h.append("<td></td><td>still running when the session was interrupted</td></tr>");
+                    continue;
+                }
+                AttemptRecord last = r.attempts().get(r.attempts().size() - 1);
+                h.append("<td><a href=\"").append(Svg.esc(last.directory())).append("/testresults.txt\">")
                         .append(Svg.esc(last.directory())).append("</a></td><td>").append(Svg.esc(last.error())).append("</td></tr>");
             }
             h.append("</table>");

@@ -72,6 +72,9 @@ public final class Session {
             String python,
             List<String> commandLine) {}
 
+    /** The outcome of a run that was still going when the session was interrupted. */
+    public static final String NEVER_FINISHED = "never finished";
+
     /** How the session ended, for the exit code. */
     public enum Verdict { PASSED, TESTS_FAILED, INFRASTRUCTURE_ERRORS, NOTHING_RAN, INTERRUPTED }
 
@@ -99,6 +102,8 @@ public final class Session {
     private final Map<String, String> firmwareVersions = new LinkedHashMap<>();
     private final String sessionId;
     private volatile SessionRecord latest;
+    /** What runs right now, for the record of an interrupted session ("never finished"). */
+    private final Map<String, TestRun> runningNow = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean interrupted;
 
     public Session(Workspace workspace, Request request, SessionListener listener, Clock clock) {
@@ -204,6 +209,7 @@ public final class Session {
                         latenciesMs.add((System.nanoTime() - lastEvent) / 1e6);
                     }
                     first = false;
+                    runningNow.put(run.testid(), run);
                     listener.runStarted(run, progress(bartender, done, failedRuns, errors, estimator));
                     String sessionDir = results.root().toString();
                     pool.submit(() -> {
@@ -248,6 +254,7 @@ public final class Session {
                     }
                 } else if (event instanceof RunDone d) {
                     TestRunExecutor.RunReport report = d.report();
+                    runningNow.remove(report.run().testid());
                     bartender.completed(report.run(), report.outcome());
                     report.firmware().forEach(bartender::firmwareObserved);
                     if (report.outcome() instanceof RunOutcome.Busy busy) {
@@ -410,9 +417,15 @@ public final class Session {
         interrupted = true;
         SessionRecord last = latest;
         if (last != null) {
+            List<SessionRecord.Run> runs = new ArrayList<>(last.runs());
+            for (TestRun r : runningNow.values()) {
+                runs.add(new SessionRecord.Run(r.testid(), r.spec().label(), r.tentacles().stream().map(Tentacle::label).toList(),
+                        r.dutFirmware().name(), NEVER_FINISHED, r.startedAt().toString(),
+                        Duration.between(r.startedAt(), clock.instant()).toMillis() / 1000.0, List.of()));
+            }
             SessionRecord record = new SessionRecord(last.sessionId(), last.lab(), last.labFile(), last.host(),
                     last.user(), last.trigger(), last.commandLine(), last.firmware(), last.firmwareVersions(), last.testsRef(), last.timeStart(),
-                    clock.instant().toString(), last.durationSeconds(), "interrupted", "interrupted", last.runs(), last.leftovers(), last.quarantined(),
+                    clock.instant().toString(), last.durationSeconds(), "interrupted", "interrupted", runs, last.leftovers(), last.quarantined(),
                     last.dispatchLatency());
             AtomicJson.write(results.root().resolve("session.json"), record);
             recordSafely(record);

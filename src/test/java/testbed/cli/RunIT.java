@@ -289,4 +289,51 @@ class RunIT {
         assertThat(out).contains("1 run: 1 passed").doesNotContain("Exception");
         assertThat(json(results.resolve("session.json")).get("verdict").asText()).isEqualTo("passed");
     }
+
+    @Test
+    void interruptedSessionKeepsWhatFinishedAndRecordsWhatNeverDid() throws Exception {
+        Workspace ws = ws();
+        Path state = dir.resolve("state-int");
+        ProcessBuilder pb = new ProcessBuilder("java", "-Dtestbed.home=" + ws.home(), "-jar", Path.of("target/testbed.jar").toAbsolutePath().toString(),
+                "run", "--lab", "virtual", "--firmware", "RPI_PICO_W", "--only-test", "BUILTIN-TESTS_BASICS", "--only-test", "BUILTIN-PERFBENCH");
+        pb.environment().put("TESTBED_STATE_DIR", state.toString());
+        pb.environment().put("TESTBED_LOCK_DIR", dir.resolve("locks-int").toString());
+        pb.redirectErrorStream(true).redirectOutput(dir.resolve("int.txt").toFile());
+        Process p = pb.start();
+        Path session = ws.resultsDir().resolve("session.json");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        // Wait until both runs are under way (their run.json says "never finished"), then stop it like Ctrl-C does.
+        while (System.nanoTime() < deadline) {
+            try (Stream<Path> files = Files.exists(ws.resultsDir()) ? Files.walk(ws.resultsDir(), 2) : Stream.empty()) {
+                if (files.filter(f -> f.getFileName().toString().equals("testresults.txt")).count() >= 2) {
+                    break;
+                }
+            }
+            Thread.sleep(100);
+        }
+        Thread.sleep(1000);
+        p.destroy(); // SIGTERM: the JVM runs its shutdown hooks, as for Ctrl-C
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        JsonNode record = json(session);
+        assertThat(record.get("status").asText()).as(Files.readString(dir.resolve("int.txt"))).isEqualTo("interrupted");
+        List<String> outcomes = new ArrayList<>();
+        record.get("runs").forEach(r -> outcomes.add(r.get("outcome").asText()));
+        assertThat(outcomes).contains("never finished");
+        try (Stream<Path> runJsons = Files.walk(ws.resultsDir(), 2)) {
+            assertThat(runJsons.filter(f -> f.getFileName().toString().equals("run.json")).map(f -> {
+                try {
+                    return json(f).get("status").asText();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList()).contains("never finished");
+        }
+        Cli.Result sessions = Cli.run(Workspace.at(ws.home(), state), "history", "sessions");
+        assertThat(sessions.out()).contains("interrupted");
+        // The virtual boards went with the process: no node left behind for this lab's state folder.
+        List<String> leftBehind = ProcessHandle.allProcesses().map(h -> h.info().commandLine().orElse(""))
+                .filter(c -> c.contains(state.toString())).toList();
+        assertThat(leftBehind).as("board processes left running").isEmpty();
+    }
 }

@@ -152,4 +152,21 @@ abstract class HistoryContract {
         assertThat(history.trend("other-lab", 10)).singleElement().satisfies(t -> assertThat(t.passRate()).isEqualTo(2.0 / 3));
     }
 
+
+    @Test
+    void aKilledSessionShowsWhatFinishedAndWhatNeverDid() {
+        SessionRecord.Run unfinished = new SessionRecord.Run("BUILTIN-TESTS_EXTMOD@1e01-RPI_PICO", "BUILTIN-TESTS_EXTMOD", List.of("1e01-RPI_PICO"),
+                "RPI_PICO", "never finished", "2026-11-01T10:05:00Z", 12, List.of());
+        SessionRecord killed = session("k1", "2026-11-01T10:00:00Z", "virtual", basics("BUILTIN-TESTS_BASICS@1e01-RPI_PICO", FW_A, 5000, Outcome.PASSED),
+                unfinished);
+        history.record(new SessionRecord(killed.sessionId(), killed.lab(), killed.labFile(), killed.host(), killed.user(), killed.trigger(),
+                killed.commandLine(), killed.firmware(), killed.firmwareVersions(), killed.testsRef(), killed.timeStart(), killed.timeEnd(),
+                killed.durationSeconds(), "interrupted", "interrupted", killed.runs(), killed.leftovers(), killed.quarantined(), killed.dispatchLatency()));
+        assertThat(history.sessions(History.SessionFilter.all())).singleElement().satisfies(s -> {
+            assertThat(s.status()).isEqualTo("interrupted");
+            assertThat(s.runs()).isEqualTo(2);
+        });
+        assertThat(history.passRates("RPI_PICO", 5)).extracting(History.GroupPassRate::testgroup).containsExactly("BUILTIN-TESTS_BASICS");
+        assertThat(history.durations()).extracting(History.DurationStats::testgroup).containsExactly("BUILTIN-TESTS_BASICS");
+    }
 }

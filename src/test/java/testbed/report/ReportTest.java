@@ -60,6 +60,8 @@ class ReportTest {
         runs.add(new SessionRecord.Run(extmod, "BUILTIN-TESTS_EXTMOD", List.of("1e01-RPI_PICO"), "RPI_PICO", "failed", "2026-11-01T10:01:00Z", 19,
                 List.of(attempt(extmod, "a", "BUILTIN-TESTS_EXTMOD", "completed", "", List.of(t("extmod/re.py", Outcome.FAILED), t("extmod/skip.py", Outcome.SKIPPED))),
                         attempt(extmod, "b", "BUILTIN-TESTS_EXTMOD", "completed", "", List.of(t("extmod/re.py", Outcome.FAILED), t("extmod/skip.py", Outcome.SKIPPED))))));
+        runs.add(new SessionRecord.Run("BUILTIN-MULTITESTS@1e01-RPI_PICO-instance0", "BUILTIN-MULTITESTS", List.of("1e01-RPI_PICO", "3b01-RPI_PICO_W"),
+                "RPI_PICO", "never finished", "2026-11-01T10:04:00Z", 30, List.of()));
         runs.add(new SessionRecord.Run(perf, "BUILTIN-PERFBENCH", List.of("1e01-RPI_PICO"), "RPI_PICO", "timeout", "2026-11-01T10:02:00Z", 9.5,
                 List.of(attempt(perf, "a", "BUILTIN-PERFBENCH", "timeout", "during perfbench/x.py: board silent; power-cycled", List.of()))));
         return new SessionRecord("20261101-100000-1", "virtual", "labs/virtual.json", "host", "me", "manual", List.of("testbed", "run"),
@@ -106,7 +108,7 @@ class ReportTest {
 
         String html = Files.readString(dir.resolve("report.html"));
         assertThat(html).contains("<svg class=\"chart timeline\"").contains("href=\"BUILTIN-TESTS_BASICS@1e01-RPI_PICO,a/testresults.txt\"")
-                .contains("class=\"flaky\"").contains("during perfbench/x.py").contains("NO_REFERENCE").doesNotContain("<script");
+                .contains("class=\"flaky\"").contains("during perfbench/x.py").contains("still running when the session was interrupted").contains("NO_REFERENCE").doesNotContain("<script");
         assertThat(Files.readString(dir.resolve("timing.txt"))).contains("1e01-RPI_PICO").contains("BUILTIN-PERFBENCH@1e01-RPI_PICO,a (timeout");
     }
 
