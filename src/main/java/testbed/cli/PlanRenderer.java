@@ -44,7 +44,8 @@ final class PlanRenderer {
         } else {
             runs.print(out, "  ");
         }
-        out.printf("%n%d runs, %d flashes, expected duration %s%n", sim.runs().size(), sim.flashes(), hms(sim.makespan()));
+        out.printf("%n%d run%s, %d flash%s, expected duration %s%n", sim.runs().size(), sim.runs().size() == 1 ? "" : "s", sim.flashes(),
+                sim.flashes() == 1 ? "" : "es", hms(sim.makespan()));
         if (!plan.leftovers().isEmpty()) {
             out.printf("%nLeft over (%d):%n", plan.leftovers().size());
             renderLeftovers(plan.leftovers(), out);

@@ -77,7 +77,16 @@ final class RunCommand implements Callable<Integer> {
                 scheduling.toConfig(selection.referenceBoardSet()), PlanRequest.DEFAULT_FLASH_ESTIMATE);
         PrintWriter out = spec.commandLine().getOut();
         if (dryRun) {
-            Planner.Plan plan = Planner.plan(workspace, request, DurationEstimator.fromSpecs());
+            DurationEstimator estimator = DurationEstimator.fromSpecs();
+            if (!noHistory) {
+                // The plan uses what the history knows about durations, like the real session does.
+                try (JdbcHistory db = history.open(workspace)) {
+                    estimator = HistoryEstimator.of(db.durations(), estimator);
+                } catch (testbed.model.LabException e) {
+                    spec.commandLine().getErr().println("testbed: warning: planning with the specs' estimates: " + e.getMessage());
+                }
+            }
+            Planner.Plan plan = Planner.plan(workspace, request, estimator);
             PlanRenderer.render(plan, request, out);
             return ExitCodes.OK;
         }

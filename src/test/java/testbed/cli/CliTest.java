@@ -109,4 +109,24 @@ class CliTest {
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("20 tentacles x 4 specs x 2 variants").containsPattern("median [0-9.]+ us, p99 [0-9.]+ us");
     }
+
+    @Test
+    void dryRunEstimatesFromTheHistoryOnceItHasDurations(@TempDir Path dir) {
+        Workspace ws = Cli.copyOfCheckout(dir);
+        var attempt = new testbed.results.AttemptRecord("BUILTIN-TESTS_BASICS@3b02-RPI_PICO_W", "a", "BUILTIN-TESTS_BASICS@3b02-RPI_PICO_W,a",
+                "BUILTIN-TESTS_BASICS", "3b02-RPI_PICO_W", "vlab0000picw-3b02", "RPI_PICO_W", "", "single", "", java.util.Map.of(), List.of(),
+                "builtin-tests", "2026-11-01T10:00:00Z", "2026-11-01T10:16:39Z", 999, "completed", "", java.util.Map.of(), List.of(), List.of());
+        var run = new testbed.session.SessionRecord.Run(attempt.testid(), "BUILTIN-TESTS_BASICS", List.of("3b02-RPI_PICO_W"), "RPI_PICO_W", "passed",
+                "2026-11-01T10:00:00Z", 999, List.of(attempt));
+        try (var h = testbed.history.JdbcHistory.open("jdbc:sqlite:" + ws.stateDir().resolve("history.sqlite"))) {
+            h.record(new testbed.session.SessionRecord("s1", "virtual", "labs/virtual.json", "h", "u", "manual", List.of(), List.of(), java.util.Map.of(),
+                    "builtin", "2026-11-01T10:00:00Z", "2026-11-01T10:20:00Z", 1200, "completed", "passed", List.of(run), List.of(), List.of(),
+                    new testbed.session.SessionRecord.Latency(0, 0, 0, 0)));
+        }
+        Cli.Result r = Cli.run(ws, "run", "--lab", "virtual", "--dry-run", "--firmware", "RPI_PICO_W", "--only-test", "BUILTIN-TESTS_BASICS");
+        assertThat(r.out()).as(r.out()).containsPattern("0:00:00 +0:17:09 +BUILTIN-TESTS_BASICS@");
+        Cli.Result without = Cli.run(ws, "run", "--lab", "virtual", "--dry-run", "--no-history", "--firmware", "RPI_PICO_W", "--only-test",
+                "BUILTIN-TESTS_BASICS");
+        assertThat(without.out()).containsPattern("0:00:00 +0:00:50 +BUILTIN-TESTS_BASICS@");
+    }
 }
