@@ -26,6 +26,7 @@ import testbed.model.BoardVariant;
 import testbed.model.Firmware;
 import testbed.model.Tentacle;
 import testbed.model.TestRun;
+import testbed.exec.ShutdownHooks;
 import testbed.results.AtomicJson;
 import testbed.results.AttemptRecord;
 import testbed.results.ResultsDir;
@@ -198,6 +199,11 @@ public final class TestRunExecutor {
                 infra = new RunOutcome.InfraError(RunOutcome.InfraErrorKind.INTERNAL, Set.of(), "cannot write " + dir + ": " + e.getMessage());
                 status = "error";
                 error = infra.message();
+            }
+            if (ShutdownHooks.isShuttingDown() && infra != null) {
+                // Ctrl-C pulled the boards away: the attempt was cut short, the board did nothing wrong.
+                status = "interrupted";
+                error = "the session was interrupted while this attempt ran (" + error + ")";
             }
             if (infra != null) {
                 LOG.error("{}: {} ({})", run.testid(), status, error);

@@ -10,7 +10,7 @@ import testbed.runner.TestResult;
  * {@code results/<testid>,<letter>/run.json}: one attempt of a TestRun. Written at the start with status
  * {@code never finished}, so a killed session still shows what never ended, and rewritten at the end.
  *
- * @param status never finished, completed, skipped, error, timeout
+ * @param status never finished, completed, skipped, error, timeout, interrupted (Ctrl-C cut it short)
  */
 public record AttemptRecord(
         String testid,

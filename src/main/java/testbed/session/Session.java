@@ -45,6 +45,7 @@ import testbed.model.Lab;
 import testbed.model.LabException;
 import testbed.model.Tentacle;
 import testbed.model.TestRun;
+import testbed.exec.ShutdownHooks;
 import testbed.results.AtomicJson;
 import testbed.results.AttemptRecord;
 import testbed.results.Xfail;
@@ -185,8 +186,8 @@ public final class Session {
         int workers = Math.max(1, duts.size());
         ExecutorService pool = Executors.newFixedThreadPool(workers, daemon("run"));
         ExecutorService builder = Executors.newSingleThreadExecutor(daemon("build"));
-        Thread hook = new Thread(() -> onInterrupt(results), "session-interrupted");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Runnable hook = () -> onInterrupt(results);
+        ShutdownHooks.add(ShutdownHooks.Phase.RECORD, hook); // before the lab drivers unplug the boards
         listener.started(lab.name(), selection.duts().size(), bartender.totalItems(), results.root().toString());
         int done = 0;
         int failedRuns = 0;
@@ -195,7 +196,7 @@ public final class Session {
         long lastEvent = 0;
         boolean recordPending = false;
         try {
-            while (true) {
+            while (!interrupted) { // after Ctrl-C nothing new starts; what runs is recorded as never finished
                 firmware.nextBuild(bartender.buildUrgencyMillis()).ifPresent(fw -> {
                     listener.message("building firmware " + fw.boardVariant().name());
                     builder.submit(() -> events.add(new BuildDone(fw,
@@ -288,11 +289,7 @@ public final class Session {
         } finally {
             pool.shutdownNow();
             builder.shutdownNow();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // shutting down: the hook is running
-            }
+            ShutdownHooks.remove(hook);
         }
         List<Leftover> leftovers = new ArrayList<>(selectionLeftovers);
         leftovers.addAll(bartender.leftovers());
@@ -354,16 +351,20 @@ public final class Session {
 
     private SessionRecord write(ResultsDir results, Lab lab, Instant start, String status, TestBartender bartender, List<Leftover> selectionLeftovers,
             Verdict verdict) {
+        if (interrupted) {
+            status = "interrupted"; // the shutdown hook said so; the loop must not write "running" over it
+        }
         List<Leftover> leftovers = new ArrayList<>(selectionLeftovers);
         if (!status.equals("running")) {
             leftovers.addAll(bartender.leftovers());
         }
+        List<SessionRecord.Run> all = interrupted ? withUnfinished(runs) : List.copyOf(runs);
         Instant now = clock.instant();
         SessionRecord record = new SessionRecord(sessionId, lab.name(), lab.file().toString(), host(), System.getProperty("user.name"),
                 System.getenv("CI") != null ? "ci" : "manual", request.commandLine(), request.selection().firmware(), new java.util.TreeMap<>(firmwareVersions),
                 request.selection().micropythonTests().map(Path::toString).orElse("builtin"), start.toString(),
                 status.equals("running") ? "" : now.toString(), Duration.between(start, now).toMillis() / 1000.0, status,
-                verdict == null ? "" : verdict.name().toLowerCase(), List.copyOf(runs), leftovers, List.copyOf(bartender.quarantined()), latency());
+                verdict == null ? "" : verdict.name().toLowerCase(), all, leftovers, List.copyOf(bartender.quarantined()), latency());
         AtomicJson.write(results.root().resolve("session.json"), record);
         latest = record;
         recordSafely(record);
@@ -412,17 +413,27 @@ public final class Session {
         return Math.round(ms * 1000) / 1000.0;
     }
 
+    /** The finished runs plus those still going, as "never finished" (finished ones are never listed twice). */
+    private List<SessionRecord.Run> withUnfinished(List<SessionRecord.Run> finished) {
+        List<SessionRecord.Run> all = new ArrayList<>(finished);
+        java.util.Set<String> done = new java.util.HashSet<>();
+        finished.forEach(r -> done.add(r.testid() + "@" + r.timeStart()));
+        for (TestRun r : runningNow.values()) {
+            if (!done.contains(r.testid() + "@" + r.startedAt())) {
+                all.add(new SessionRecord.Run(r.testid(), r.spec().label(), r.tentacles().stream().map(Tentacle::label).toList(),
+                        r.dutFirmware().name(), NEVER_FINISHED, r.startedAt().toString(),
+                        Duration.between(r.startedAt(), clock.instant()).toMillis() / 1000.0, List.of()));
+            }
+        }
+        return all;
+    }
+
     /** Ctrl-C: say so in session.json; running attempts keep their "never finished" run.json. */
     private void onInterrupt(ResultsDir results) {
         interrupted = true;
         SessionRecord last = latest;
         if (last != null) {
-            List<SessionRecord.Run> runs = new ArrayList<>(last.runs());
-            for (TestRun r : runningNow.values()) {
-                runs.add(new SessionRecord.Run(r.testid(), r.spec().label(), r.tentacles().stream().map(Tentacle::label).toList(),
-                        r.dutFirmware().name(), NEVER_FINISHED, r.startedAt().toString(),
-                        Duration.between(r.startedAt(), clock.instant()).toMillis() / 1000.0, List.of()));
-            }
+            List<SessionRecord.Run> runs = withUnfinished(last.runs());
             SessionRecord record = new SessionRecord(last.sessionId(), last.lab(), last.labFile(), last.host(),
                     last.user(), last.trigger(), last.commandLine(), last.firmware(), last.firmwareVersions(), last.testsRef(), last.timeStart(),
                     clock.instant().toString(), last.durationSeconds(), "interrupted", "interrupted", runs, last.leftovers(), last.quarantined(),

@@ -20,6 +20,7 @@ import testbed.board.BoardIdentity;
 import testbed.lab.Discovery;
 import testbed.lab.IdentityProbe;
 import testbed.lab.LabDriver;
+import testbed.exec.ShutdownHooks;
 import testbed.model.LabException;
 import testbed.model.Tentacle;
 
@@ -48,7 +49,7 @@ public final class VirtualLabDriver implements LabDriver {
         return t;
     });
     private final List<SimulatedBoard> boards = new ArrayList<>();
-    private final Thread shutdownHook = new Thread(this::closeBoards, "vlab-cleanup");
+    private final Runnable shutdownHook = this::closeBoards;
     private NodeRuntime node;
 
     public VirtualLabDriver(String labName, Path labFile, Path stateDir) {
@@ -63,7 +64,7 @@ public final class VirtualLabDriver implements LabDriver {
     public Discovery discover(List<Tentacle> inventory) throws LabException {
         List<Discovery.Missing> missing = new ArrayList<>();
         List<VirtualDut> duts = new ArrayList<>();
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        ShutdownHooks.add(ShutdownHooks.Phase.CLEANUP, shutdownHook);
         for (Tentacle t : inventory) {
             String where = labFile + ": tentacle " + t.serial();
             VirtualFaults faults = VirtualFaults.parse(t.connection().options().get("faults"), where);
@@ -166,10 +167,6 @@ public final class VirtualLabDriver implements LabDriver {
     public void close() {
         closeBoards();
         timer.shutdownNow();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // already shutting down: the hook runs anyway
-        }
+        ShutdownHooks.remove(shutdownHook);
     }
 }
