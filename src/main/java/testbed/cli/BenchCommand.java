@@ -10,7 +10,7 @@ import testbed.bartender.SchedulingPolicy;
 import testbed.bench.DecisionBenchmark;
 
 /** {@code testbed bench}: measurements that must not live in timed unit tests. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks of the scheduler.",
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: schedule quality of whole labs, decision time, raw-REPL upload rate.",
         subcommands = {BenchCommand.Schedule.class, BenchCommand.Decide.class, BenchCommand.Upload.class})
 final class BenchCommand implements Runnable {
 

@@ -26,8 +26,9 @@ import java.util.Optional;
 /** {@code testbed run}: flash and test the selected firmware on the lab, or print the plan with --dry-run. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {
-            "Find the lab's tentacles, then flash and test the selected firmware: whenever a tentacle is free or a firmware",
-            "becomes ready, the TestBartender starts the most urgent run it can.",
+            "Flash and test the selected firmware on the lab's tentacles.",
+            "Whenever a tentacle is free or a firmware becomes ready, the TestBartender starts the most urgent run it can;",
+            "results go to results/, the session to the history, and the reports are written at the end.",
         })
 final class RunCommand implements Callable<Integer> {
 
