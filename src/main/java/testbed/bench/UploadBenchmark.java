@@ -30,6 +30,12 @@ public final class UploadBenchmark {
         boolean rawPaste;
         try (BoardSession session = BoardSession.open(dut.port(), Duration.ofSeconds(2))) {
             session.ensureRawRepl(true);
+            // The board compiles the whole script in RAM: say so plainly instead of timing out on a MemoryError.
+            String free = session.repl().exec("import gc\ngc.collect()\nprint(gc.mem_free())").stdout().strip();
+            if (free.matches("\\d+") && Long.parseLong(free) < size) {
+                throw new BoardIoException.Protocol("a " + size + "-byte script does not fit in the board's " + free
+                        + " bytes of free RAM; use --size " + Long.parseLong(free) / 4);
+            }
             boolean hasStdin = session.repl().exec("import sys\nprint(hasattr(sys, 'stdin'))").stdout().contains("True");
             for (int i = 0; i < repeats; i++) {
                 paste[i] = rate(size, upload(session, script));

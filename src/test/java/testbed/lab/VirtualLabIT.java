@@ -234,6 +234,25 @@ class VirtualLabIT {
                 assertThat(s.repl().rawPasteSupported()).as("v1.9.2 has no raw-paste: the fallback ran").contains(false);
                 assertThatThrownBy(() -> s.execChecked("x = bytearray(64000)")).isInstanceOf(MicroPythonException.class).hasMessageContaining("MemoryError");
             }
+            // The upload benchmark runs on it in standard raw mode, and says when a script cannot fit.
+            Dut dut = dut(lab, "vtestmicrobit-0016");
+            var small = testbed.bench.UploadBenchmark.run(dut, 2048, 1);
+            assertThat(small.rawPaste()).isFalse();
+            assertThat(small.plainKiBps()).as("no sys.stdin on this firmware").isNaN();
+            assertThat(small.rawPasteKiBps()).isPositive();
+            assertThatThrownBy(() -> testbed.bench.UploadBenchmark.run(dut, 65536, 1)).isInstanceOf(BoardIoException.class)
+                    .hasMessageContaining("does not fit in the board's");
+        }
+    }
+
+    @Test
+    void uploadBenchmarkComparesRawPasteWithPlainStdin() throws Exception {
+        try (ConnectedLab lab = new VirtualLabFixture(dir).pico("vtest0000017-0017", Map.of()).connect()) {
+            flash(lab, "vtest0000017-0017", "RPI_PICO");
+            var r = testbed.bench.UploadBenchmark.run(dut(lab, "vtest0000017-0017"), 16384, 1);
+            assertThat(r.rawPaste()).isTrue();
+            assertThat(r.plainKiBps()).isPositive();
+            assertThat(r.rawPasteKiBps()).isPositive();
         }
     }
 }
