@@ -20,7 +20,6 @@ import org.apache.logging.log4j.Logger;
 import org.flywaydb.core.Flyway;
 import testbed.model.LabException;
 import testbed.results.AttemptRecord;
-import testbed.runner.Measurement;
 import testbed.runner.TestResult;
 import testbed.session.SessionRecord;
 import testbed.session.SessionRecorder;
@@ -99,27 +98,14 @@ public final class JdbcHistory implements History, SessionRecorder {
     public synchronized void record(SessionRecord s) {
         try {
             connection.setAutoCommit(false);
-            try (PreparedStatement st = connection.prepareStatement("""
+            update("""
                     INSERT INTO test_session (id, lab, host, user_name, trigger_kind, command_line, firmware_ref, tests_ref, time_start,
                                               time_end, duration_s, status, verdict)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET time_end = excluded.time_end, duration_s = excluded.duration_s,
-                                                   status = excluded.status, verdict = excluded.verdict""")) {
-                st.setString(1, s.sessionId());
-                st.setString(2, s.lab());
-                st.setString(3, s.host());
-                st.setString(4, s.user() == null ? "" : s.user());
-                st.setString(5, s.trigger());
-                st.setString(6, String.join(" ", s.commandLine()));
-                st.setString(7, String.join(",", s.firmware()));
-                st.setString(8, s.testsRef());
-                st.setString(9, s.timeStart());
-                st.setString(10, s.timeEnd());
-                st.setDouble(11, s.durationSeconds());
-                st.setString(12, s.status());
-                st.setString(13, s.verdict());
-                st.executeUpdate();
-            }
+                                                   status = excluded.status, verdict = excluded.verdict""",
+                    s.sessionId(), s.lab(), s.host(), s.user() == null ? "" : s.user(), s.trigger(), String.join(" ", s.commandLine()),
+                    String.join(",", s.firmware()), s.testsRef(), s.timeStart(), s.timeEnd(), s.durationSeconds(), s.status(), s.verdict());
             for (SessionRecord.Run run : s.runs()) {
                 if (run.attempts().isEmpty()) {
                     recordUnfinished(s.sessionId(), run);
@@ -134,6 +120,20 @@ public final class JdbcHistory implements History, SessionRecorder {
         }
     }
 
+    private static final String INSERT_SUT = "INSERT INTO sut_group (id, board, variant, firmware) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
+    private static final String INSERT_RUN = """
+            INSERT INTO test_run (id, session_id, sut_id, testid, testgroup, tentacle, reference, role, outcome, time_start, duration_s,
+                                  board, variant)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""";
+    private static final String INSERT_ATTEMPT = """
+            INSERT INTO attempt (id, run_id, letter, status, error, directory, time_start, duration_s)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""";
+    private static final String INSERT_RESULT = """
+            INSERT INTO test_result (attempt_id, name, outcome, duration_s, reason, excerpt) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (attempt_id, name) DO NOTHING""";
+    private static final String INSERT_MEASUREMENT =
+            "INSERT INTO measurement (attempt_id, name, value, unit) VALUES (?, ?, ?, ?) ON CONFLICT (attempt_id, name) DO NOTHING";
+
     private void recordRun(String session, SessionRecord.Run run) throws SQLException {
         AttemptRecord first = run.attempts().get(0);
         String runId = session + "/" + first.directory();
@@ -142,74 +142,20 @@ public final class JdbcHistory implements History, SessionRecorder {
         }
         String firmware = first.firmware().getOrDefault(first.serial(), "unknown");
         String sut = run.variant() + "|" + firmware;
-        try (PreparedStatement st = connection.prepareStatement(
-                "INSERT INTO sut_group (id, board, variant, firmware) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
-            st.setString(1, sut);
-            st.setString(2, first.board());
-            st.setString(3, first.variant());
-            st.setString(4, firmware);
-            st.executeUpdate();
-        }
-        try (PreparedStatement st = connection.prepareStatement("""
-                INSERT INTO test_run (id, session_id, sut_id, testid, testgroup, tentacle, reference, role, outcome, time_start, duration_s,
-                                      board, variant)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""")) {
-            st.setString(1, runId);
-            st.setString(2, session);
-            st.setString(3, sut);
-            st.setString(4, run.testid());
-            st.setString(5, run.testgroup());
-            st.setString(6, first.tentacle());
-            st.setString(7, first.reference());
-            st.setString(8, first.role());
-            st.setString(9, run.outcome());
-            st.setString(10, run.timeStart());
-            st.setDouble(11, run.durationSeconds());
-            st.setString(12, first.board());
-            st.setString(13, first.variant());
-            st.executeUpdate();
-        }
+        update(INSERT_SUT, sut, first.board(), first.variant(), firmware);
+        update(INSERT_RUN, runId, session, sut, run.testid(), run.testgroup(), first.tentacle(), first.reference(), first.role(), run.outcome(),
+                run.timeStart(), run.durationSeconds(), first.board(), first.variant());
         for (AttemptRecord a : run.attempts()) {
             String attemptId = session + "/" + a.directory();
-            try (PreparedStatement st = connection.prepareStatement("""
-                    INSERT INTO attempt (id, run_id, letter, status, error, directory, time_start, duration_s)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""")) {
-                st.setString(1, attemptId);
-                st.setString(2, runId);
-                st.setString(3, a.attempt());
-                st.setString(4, a.status());
-                st.setString(5, a.error());
-                st.setString(6, a.directory());
-                st.setString(7, a.timeStart());
-                st.setDouble(8, a.durationSeconds());
-                st.executeUpdate();
+            update(INSERT_ATTEMPT, attemptId, runId, a.attempt(), a.status(), a.error(), a.directory(), a.timeStart(), a.durationSeconds());
+            List<Object[]> results = new ArrayList<>();
+            for (TestResult t : a.tests()) {
+                String reason = t.reason() == null ? "" : t.reason();
+                results.add(new Object[] {attemptId, t.name(), t.outcome().label(), t.durationSeconds(),
+                    reason.length() > 2000 ? reason.substring(0, 2000) : reason, reason.lines().limit(5).reduce((x, y) -> x + "\n" + y).orElse("")});
             }
-            try (PreparedStatement st = connection.prepareStatement("""
-                    INSERT INTO test_result (attempt_id, name, outcome, duration_s, reason, excerpt) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (attempt_id, name) DO NOTHING""")) {
-                for (TestResult t : a.tests()) {
-                    st.setString(1, attemptId);
-                    st.setString(2, t.name());
-                    st.setString(3, t.outcome().label());
-                    st.setDouble(4, t.durationSeconds());
-                    String reason = t.reason() == null ? "" : t.reason();
-                    st.setString(5, reason.length() > 2000 ? reason.substring(0, 2000) : reason);
-                    st.setString(6, reason.lines().limit(5).reduce((x, y) -> x + "\n" + y).orElse(""));
-                    st.addBatch();
-                }
-                st.executeBatch();
-            }
-            try (PreparedStatement st = connection.prepareStatement("""
-                    INSERT INTO measurement (attempt_id, name, value, unit) VALUES (?, ?, ?, ?) ON CONFLICT (attempt_id, name) DO NOTHING""")) {
-                for (Measurement m : a.measurements()) {
-                    st.setString(1, attemptId);
-                    st.setString(2, m.name());
-                    st.setDouble(3, m.value());
-                    st.setString(4, m.unit());
-                    st.addBatch();
-                }
-                st.executeBatch();
-            }
+            batch(INSERT_RESULT, results);
+            batch(INSERT_MEASUREMENT, a.measurements().stream().map(m -> new Object[] {attemptId, m.name(), m.value(), m.unit()}).toList());
         }
         recordedRuns.add(runId);
     }
@@ -222,34 +168,43 @@ public final class JdbcHistory implements History, SessionRecorder {
         }
         testbed.model.BoardVariant bv = testbed.model.BoardVariant.parse(run.variant());
         String sut = run.variant() + "|unknown";
-        try (PreparedStatement st = connection.prepareStatement(
-                "INSERT INTO sut_group (id, board, variant, firmware) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
-            st.setString(1, sut);
-            st.setString(2, bv.board());
-            st.setString(3, bv.variant());
-            st.setString(4, "unknown");
-            st.executeUpdate();
-        }
-        try (PreparedStatement st = connection.prepareStatement("""
-                INSERT INTO test_run (id, session_id, sut_id, testid, testgroup, tentacle, reference, role, outcome, time_start, duration_s,
-                                      board, variant)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""")) {
-            st.setString(1, runId);
-            st.setString(2, session);
-            st.setString(3, sut);
-            st.setString(4, run.testid());
-            st.setString(5, run.testgroup());
-            st.setString(6, run.tentacles().isEmpty() ? "" : run.tentacles().get(0));
-            st.setString(7, run.tentacles().size() > 1 ? run.tentacles().get(1) : "");
-            st.setString(8, run.testid().endsWith("-instance0") ? "instance0" : run.testid().endsWith("-instance1") ? "instance1" : "single");
-            st.setString(9, run.outcome());
-            st.setString(10, run.timeStart());
-            st.setDouble(11, run.durationSeconds());
-            st.setString(12, bv.board());
-            st.setString(13, bv.variant());
-            st.executeUpdate();
-        }
+        String role = run.testid().endsWith("-instance0") ? "instance0" : run.testid().endsWith("-instance1") ? "instance1" : "single";
+        update(INSERT_SUT, sut, bv.board(), bv.variant(), "unknown");
+        update(INSERT_RUN, runId, session, sut, run.testid(), run.testgroup(), run.tentacles().isEmpty() ? "" : run.tentacles().get(0),
+                run.tentacles().size() > 1 ? run.tentacles().get(1) : "", role, run.outcome(), run.timeStart(), run.durationSeconds(), bv.board(),
+                bv.variant());
         recordedRuns.add(runId);
+    }
+
+    private void update(String sql, Object... values) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement(sql)) {
+            bind(st, values);
+            st.executeUpdate();
+        }
+    }
+
+    private void batch(String sql, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement st = connection.prepareStatement(sql)) {
+            for (Object[] row : rows) {
+                bind(st, row);
+                st.addBatch();
+            }
+            st.executeBatch();
+        }
+    }
+
+    /** Strings and numbers only: that is all the schema holds. */
+    private static void bind(PreparedStatement st, Object... values) throws SQLException {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] instanceof Double d) {
+                st.setDouble(i + 1, d);
+            } else {
+                st.setString(i + 1, (String) values[i]);
+            }
+        }
     }
 
     private void rollback() {
