@@ -49,11 +49,15 @@ public final class DecisionBenchmark {
         Map<BoardVariant, Firmware> catalog = lab.firmware().stream().collect(Collectors.toMap(bv -> bv, bv ->
                 new Firmware(bv, bv.name(), java.nio.file.Path.of(bv.name()), java.util.Optional.of("0"), java.util.Optional.empty(),
                         java.nio.file.Path.of("synthetic"))));
-        FirmwareBartender firmware = new FirmwareBartender(bartender.neededFirmware(), catalog, config.referenceBoards());
+        FirmwareBartender firmware = new FirmwareBartender(bartender.neededFirmware(), catalog, config.referenceBoards(), config.policy());
         return LabSimulation.run(bartender, firmware, DurationModel.estimates(estimator, Duration.ofSeconds(30)), clock);
     }
 
-    private static double micros(long[] sorted, double quantile) {
+    /** The quantile of sorted nanosecond timings, in microseconds. */
+    static double micros(long[] sorted, double quantile) {
+        if (sorted.length == 0) {
+            return 0;
+        }
         int index = (int) Math.min(sorted.length - 1, Math.floor(quantile * (sorted.length - 1)));
         return sorted[index] / 1000.0;
     }

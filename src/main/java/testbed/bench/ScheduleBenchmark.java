@@ -106,7 +106,7 @@ public final class ScheduleBenchmark {
         Arrays.sort(nanos);
         return new Result(lab.name(), lab.tentacles().size(), settings.policy(), settings.seed(), sim.makespan(),
                 Duration.ofMillis(Math.round(bound.seconds * 1000)), bound.reason, sim.runs().size(), sim.flashes(), sim.builds().size(),
-                infraErrors, sim.leftovers().size(), utilisation, nanos.length, percentile(nanos, 0.5) / 1000.0, percentile(nanos, 0.99) / 1000.0,
+                infraErrors, sim.leftovers().size(), utilisation, nanos.length, DecisionBenchmark.micros(nanos, 0.5), DecisionBenchmark.micros(nanos, 0.99),
                 Duration.ofNanos(System.nanoTime() - wall0));
     }
 
@@ -182,12 +182,5 @@ public final class ScheduleBenchmark {
             bound = bound.max(allBuilds + tail, "builds in a row (" + shortestAfter.size() + " firmware)");
         }
         return bound;
-    }
-
-    private static double percentile(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        return sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))];
     }
 }

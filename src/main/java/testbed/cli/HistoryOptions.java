@@ -1,6 +1,5 @@
 package testbed.cli;
 
-import java.util.Optional;
 import picocli.CommandLine.Option;
 import testbed.config.Workspace;
 import testbed.history.JdbcHistory;
@@ -23,9 +22,5 @@ final class HistoryOptions {
             throw new testbed.model.InvalidInputException("--history: '" + u + "' is not a jdbc:sqlite: or jdbc:postgresql: URL");
         }
         return JdbcHistory.open(u);
-    }
-
-    Optional<String> given() {
-        return Optional.ofNullable(url).filter(s -> !s.isBlank());
     }
 }

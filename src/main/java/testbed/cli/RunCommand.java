@@ -78,11 +78,11 @@ final class RunCommand implements Callable<Integer> {
                 scheduling.toConfig(selection.referenceBoardSet()), PlanRequest.DEFAULT_FLASH_ESTIMATE);
         PrintWriter out = spec.commandLine().getOut();
         if (dryRun) {
-            DurationEstimator estimator = DurationEstimator.fromSpecs();
+            DurationEstimator estimator = estimator(null);
             if (!noHistory) {
                 // The plan uses what the history knows about durations, like the real session does.
                 try (JdbcHistory db = history.open(workspace)) {
-                    estimator = HistoryEstimator.of(db.durations(), estimator);
+                    estimator = estimator(db);
                 } catch (testbed.model.LabException e) {
                     spec.commandLine().getErr().println("testbed: warning: planning with the specs' estimates: " + e.getMessage());
                 }
@@ -97,9 +97,8 @@ final class RunCommand implements Callable<Integer> {
         Xfail known = xfail == null ? Xfail.NONE : Xfail.load(xfail);
         JdbcHistory db = noHistory ? null : history.open(workspace);
         try {
-            DurationEstimator estimator = db == null ? DurationEstimator.fromSpecs() : HistoryEstimator.of(db.durations(), DurationEstimator.fromSpecs());
             Session.Result result = new Session(workspace, run, new ConsoleProgress(out, terminal), Clock.systemUTC(),
-                    db == null ? SessionRecorder.NONE : db, estimator, known).run();
+                    db == null ? SessionRecorder.NONE : db, estimator(db), known).run();
             try {
                 ReportWriter.write(result.record(), result.resultsDir(), Optional.ofNullable(db));
                 out.println("reports: " + result.resultsDir().resolve("report.html") + " (and report.md, junit.xml, summary.json, timing.txt)");
@@ -117,6 +116,11 @@ final class RunCommand implements Callable<Integer> {
                 db.close();
             }
         }
+    }
+
+    /** The history's durations where it has them, else the specs' estimates. */
+    private static DurationEstimator estimator(JdbcHistory db) {
+        return db == null ? DurationEstimator.fromSpecs() : HistoryEstimator.of(db.durations(), DurationEstimator.fromSpecs());
     }
 
     private List<String> commandLine() {

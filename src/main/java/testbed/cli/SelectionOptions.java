@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import picocli.CommandLine.Option;
 import testbed.bartender.BartenderConfig;
 import testbed.selection.SelectionRequest;
@@ -49,8 +50,8 @@ final class SelectionOptions {
             description = "MicroPython's tests folder, for the external runners (run-tests.py and friends).")
     Path micropythonTests;
 
-    LinkedHashSet<String> referenceBoardSet() {
-        return new LinkedHashSet<>(referenceBoards.isEmpty() ? List.of(BartenderConfig.DEFAULT_REFERENCE_BOARD) : referenceBoards);
+    Set<String> referenceBoardSet() {
+        return toRequest().effectiveReferenceBoards();
     }
 
     SelectionRequest toRequest() {

@@ -261,10 +261,7 @@ public final class TestRunExecutor {
         }
 
         AttemptRecord record(Instant end) {
-            Map<String, Long> counts = new LinkedHashMap<>();
-            for (Outcome o : Outcome.values()) {
-                counts.put(o.label(), result.count(o));
-            }
+            Map<String, Long> counts = AttemptRecord.countsOf(result.tests());
             boolean finished = !status.equals(AttemptRecord.NEVER_FINISHED);
             String dirName = dir.getFileName().toString();
             List<TestResult> tests = finished ? result.tests() : List.of();

@@ -18,8 +18,10 @@ import java.util.TreeMap;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.flywaydb.core.Flyway;
+import testbed.model.BoardVariant;
 import testbed.model.LabException;
 import testbed.results.AttemptRecord;
+import testbed.runner.Outcome;
 import testbed.runner.TestResult;
 import testbed.session.SessionRecord;
 import testbed.session.SessionRecorder;
@@ -166,7 +168,7 @@ public final class JdbcHistory implements History, SessionRecorder {
         if (recordedRuns.contains(runId)) {
             return;
         }
-        testbed.model.BoardVariant bv = testbed.model.BoardVariant.parse(run.variant());
+        BoardVariant bv = BoardVariant.parse(run.variant());
         String sut = run.variant() + "|unknown";
         String role = run.testid().endsWith("-instance0") ? "instance0" : run.testid().endsWith("-instance1") ? "instance1" : "single";
         update(INSERT_SUT, sut, bv.board(), bv.variant(), "unknown");
@@ -238,7 +240,7 @@ public final class JdbcHistory implements History, SessionRecorder {
     }
 
     static String boardVariant(String board, String variant) {
-        return variant == null || variant.isEmpty() ? board : board + "-" + variant;
+        return new BoardVariant(board, variant == null ? "" : variant).name();
     }
 
     /** {@code 3b01-RPI_PICO_W} → {@code RPI_PICO_W}. */
@@ -316,18 +318,25 @@ public final class JdbcHistory implements History, SessionRecorder {
     }
 
     static boolean passed(String outcome) {
-        return outcome.equals("passed");
+        return outcome.equals(Outcome.PASSED.label());
     }
 
+    /** Failed, error or timeout, as {@link Outcome#isFailure()} says. */
     static boolean failed(String outcome) {
-        return outcome.equals("failed") || outcome.equals("error") || outcome.equals("timeout");
+        for (Outcome o : Outcome.values()) {
+            if (o.isFailure() && o.label().equals(outcome)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
     public List<GroupPassRate> passRates(String boardVariant, int lastSessions) {
-        String board = boardVariant.contains("-") ? boardVariant.substring(0, boardVariant.indexOf('-')) : boardVariant;
-        List<ResultRow> rows = finalAttempts(resultRows("WHERE g.board = ?", List.of(board))).stream()
-                .filter(r -> r.boardVariant().equals(boardVariant) || !boardVariant.contains("-")).toList();
+        // A board alone means all its variants; BOARD-VARIANT means that one.
+        BoardVariant wanted = BoardVariant.parse(boardVariant);
+        List<ResultRow> rows = finalAttempts(resultRows("WHERE g.board = ?", List.of(wanted.board()))).stream()
+                .filter(r -> wanted.isDefaultVariant() || r.boardVariant().equals(wanted.name())).toList();
         Set<String> keep = new HashSet<>(lastSessions(rows, lastSessions));
         Map<String, long[]> byGroup = new TreeMap<>();
         Map<String, Set<String>> runs = new TreeMap<>();

@@ -20,7 +20,6 @@ import testbed.results.AtomicJson;
 import testbed.results.AttemptRecord;
 import testbed.results.Xfail;
 import testbed.runner.Outcome;
-import testbed.runner.TestResult;
 import testbed.session.SessionRecord;
 
 /**
@@ -77,11 +76,7 @@ public final class ReportWriter {
         m.put("firmware_versions", s.firmwareVersions());
         m.put("time_start", s.timeStart());
         m.put("duration_s", s.durationSeconds());
-        Map<String, Long> totals = new LinkedHashMap<>();
-        for (Outcome o : Outcome.values()) {
-            totals.put(o.label(), v.total(o));
-        }
-        m.put("tests", totals);
+        m.put("tests", v.totalsByLabel());
         Map<String, Object> groups = new LinkedHashMap<>();
         v.groups().forEach((g, sum) -> {
             Map<String, Object> x = new LinkedHashMap<>();
@@ -89,11 +84,7 @@ public final class ReportWriter {
             x.put("skipped_runs", sum.skippedRuns());
             x.put("retried_runs", sum.retriedRuns());
             x.put("error_runs", sum.errorRuns());
-            Map<String, Long> t = new LinkedHashMap<>();
-            for (Outcome o : Outcome.values()) {
-                t.put(o.label(), sum.tests().getOrDefault(o, 0L));
-            }
-            x.put("tests", t);
+            x.put("tests", sum.byLabel());
             groups.put(g, x);
         });
         m.put("groups", groups);
@@ -125,8 +116,7 @@ public final class ReportWriter {
                 Instant start = Instant.parse(a.timeStart());
                 Instant end = a.timeEnd().isEmpty() ? v.end() : Instant.parse(a.timeEnd());
                 String color = switch (a.status()) {
-                    case "completed" -> a.counts().getOrDefault("failed", 0L) + a.counts().getOrDefault("error", 0L)
-                            + a.counts().getOrDefault("timeout", 0L) > 0 ? Svg.FAIL : Svg.PASS;
+                    case "completed" -> a.failures() > 0 ? Svg.FAIL : Svg.PASS;
                     case "skipped" -> Svg.SKIP;
                     default -> Svg.ERROR;
                 };
@@ -171,8 +161,7 @@ public final class ReportWriter {
         md.append("| group | runs | skipped | retried | errors | passed | failed | skipped tests | xfailed |\n|---|---|---|---|---|---|---|---|---|\n");
         v.groups().forEach((g, x) -> md.append("| ").append(g).append(" | ").append(x.runs()).append(" | ").append(x.skippedRuns()).append(" | ")
                 .append(x.retriedRuns()).append(" | ").append(x.errorRuns()).append(" | ").append(x.tests().getOrDefault(Outcome.PASSED, 0L))
-                .append(" | ").append(x.tests().getOrDefault(Outcome.FAILED, 0L) + x.tests().getOrDefault(Outcome.ERROR, 0L)
-                        + x.tests().getOrDefault(Outcome.TIMEOUT, 0L))
+                .append(" | ").append(x.failedTests())
                 .append(" | ").append(x.tests().getOrDefault(Outcome.SKIPPED, 0L)).append(" | ").append(x.tests().getOrDefault(Outcome.XFAILED, 0L))
                 .append(" |\n"));
         if (!v.matrix().isEmpty()) {
@@ -232,15 +221,11 @@ public final class ReportWriter {
         h.append("<h2>Summary</h2><table><tr><th>group</th><th>runs</th><th>skipped</th><th>retried</th><th>errors</th><th>passed</th><th>failed</th>"
                 + "<th>skipped tests</th><th>xfailed</th><th>outcomes</th></tr>");
         v.groups().forEach((g, x) -> {
-            Map<String, Long> parts = new LinkedHashMap<>();
-            for (Outcome o : Outcome.values()) {
-                parts.put(o.label(), x.tests().getOrDefault(o, 0L));
-            }
-            long failed = x.tests().getOrDefault(Outcome.FAILED, 0L) + x.tests().getOrDefault(Outcome.ERROR, 0L) + x.tests().getOrDefault(Outcome.TIMEOUT, 0L);
+            long failed = x.failedTests();
             h.append("<tr><td>").append(Svg.esc(g)).append("</td><td>").append(x.runs()).append("</td><td>").append(x.skippedRuns()).append("</td><td>")
                     .append(x.retriedRuns()).append("</td><td>").append(x.errorRuns()).append("</td><td>").append(x.tests().getOrDefault(Outcome.PASSED, 0L))
                     .append("</td><td>").append(failed).append("</td><td>").append(x.tests().getOrDefault(Outcome.SKIPPED, 0L)).append("</td><td>")
-                    .append(x.tests().getOrDefault(Outcome.XFAILED, 0L)).append("</td><td>").append(Svg.stacked(parts, COLORS)).append("</td></tr>");
+                    .append(x.tests().getOrDefault(Outcome.XFAILED, 0L)).append("</td><td>").append(Svg.stacked(x.byLabel(), COLORS)).append("</td></tr>");
         });
         h.append("</table>");
         h.append("<h2>Failure matrix</h2>");
@@ -319,10 +304,5 @@ public final class ReportWriter {
         }
         h.append("<p style=\"color:#777;font-size:12px\">written by testbed; links point into this results folder</p></body></html>\n");
         return h.toString();
-    }
-
-    /** Every test of an attempt, for reports that list tests one by one. */
-    static List<TestResult> tests(AttemptRecord a) {
-        return a.tests();
     }
 }

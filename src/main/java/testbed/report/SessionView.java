@@ -17,7 +17,20 @@ record SessionView(SessionRecord session, Map<String, GroupSummary> groups, List
         Instant end) {
 
     /** Per test group: runs, skipped and retried runs; tests by outcome over the final attempts. */
-    record GroupSummary(String group, int runs, int skippedRuns, int retriedRuns, int errorRuns, Map<Outcome, Long> tests) {}
+    record GroupSummary(String group, int runs, int skippedRuns, int retriedRuns, int errorRuns, Map<Outcome, Long> tests) {
+        /** Tests per outcome label, every outcome present (the order of the report columns). */
+        Map<String, Long> byLabel() {
+            Map<String, Long> m = new LinkedHashMap<>();
+            for (Outcome o : Outcome.values()) {
+                m.put(o.label(), tests.getOrDefault(o, 0L));
+            }
+            return m;
+        }
+
+        long failedTests() {
+            return tests.entrySet().stream().filter(e -> e.getKey().isFailure()).mapToLong(Map.Entry::getValue).sum();
+        }
+    }
 
     /** One test that did not simply pass everywhere: its cells per column (board-variant/role). */
     record MatrixRow(String group, String test, Map<String, List<Cell>> cells, boolean flaky) {}
@@ -99,5 +112,14 @@ record SessionView(SessionRecord session, Map<String, GroupSummary> groups, List
 
     long total(Outcome o) {
         return groups.values().stream().mapToLong(g -> g.tests().getOrDefault(o, 0L)).sum();
+    }
+
+    /** All groups' tests per outcome label. */
+    Map<String, Long> totalsByLabel() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (Outcome o : Outcome.values()) {
+            m.put(o.label(), total(o));
+        }
+        return m;
     }
 }

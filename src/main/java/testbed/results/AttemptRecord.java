@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 import testbed.runner.Measurement;
+import testbed.runner.Outcome;
 import testbed.runner.TestResult;
 
 /**
@@ -36,4 +37,24 @@ public record AttemptRecord(
         List<Measurement> measurements) {
 
     public static final String NEVER_FINISHED = "never finished";
+
+    /** Tests per outcome label, every outcome present: the {@code counts} of a run.json. */
+    public static Map<String, Long> countsOf(List<TestResult> tests) {
+        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        for (Outcome o : Outcome.values()) {
+            counts.put(o.label(), tests.stream().filter(t -> t.outcome() == o).count());
+        }
+        return counts;
+    }
+
+    /** Failed, errored and timed-out tests of this attempt. */
+    public long failures() {
+        long n = 0;
+        for (Outcome o : Outcome.values()) {
+            if (o.isFailure()) {
+                n += counts.getOrDefault(o.label(), 0L);
+            }
+        }
+        return n;
+    }
 }

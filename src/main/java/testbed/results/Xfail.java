@@ -3,7 +3,6 @@ package testbed.results;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import testbed.config.JsonObject;
@@ -52,12 +51,8 @@ public record Xfail(List<Entry> entries) {
                     : null;
             tests.add(hit == null ? t : new TestResult(t.name(), Outcome.XFAILED, t.durationSeconds(), "xfail: " + hit.reason() + "; " + t.reason()));
         }
-        Map<String, Long> counts = new LinkedHashMap<>();
-        for (Outcome o : Outcome.values()) {
-            counts.put(o.label(), tests.stream().filter(t -> t.outcome() == o).count());
-        }
         return new AttemptRecord(a.testid(), a.attempt(), a.directory(), a.testGroup(), a.tentacle(), a.serial(), a.board(), a.variant(), a.role(),
-                a.reference(), a.firmware(), a.flashed(), a.runner(), a.timeStart(), a.timeEnd(), a.durationSeconds(), a.status(), a.error(), counts,
+                a.reference(), a.firmware(), a.flashed(), a.runner(), a.timeStart(), a.timeEnd(), a.durationSeconds(), a.status(), a.error(), AttemptRecord.countsOf(tests),
                 tests, a.measurements());
     }
 

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import testbed.bartender.BartenderConfig;
 import testbed.bartender.Leftover;
 import testbed.model.BoardVariant;
 import testbed.model.Fut;
@@ -47,8 +46,8 @@ public record Selection(List<Tentacle> duts, List<Tentacle> referencePool, List<
                         + String.join(", ", knownBoards) + ")");
             }
         }
-        // The default reference board need not exist in a lab: its multi-board groups are then left over, not an error.
-        Set<String> referenceBoards = request.referenceBoards().isEmpty() ? Set.of(BartenderConfig.DEFAULT_REFERENCE_BOARD) : request.referenceBoards();
+        // Only boards given by name must exist; without a reference board, multi-board groups are left over.
+        Set<String> referenceBoards = request.effectiveReferenceBoards();
         List<Tentacle> referencePool = connected.stream().filter(t -> referenceBoards.contains(t.board())).toList();
         return new Selection(duts, referencePool, specs, leftovers);
     }

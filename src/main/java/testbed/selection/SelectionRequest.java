@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import testbed.bartender.BartenderConfig;
 
 /**
  * The user's choice of what to test, straight from the command line.
@@ -35,6 +36,11 @@ public record SelectionRequest(
         onlyTags = List.copyOf(onlyTags);
         firmware = List.copyOf(firmware);
         referenceBoards = Set.copyOf(referenceBoards);
+    }
+
+    /** The reference boards to use: those given, else the default, which a lab need not have. */
+    public Set<String> effectiveReferenceBoards() {
+        return referenceBoards.isEmpty() ? Set.of(BartenderConfig.DEFAULT_REFERENCE_BOARD) : referenceBoards;
     }
 
     public static SelectionRequest everything() {

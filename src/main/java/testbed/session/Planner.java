@@ -37,7 +37,8 @@ public final class Planner {
         SimClock clock = new SimClock(Instant.EPOCH);
         TestBartender bartender = new TestBartender(request.config(), clock, estimator, selection.duts(), selection.referencePool(),
                 selection.specs(), catalog.keySet());
-        FirmwareBartender firmware = new FirmwareBartender(bartender.neededFirmware(), catalog, request.config().referenceBoards());
+        FirmwareBartender firmware = new FirmwareBartender(bartender.neededFirmware(), catalog, request.config().referenceBoards(),
+                request.config().policy());
         LabSimulation.Result result = LabSimulation.run(bartender, firmware,
                 DurationModel.estimates(estimator, request.flashEstimate()), clock);
         List<Leftover> leftovers = new ArrayList<>(selection.leftovers());

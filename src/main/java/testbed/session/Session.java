@@ -73,9 +73,6 @@ public final class Session {
             String python,
             List<String> commandLine) {}
 
-    /** The outcome of a run that was still going when the session was interrupted. */
-    public static final String NEVER_FINISHED = "never finished";
-
     /** How the session ended, for the exit code. */
     public enum Verdict { PASSED, TESTS_FAILED, INFRASTRUCTURE_ERRORS, NOTHING_RAN, INTERRUPTED }
 
@@ -166,7 +163,8 @@ public final class Session {
             Instant start) {
         TestBartender bartender = new TestBartender(request.config(), clock, estimator, selection.duts(), selection.referencePool(),
                 selection.specs(), catalog.keySet());
-        FirmwareBartender firmware = new FirmwareBartender(bartender.neededFirmware(), catalog, request.config().referenceBoards());
+        FirmwareBartender firmware = new FirmwareBartender(bartender.neededFirmware(), catalog, request.config().referenceBoards(),
+                request.config().policy());
         firmware.readyAtStart().forEach(bartender::firmwareReady);
         Map<String, Dut> duts = new HashMap<>();
         for (Discovery.Found f : connected.discovery().found()) {
@@ -339,10 +337,8 @@ public final class Session {
             outcome = "skipped";
         } else {
             AttemptRecord last = attempts.get(attempts.size() - 1);
-            long failures = last.counts().getOrDefault("failed", 0L) + last.counts().getOrDefault("error", 0L)
-                    + last.counts().getOrDefault("timeout", 0L);
             // Failures that are all on the xfail list do not fail the run; a runner that failed without naming a test still does.
-            outcome = report.testsFailed() && (failures > 0 || last.tests().isEmpty()) ? "failed" : "passed";
+            outcome = report.testsFailed() && (last.failures() > 0 || last.tests().isEmpty()) ? "failed" : "passed";
         }
         double duration = attempts.stream().mapToDouble(a -> a.durationSeconds()).sum();
         return new SessionRecord.Run(run.testid(), run.spec().label(), run.tentacles().stream().map(Tentacle::label).toList(),
@@ -421,7 +417,7 @@ public final class Session {
         for (TestRun r : runningNow.values()) {
             if (!done.contains(r.testid() + "@" + r.startedAt())) {
                 all.add(new SessionRecord.Run(r.testid(), r.spec().label(), r.tentacles().stream().map(Tentacle::label).toList(),
-                        r.dutFirmware().name(), NEVER_FINISHED, r.startedAt().toString(),
+                        r.dutFirmware().name(), AttemptRecord.NEVER_FINISHED, r.startedAt().toString(),
                         Duration.between(r.startedAt(), clock.instant()).toMillis() / 1000.0, List.of()));
             }
         }

@@ -28,7 +28,7 @@ public record SessionRecord(
         List<String> quarantined,
         @JsonProperty("dispatch_latency_ms") Latency dispatchLatency) {
 
-    /** A TestRun and its attempts. {@code outcome}: passed, failed, skipped, error, timeout, busy. */
+    /** A TestRun and its attempts. {@code outcome}: passed, failed, skipped, error, timeout, busy, or never finished (interrupted). */
     public record Run(
             String testid,
             String testgroup,
