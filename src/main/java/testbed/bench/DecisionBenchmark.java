@@ -7,13 +7,15 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import testbed.bartender.BartenderConfig;
 import testbed.bartender.DurationEstimator;
-import testbed.bartender.FirmwareBartender;
 import testbed.bartender.SchedulingPolicy;
-import testbed.bartender.TestBartender;
 import testbed.model.BoardVariant;
 import testbed.model.Firmware;
 import testbed.simulation.DurationModel;
-import testbed.simulation.LabSimulation;
+import testbed.engine.Bartenders;
+import testbed.engine.EngineListener;
+import testbed.engine.SessionEngine;
+import testbed.selection.Selection;
+import testbed.simulation.SimulatedLab;
 import testbed.simulation.SimClock;
 
 /**
@@ -41,16 +43,21 @@ public final class DecisionBenchmark {
         return new Result(lab.tentacles().size(), specs, variants, all.length, micros(all, 0.5), micros(all, 0.99), all[all.length - 1] / 1000.0);
     }
 
-    static LabSimulation.Result session(SyntheticLab lab, SchedulingPolicy policy) {
+    static SessionEngine.Result session(SyntheticLab lab, SchedulingPolicy policy) {
         SimClock clock = new SimClock(Instant.EPOCH);
         BartenderConfig config = BartenderConfig.defaults().withJobs(0).withPolicy(policy);
         DurationEstimator estimator = DurationEstimator.fromSpecs();
-        TestBartender bartender = new TestBartender(config, clock, estimator, lab.tentacles(), lab.tentacles(), lab.specs(), lab.firmware());
         Map<BoardVariant, Firmware> catalog = lab.firmware().stream().collect(Collectors.toMap(bv -> bv, bv ->
                 new Firmware(bv, bv.name(), java.nio.file.Path.of(bv.name()), java.util.Optional.of("0"), java.util.Optional.empty(),
                         java.nio.file.Path.of("synthetic"))));
-        FirmwareBartender firmware = new FirmwareBartender(bartender.neededFirmware(), catalog, config.referenceBoards(), config.policy());
-        return LabSimulation.run(bartender, firmware, DurationModel.estimates(estimator, Duration.ofSeconds(30)), clock);
+        Selection selection = new Selection(lab.tentacles(), lab.tentacles(), lab.specs(), java.util.List.of());
+        try {
+            return Bartenders.of(config, clock, estimator, selection, catalog)
+                    .engine(new SimulatedLab(clock, DurationModel.estimates(estimator, Duration.ofSeconds(30))), new EngineListener() { })
+                    .run(Map.of());
+        } catch (InterruptedException e) {
+            throw new IllegalStateException("a simulation never waits", e);
+        }
     }
 
     /** The quantile of sorted nanosecond timings, in microseconds. */

@@ -12,16 +12,22 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import testbed.bartender.BartenderConfig;
-import testbed.bartender.FirmwareBartender;
 import testbed.bartender.RunOutcome;
 import testbed.bartender.SchedulingPolicy;
-import testbed.bartender.TestBartender;
 import testbed.model.BoardVariant;
 import testbed.model.Firmware;
 import testbed.model.Tentacle;
 import testbed.model.TestRun;
-import testbed.simulation.LabSimulation;
+import testbed.engine.Bartenders;
+import testbed.engine.EngineListener;
+import testbed.engine.SessionEngine;
+import testbed.engine.Timeline;
+import testbed.results.RecordSink;
+import testbed.selection.Selection;
+import testbed.session.SessionFiles;
+import testbed.session.SessionRecords;
 import testbed.simulation.SimClock;
+import testbed.simulation.SimulatedLab;
 
 /**
  * {@code testbed bench schedule}: a whole lab session simulated with the real TestBartender and FirmwareBartender
@@ -41,6 +47,7 @@ public final class ScheduleBenchmark {
     /**
      * @param bound the lower bound, with {@code boundReason} naming which part of it binds
      * @param utilisation per tentacle label: busy time / makespan
+     * @param recordBytesPerRun bytes of session records written per finished run in each quarter of the session
      */
     public record Result(
             String lab,
@@ -59,6 +66,7 @@ public final class ScheduleBenchmark {
             int decisions,
             double decisionMedianMicros,
             double decisionP99Micros,
+            List<Long> recordBytesPerRun,
             Duration wallTime) {
 
         public double ratio() {
@@ -78,36 +86,95 @@ public final class ScheduleBenchmark {
         Map<BoardVariant, Firmware> catalog = lab.firmware();
         BartenderConfig config = new BartenderConfig(settings.jobs(), lab.referenceBoards(), 2, 2, false, false, settings.policy());
         SimClock clock = new SimClock(Instant.parse("2026-01-01T00:00:00Z"));
-        TestBartender bartender = new TestBartender(config, clock, model.estimator(), lab.tentacles(), lab.referencePool(), lab.specs(),
-                catalog.keySet());
-        FirmwareBartender firmware = new FirmwareBartender(bartender.neededFirmware(), catalog, lab.referenceBoards(), settings.policy());
-        LabSimulation.Result sim = LabSimulation.run(bartender, firmware, model, clock);
+        Selection selection = new Selection(lab.tentacles(), lab.referencePool(), lab.specs(), List.of());
+        Bartenders bartenders = Bartenders.of(config, clock, model.estimator(), selection, catalog);
+        Timeline timeline = new Timeline(clock.instant());
+        RecordBytes bytes = new RecordBytes(lab, clock);
+        SessionEngine.Result sim;
+        try {
+            sim = bartenders.engine(new SimulatedLab(clock, model), EngineListener.all(timeline, bytes.records)).run(Map.of());
+        } catch (InterruptedException e) {
+            throw new IllegalStateException("a simulation never waits", e);
+        }
 
         Map<String, Double> busy = new TreeMap<>();
         lab.tentacles().forEach(t -> busy.put(t.label(), 0.0));
         int infraErrors = 0;
         List<TestRun> ran = new ArrayList<>();
-        for (LabSimulation.SimulatedRun r : sim.runs()) {
-            double seconds = Duration.between(r.start(), r.end()).toMillis() / 1000.0;
+        for (Timeline.Entry r : timeline.runs()) {
+            double seconds = Duration.between(r.start(), r.end().orElseThrow()).toMillis() / 1000.0;
             for (Tentacle t : r.run().tentacles()) {
                 busy.merge(t.label(), seconds, Double::sum);
             }
-            if (r.outcome() instanceof RunOutcome.InfraError) {
+            if (r.outcome().orElseThrow() instanceof RunOutcome.InfraError) {
                 infraErrors++;
             } else {
                 ran.add(r.run());
             }
         }
-        double makespan = sim.makespan().toMillis() / 1000.0;
+        double makespan = timeline.makespan().toMillis() / 1000.0;
         Map<String, Double> utilisation = new LinkedHashMap<>();
         busy.forEach((label, seconds) -> utilisation.put(label, makespan == 0 ? 0 : Math.min(1, seconds / makespan)));
         Bound bound = lowerBound(lab, model, catalog, ran);
         long[] nanos = sim.decisionNanos().clone();
         Arrays.sort(nanos);
-        return new Result(lab.name(), lab.tentacles().size(), settings.policy(), settings.seed(), sim.makespan(),
-                Duration.ofMillis(Math.round(bound.seconds * 1000)), bound.reason, sim.runs().size(), sim.flashes(), sim.builds().size(),
-                infraErrors, sim.leftovers().size(), utilisation, nanos.length, DecisionBenchmark.micros(nanos, 0.5), DecisionBenchmark.micros(nanos, 0.99),
-                Duration.ofNanos(System.nanoTime() - wall0));
+        return new Result(lab.name(), lab.tentacles().size(), settings.policy(), settings.seed(), timeline.makespan(),
+                Duration.ofMillis(Math.round(bound.seconds * 1000)), bound.reason, timeline.runs().size(), timeline.flashes(),
+                timeline.builds().size(), infraErrors, bartenders.tests().leftovers().size(), utilisation, nanos.length,
+                DecisionBenchmark.micros(nanos, 0.5), DecisionBenchmark.micros(nanos, 0.99), bytes.perRun(), Duration.ofNanos(System.nanoTime() - wall0));
+    }
+
+    /**
+     * The session records a real session would write (session.json rewrites, runs.jsonl lines), counted instead of
+     * written: bytes per finished run in each quarter of the session, which must stay flat as runs grow.
+     */
+    private static final class RecordBytes implements EngineListener {
+        private final RecordSink.Counting sink = new RecordSink.Counting();
+        private final List<Long> afterRun = new ArrayList<>();
+        private final List<Long> runsAt = new ArrayList<>();
+        private int finished;
+        final EngineListener records;
+
+        RecordBytes(LabModel lab, SimClock clock) {
+            SessionRecords.Header header = new SessionRecords.Header("bench", lab.name(), lab.name(), "bench", "bench", "bench", List.of("testbed",
+                    "bench"), List.of(), "builtin", clock.instant());
+            SessionRecords r = new SessionRecords(header, new SessionFiles(sink), record -> { }, clock, serial -> serial, List::of, List.of());
+            records = EngineListener.all(r, this);
+        }
+
+        @Override
+        public void runFinished(testbed.results.RunReport report, Instant at) {
+            finished++;
+        }
+
+        @Override
+        public void dispatched() {
+            // After the records' own dispatched(): bytes so far against runs finished so far.
+            runsAt.add((long) finished);
+            afterRun.add(sink.bytes());
+        }
+
+        /** Bytes written per finished run in each quarter of the session's runs (the first quarter includes the start). */
+        List<Long> perRun() {
+            List<Long> quarters = new ArrayList<>();
+            if (finished == 0) {
+                return quarters;
+            }
+            int i = 0;
+            long bytes0 = 0;
+            long runs0 = 0;
+            for (int q = 1; q <= 4; q++) {
+                long target = (long) Math.ceil(finished * q / 4.0);
+                while (i < runsAt.size() - 1 && runsAt.get(i) < target) {
+                    i++;
+                }
+                long runs = runsAt.get(i) - runs0;
+                quarters.add(runs == 0 ? 0 : (afterRun.get(i) - bytes0) / runs);
+                runs0 = runsAt.get(i);
+                bytes0 = afterRun.get(i);
+            }
+            return quarters;
+        }
     }
 
     private record Bound(double seconds, String reason) {

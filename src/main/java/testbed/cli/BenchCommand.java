@@ -83,6 +83,7 @@ final class BenchCommand implements Runnable {
                     d.put("decisions", r.decisions());
                     d.put("decision_median_us", r.decisionMedianMicros());
                     d.put("decision_p99_us", r.decisionP99Micros());
+                    d.put("record_bytes_per_run_by_quarter", r.recordBytesPerRun());
                     d.put("wall_time_s", r.wallTime().toMillis() / 1000.0);
                     docs.add(d);
                 }
@@ -105,6 +106,11 @@ final class BenchCommand implements Runnable {
             out.println();
             for (var r : results) {
                 out.printf("%s/%s: the bound is set by the %s%n", r.lab(), r.policy().name().toLowerCase(), r.boundReason());
+            }
+            out.println();
+            for (var r : results) {
+                out.printf("%s/%s: session records written per finished run, by quarter of the session: %s bytes%n", r.lab(),
+                        r.policy().name().toLowerCase(), r.recordBytesPerRun());
             }
             return ExitCodes.OK;
         }
@@ -169,7 +175,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            try (var connected = testbed.lab.ConnectedLab.connect(workspace.lab(lab.lab), workspace)) {
+            try (var connected = testbed.lab.drivers.ConnectedLab.connect(workspace.lab(lab.lab), workspace.settings())) {
                 var found = connected.discovery().found().stream()
                         .filter(f -> tentacle == null ? f.identity().isPresent()
                                 : f.dut().tentacle().label().equals(tentacle) || f.dut().tentacle().serial().equals(tentacle))

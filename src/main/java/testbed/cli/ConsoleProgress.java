@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 import testbed.bartender.Leftover;
 import testbed.bartender.RunOutcome;
-import testbed.execution.TestRunExecutor;
+import testbed.model.Status;
+import testbed.results.RunReport;
 import testbed.model.TestRun;
 import testbed.results.AttemptRecord;
 import testbed.session.SessionListener;
@@ -51,7 +52,7 @@ final class ConsoleProgress implements SessionListener {
     }
 
     @Override
-    public synchronized void runFinished(TestRunExecutor.RunReport report, Progress progress) {
+    public synchronized void runFinished(RunReport report, Progress progress) {
         String color;
         String what;
         if (report.outcome() instanceof RunOutcome.InfraError e) {
@@ -59,14 +60,14 @@ final class ConsoleProgress implements SessionListener {
             what = e.kind().name().toLowerCase() + ": " + e.message();
         } else {
             AttemptRecord last = report.attempts().get(report.attempts().size() - 1);
-            color = report.testsFailed() ? ORANGE : GREEN;
-            what = last.status().equals("skipped") ? "skipped: " + last.error() : counts(report);
+            color = report.status() == Status.FAILED ? ORANGE : GREEN;
+            what = last.status() == Status.SKIPPED ? "skipped: " + last.error() : counts(report);
         }
         line(report.run().testid() + ": " + what, color);
         status(progress);
     }
 
-    private static String counts(TestRunExecutor.RunReport report) {
+    private static String counts(RunReport report) {
         return report.attempts().stream().map(a -> a.attempt() + " " + a.counts().get("passed") + " passed, "
                 + (a.counts().get("failed") + a.counts().get("error") + a.counts().get("timeout")) + " failed, " + a.counts().get("skipped") + " skipped")
                 .collect(Collectors.joining("; "));
@@ -83,7 +84,7 @@ final class ConsoleProgress implements SessionListener {
             long passed = r.attempts().stream().mapToLong(a -> a.counts().get("passed")).sum();
             long failed = r.attempts().stream().mapToLong(a -> a.counts().get("failed") + a.counts().get("error") + a.counts().get("timeout")).sum();
             long skipped = r.attempts().stream().mapToLong(a -> a.counts().get("skipped")).sum();
-            table.row(r.testid(), colored(r.outcome()), r.attempts().stream().map(AttemptRecord::attempt).collect(Collectors.joining(",")), passed,
+            table.row(r.testid(), colored(r.status()), r.attempts().stream().map(AttemptRecord::attempt).collect(Collectors.joining(",")), passed,
                     failed, skipped, String.format("%.1fs", r.durationSeconds()));
         }
         if (!table.isEmpty()) {
@@ -93,9 +94,9 @@ final class ConsoleProgress implements SessionListener {
             out.printf("%nLeft over (%d):%n", leftovers.size());
             PlanRenderer.renderLeftovers(leftovers, out);
         }
-        long passedRuns = record.runs().stream().filter(r -> r.outcome().equals("passed")).count();
-        long failedRuns = record.runs().stream().filter(r -> r.outcome().equals("failed")).count();
-        long errorRuns = record.runs().stream().filter(r -> r.outcome().equals("error") || r.outcome().equals("timeout")).count();
+        long passedRuns = record.runs().stream().filter(r -> r.status().isPass()).count();
+        long failedRuns = record.runs().stream().filter(r -> r.status() == Status.FAILED).count();
+        long errorRuns = record.runs().stream().filter(r -> r.status().isInfra()).count();
         out.printf("%n%d run%s: %d passed, %d failed, %d errors; %s; wall time %s; dispatch latency median %.1f ms (max %.1f ms, %d samples)%n",
                 record.runs().size(), record.runs().size() == 1 ? "" : "s", passedRuns, failedRuns, errorRuns, record.verdict().replace('_', ' '),
                 PlanRenderer.hms(java.time.Duration.ofMillis(Math.round(record.durationSeconds() * 1000))), record.dispatchLatency().median(),
@@ -106,17 +107,17 @@ final class ConsoleProgress implements SessionListener {
         out.flush();
     }
 
-    private String colored(String outcome) {
+    private String colored(Status status) {
         if (!terminal) {
-            return outcome;
+            return status.label();
         }
-        String c = switch (outcome) {
-            case "passed" -> GREEN;
-            case "failed" -> ORANGE;
-            case "error", "timeout" -> RED;
+        String c = switch (status) {
+            case PASSED, XFAILED -> GREEN;
+            case FAILED -> ORANGE;
+            case ERROR, TIMEOUT -> RED;
             default -> "";
         };
-        return c + outcome + RESET;
+        return c + status.label() + RESET;
     }
 
     private void line(String text, String color) {

@@ -5,24 +5,38 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import testbed.app.Doctor;
+import testbed.config.Workspace;
 import testbed.flash.ToolLocator;
-import testbed.lab.Doctor;
 import testbed.lab.SysfsUsb;
 
-/** {@code testbed doctor}: what this host has, what is missing, and how to install it. */
+/** {@code testbed doctor}: the effective settings, what this host has, what is missing, and how to install it. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = "Check node and the MicroPython package, pty support, QEMU, every programmer, serial-port and hub-power permissions.")
+        description = "Print the effective settings; check node and the MicroPython package, pty support, QEMU, every programmer, "
+                + "serial-port and hub-power permissions.")
 final class DoctorCommand implements Callable<Integer> {
+
+    private final Workspace workspace;
 
     @Spec
     CommandSpec spec;
 
+    DoctorCommand(Workspace workspace) {
+        this.workspace = workspace;
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        Table settings = new Table("setting", "value (from)");
+        settings.row("home", workspace.home().toString());
+        workspace.settings().describe().forEach((k, v) -> settings.row(k, v));
+        settings.print(out, "");
+        out.println();
         Table table = new Table("check", "status", "detail");
         boolean requiredMissing = false;
-        for (Doctor.Check c : new Doctor(ToolLocator.fromEnvironment(), SysfsUsb.system()).run()) {
+        var doctor = new Doctor(ToolLocator.onPath(workspace.settings().path()), SysfsUsb.system(), workspace.settings().cacheDir());
+        for (Doctor.Check c : doctor.run()) {
             table.row(c.name(), c.status().name().toLowerCase(), c.detail());
             requiredMissing |= c.required() && c.status() == Doctor.Status.MISSING;
         }

@@ -60,7 +60,7 @@ final class HistoryCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            try (JdbcHistory h = history.open(workspace)) {
+            try (JdbcHistory h = testbed.app.Histories.open(history.choice(), workspace.settings()).orElseThrow()) {
                 Object rows = query(h);
                 if (json) {
                     out.println(JSON.writeValueAsString(rows));

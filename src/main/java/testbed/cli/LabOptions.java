@@ -1,11 +1,16 @@
 package testbed.cli;
 
 import picocli.CommandLine.Option;
+import testbed.config.Workspace;
 
 /** {@code --lab}: which inventory to use. */
 final class LabOptions {
 
-    @Option(names = "--lab", paramLabel = "NAME|PATH", defaultValue = "${env:TESTBED_LAB:-virtual}",
-            description = "Lab inventory: a name in labs/ or a path to a lab JSON file (default: $TESTBED_LAB, else ${DEFAULT-VALUE}).")
+    @Option(names = "--lab", paramLabel = "NAME|PATH",
+            description = "Lab inventory: a name in labs/ or a path to a lab JSON file (default: $TESTBED_LAB, else virtual).")
     String lab;
+
+    String lab(Workspace workspace) {
+        return lab != null ? lab : workspace.settings().lab();
+    }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import testbed.config.Workspace;
-import testbed.lab.ConnectedLab;
+import testbed.lab.drivers.ConnectedLab;
 import testbed.lab.Discovery;
 import testbed.model.Firmware;
 import testbed.model.Lab;
@@ -50,7 +50,7 @@ final class ListCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Lab l = workspace.lab(lab.lab);
+            Lab l = workspace.lab(lab.lab(workspace));
             PrintWriter out = spec.commandLine().getOut();
             out.printf("Lab '%s' (%s): %d tentacles%n%n", l.name(), l.file(), l.tentacles().size());
             if (inventoryOnly) {
@@ -62,7 +62,7 @@ final class ListCommand implements Runnable {
                 table.print(out, "  ");
                 return ExitCodes.OK;
             }
-            try (ConnectedLab connected = ConnectedLab.connect(l, workspace)) {
+            try (ConnectedLab connected = ConnectedLab.connect(l, workspace.settings())) {
                 Discovery d = connected.discovery();
                 var found = d.bySerial();
                 Table table = new Table("label", "board", "variants", "FUTs", "state", "device", "firmware");

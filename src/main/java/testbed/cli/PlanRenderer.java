@@ -13,19 +13,22 @@ import testbed.model.Tentacle;
 import testbed.model.TestRun;
 import testbed.session.PlanRequest;
 import testbed.session.Planner;
-import testbed.simulation.LabSimulation;
+import testbed.engine.Timeline;
 
 /** Prints a dry-run plan: runs in start order with times relative to the session start, then the leftovers. */
 final class PlanRenderer {
 
     private PlanRenderer() {}
 
-    static void render(Planner.Plan plan, PlanRequest request, PrintWriter out) {
-        var sim = plan.simulation();
-        out.printf("Plan for lab '%s': %d tentacles to test, %d test groups, jobs %s (estimated durations, %ds per flash)%n%n",
+    static void render(Planner.Plan plan, testbed.app.Runs.RunRequest request, PrintWriter out) {
+        Timeline sim = plan.timeline();
+        out.printf("Plan for lab '%s': %d tentacles to test, %d test groups, jobs %s (estimated durations, %ds per flash)%n",
                 plan.lab().name(), plan.selection().duts().size(), plan.selection().specs().size(),
                 request.config().jobs() == 0 ? "unlimited" : String.valueOf(request.config().jobs()),
-                request.flashEstimate().toSeconds());
+                PlanRequest.DEFAULT_FLASH_ESTIMATE.toSeconds());
+        out.printf("Firmware on the boards at the start (%s): %s%n%n", plan.carriedFrom(), plan.carried().isEmpty() ? "none known"
+                : plan.selection().duts().stream().filter(t -> plan.carried().containsKey(t.serial()))
+                        .map(t -> t.label() + " " + plan.carried().get(t.serial()).name()).collect(Collectors.joining(", ")));
         if (!sim.builds().isEmpty()) {
             Table builds = new Table("start", "end", "firmware build");
             sim.builds().forEach(b -> builds.row(clock(sim.start(), b.start()), clock(sim.start(), b.end()), b.firmware().name()));
@@ -34,9 +37,9 @@ final class PlanRenderer {
         }
         Table runs = new Table("#", "start", "end", "testid", "tentacles", "firmware");
         int n = 0;
-        for (LabSimulation.SimulatedRun r : sim.runs()) {
+        for (Timeline.Entry r : sim.runs()) {
             TestRun run = r.run();
-            runs.row(++n, clock(sim.start(), r.start()), clock(sim.start(), r.end()), run.testid(),
+            runs.row(++n, clock(sim.start(), r.start()), clock(sim.start(), r.end().orElse(r.start())), run.testid(),
                     run.tentacles().stream().map(Tentacle::label).collect(Collectors.joining(" + ")), firmware(run));
         }
         if (runs.isEmpty()) {

@@ -12,38 +12,23 @@ import testbed.model.TestRunSpec;
 
 /**
  * Where testbed finds its data: {@code testrunspecs/}, {@code firmware/}, {@code labs/} and writes {@code results/}.
- * The launcher passes the checkout as home; tests pass a temporary folder.
+ * The launcher passes the checkout as home ({@code -Dtestbed.home}); tests pass a temporary folder.
  */
-public record Workspace(Path home, Path specsDir, Path firmwareDir, Path labsDir, Path resultsDir, Path stateDir) {
+public record Workspace(Path home, Path specsDir, Path firmwareDir, Path labsDir, Path resultsDir, Settings settings) {
 
-    /**
-     * A checkout at {@code home}. Lab state that outlives a session (the virtual boards' flash) lives in
-     * {@code $TESTBED_STATE_DIR}, else {@code ~/.cache/testbed}.
-     */
-    public static Workspace at(Path home) {
-        String state = System.getenv("TESTBED_STATE_DIR");
-        Path stateDir = state != null && !state.isBlank() ? Path.of(state)
-                : Path.of(System.getProperty("user.home"), ".cache", "testbed");
-        return at(home, stateDir);
-    }
-
-    public static Workspace at(Path home, Path stateDir) {
+    /** A checkout at {@code home} with these settings. */
+    public static Workspace at(Path home, Settings settings) {
         Path h = home.toAbsolutePath().normalize();
-        return new Workspace(h, h.resolve("testrunspecs"), h.resolve("firmware"), h.resolve("labs"), h.resolve("results"),
-                stateDir.toAbsolutePath().normalize());
+        return new Workspace(h, h.resolve("testrunspecs"), h.resolve("firmware"), h.resolve("labs"), h.resolve("results"), settings);
     }
 
-    /** The home from {@code -Dtestbed.home} (set by bin/testbed), else {@code TESTBED_HOME}, else the working directory. */
-    public static Workspace fromEnvironment() {
-        String home = System.getProperty("testbed.home");
-        if (home == null || home.isBlank()) {
-            home = System.getenv("TESTBED_HOME");
-        }
-        return at(Path.of(home == null || home.isBlank() ? "." : home));
+    /** Lab state that outlives a session (the default history, the virtual boards' flash). */
+    public Path stateDir() {
+        return settings.stateDir();
     }
 
     public Workspace withResults(Path results) {
-        return new Workspace(home, specsDir, firmwareDir, labsDir, results.toAbsolutePath().normalize(), stateDir);
+        return new Workspace(home, specsDir, firmwareDir, labsDir, results.toAbsolutePath().normalize(), settings);
     }
 
     public List<TestRunSpec> specs() {

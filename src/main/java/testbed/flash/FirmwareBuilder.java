@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import testbed.config.FirmwareLoader;
-import testbed.exec.ToolRunner;
+import testbed.process.ToolRunner;
 import testbed.model.Firmware;
 
 /** Runs a firmware's build command in its folder and checks that it produced the image (and its sha256, if given). */

@@ -12,7 +12,7 @@ import java.util.Optional;
 import testbed.bartender.RunOutcome;
 import testbed.board.BoardIdentity;
 import testbed.board.BoardIoException;
-import testbed.exec.ToolRunner;
+import testbed.process.ToolRunner;
 import testbed.lab.BootTarget;
 import testbed.lab.Dut;
 import testbed.lab.IdentityProbe;

@@ -17,8 +17,9 @@ public final class ToolLocator {
         this.path = path;
     }
 
-    public static ToolLocator fromEnvironment() {
-        return new ToolLocator(Map.of(), System.getenv().getOrDefault("PATH", ""));
+    /** The tools on a {@code PATH} (the settings' one). */
+    public static ToolLocator onPath(String path) {
+        return new ToolLocator(Map.of(), path);
     }
 
     public Optional<Path> find(String tool) {

@@ -39,18 +39,32 @@ public final class JdbcHistory implements History, SessionRecorder {
     private final Connection connection;
     private final Set<String> recordedRuns = new HashSet<>();
 
-    private JdbcHistory(String url, Connection connection) {
+    private final String user;
+    private final String password;
+
+    private JdbcHistory(String url, String user, String password, Connection connection) {
         this.url = url;
+        this.user = user;
+        this.password = password;
         this.connection = connection;
     }
 
     /** Opens (creating and migrating) the database at a JDBC URL: {@code jdbc:sqlite:FILE} or {@code jdbc:postgresql://...}. */
     public static JdbcHistory open(String url) {
-        return open(url, null);
+        return open(url, null, null, null);
     }
 
-    /** @param target migrate only up to this schema version (tests of upgrades); null for the latest */
-    public static JdbcHistory open(String url, String target) {
+    /** With the settings' user and password ($TESTBED_HISTORY_USER/_PASSWORD: they stay out of command lines and records). */
+    public static JdbcHistory open(String url, testbed.config.Settings settings) {
+        boolean pg = url.startsWith("jdbc:postgresql:");
+        return open(url, pg ? settings.historyUser().orElse(null) : null, pg ? settings.historyPassword().orElse(null) : null, null);
+    }
+
+    /**
+     * @param user, password for PostgreSQL; null when the URL carries them or for SQLite
+     * @param target migrate only up to this schema version (tests of upgrades); null for the latest
+     */
+    public static JdbcHistory open(String url, String user, String password, String target) {
         try {
             if (url.startsWith("jdbc:sqlite:")) {
                 Path file = Path.of(url.substring("jdbc:sqlite:".length()));
@@ -58,14 +72,14 @@ public final class JdbcHistory implements History, SessionRecorder {
                     Files.createDirectories(file.getParent());
                 }
             }
-            var config = Flyway.configure().dataSource(url, user(url), password(url)).locations("classpath:db/migration")
+            var config = Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration")
                     .loggers("log4j2");
             if (target != null) {
                 config.target(target);
             }
             config.load().migrate();
-            Connection c = DriverManager.getConnection(url, user(url), password(url));
-            return new JdbcHistory(url, c);
+            Connection c = DriverManager.getConnection(url, user, password);
+            return new JdbcHistory(url, user, password, c);
         } catch (SQLException | org.flywaydb.core.api.FlywayException | java.io.IOException e) {
             throw new LabException("history " + redact(url) + ": " + firstLine(e.getMessage()), e);
         }
@@ -73,17 +87,8 @@ public final class JdbcHistory implements History, SessionRecorder {
 
     /** The schema version the database is at. */
     public String schemaVersion() {
-        return Flyway.configure().dataSource(url, user(url), password(url)).locations("classpath:db/migration").loggers("log4j2").load()
+        return Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").loggers("log4j2").load()
                 .info().current().getVersion().getVersion();
-    }
-
-    // User and password may come from the environment so they stay out of command lines and session records.
-    private static String user(String url) {
-        return url.startsWith("jdbc:postgresql:") ? System.getenv("TESTBED_HISTORY_USER") : null;
-    }
-
-    private static String password(String url) {
-        return url.startsWith("jdbc:postgresql:") ? System.getenv("TESTBED_HISTORY_PASSWORD") : null;
     }
 
     static String redact(String url) {
@@ -145,11 +150,11 @@ public final class JdbcHistory implements History, SessionRecorder {
         String firmware = first.firmware().getOrDefault(first.serial(), "unknown");
         String sut = run.variant() + "|" + firmware;
         update(INSERT_SUT, sut, first.board(), first.variant(), firmware);
-        update(INSERT_RUN, runId, session, sut, run.testid(), run.testgroup(), first.tentacle(), first.reference(), first.role(), run.outcome(),
+        update(INSERT_RUN, runId, session, sut, run.testid(), run.testgroup(), first.tentacle(), first.reference(), first.role(), run.status().label(),
                 run.timeStart(), run.durationSeconds(), first.board(), first.variant());
         for (AttemptRecord a : run.attempts()) {
             String attemptId = session + "/" + a.directory();
-            update(INSERT_ATTEMPT, attemptId, runId, a.attempt(), a.status(), a.error(), a.directory(), a.timeStart(), a.durationSeconds());
+            update(INSERT_ATTEMPT, attemptId, runId, a.attempt(), a.status().label(), a.error(), a.directory(), a.timeStart(), a.durationSeconds());
             List<Object[]> results = new ArrayList<>();
             for (TestResult t : a.tests()) {
                 String reason = t.reason() == null ? "" : t.reason();
@@ -173,7 +178,7 @@ public final class JdbcHistory implements History, SessionRecorder {
         String role = run.testid().endsWith("-instance0") ? "instance0" : run.testid().endsWith("-instance1") ? "instance1" : "single";
         update(INSERT_SUT, sut, bv.board(), bv.variant(), "unknown");
         update(INSERT_RUN, runId, session, sut, run.testid(), run.testgroup(), run.tentacles().isEmpty() ? "" : run.tentacles().get(0),
-                run.tentacles().size() > 1 ? run.tentacles().get(1) : "", role, run.outcome(), run.timeStart(), run.durationSeconds(), bv.board(),
+                run.tentacles().size() > 1 ? run.tentacles().get(1) : "", role, run.status().label(), run.timeStart(), run.durationSeconds(), bv.board(),
                 bv.variant());
         recordedRuns.add(runId);
     }
@@ -452,6 +457,21 @@ public final class JdbcHistory implements History, SessionRecorder {
                     points.stream().map(p -> (String) p[0]).toList(), Stats.mean(values), Stats.stddev(values), Stats.changes(values)));
         });
         return result;
+    }
+
+    /**
+     * What each tentacle (label) of a lab ran in its latest recorded run as a DUT: the firmware text it reported.
+     * The dry run's best guess at what the boards carry when nothing better is known.
+     */
+    public Map<String, String> lastFirmware(String lab) {
+        Map<String, String> latest = new java.util.LinkedHashMap<>();
+        query("""
+                SELECT r.tentacle, g.firmware FROM test_run r
+                JOIN sut_group g ON g.id = r.sut_id
+                JOIN test_session s ON s.id = r.session_id
+                WHERE s.lab = ? AND g.firmware <> 'unknown'
+                ORDER BY r.time_start""", List.of(lab), rs -> latest.put(rs.getString(1), rs.getString(2)));
+        return latest;
     }
 
     @Override

@@ -13,6 +13,14 @@ public interface LabDriver extends AutoCloseable {
      */
     Discovery discover(List<Tentacle> inventory) throws LabException;
 
+    /**
+     * The image each tentacle (serial) holds, where the driver knows it without powering the board (a simulated
+     * board's flash store); real hardware cannot tell, so the default knows nothing. The dry run uses this.
+     */
+    default java.util.Map<String, java.nio.file.Path> storedImages(List<Tentacle> inventory) {
+        return java.util.Map.of();
+    }
+
     @Override
     void close();
 }

@@ -116,12 +116,13 @@ public final class ReportWriter {
                 Instant start = Instant.parse(a.timeStart());
                 Instant end = a.timeEnd().isEmpty() ? v.end() : Instant.parse(a.timeEnd());
                 String color = switch (a.status()) {
-                    case "completed" -> a.failures() > 0 ? Svg.FAIL : Svg.PASS;
-                    case "skipped" -> Svg.SKIP;
+                    case PASSED, XFAILED -> Svg.PASS;
+                    case FAILED -> Svg.FAIL;
+                    case SKIPPED -> Svg.SKIP;
                     default -> Svg.ERROR;
                 };
                 for (String tentacle : run.tentacles()) {
-                    bars.add(new Svg.Bar(tentacle, start, end, color, a.directory() + " (" + a.status() + ", " + a.durationSeconds() + " s)"));
+                    bars.add(new Svg.Bar(tentacle, start, end, color,  a.directory() + " (" + a.status().label() + ", " + a.durationSeconds() + " s)"));
                 }
             }
         }
@@ -257,15 +258,15 @@ public final class ReportWriter {
             }
             h.append("</table>");
         }
-        List<SessionRecord.Run> errors = s.runs().stream().filter(r -> !r.outcome().equals("passed") && !r.outcome().equals("failed")).toList();
+        List<SessionRecord.Run> errors = s.runs().stream().filter(r -> !r.status().isPass() && r.status() != testbed.model.Status.FAILED).toList();
         h.append("<h2>Errors and skips</h2>");
         if (errors.isEmpty()) {
             h.append("<p>None.</p>");
         } else {
             h.append("<table><tr><th>testid</th><th>outcome</th><th>attempt</th><th>why</th></tr>");
             for (SessionRecord.Run r : errors) {
-                h.append("<tr class=\"").append(Svg.esc(r.outcome())).append("\"><td>").append(Svg.esc(r.testid())).append("</td><td>")
-                        .append(Svg.esc(r.outcome())).append("</td>");
+                h.append("<tr class=\"").append(Svg.esc(r.status().label())).append("\"><td>").append(Svg.esc(r.testid())).append("</td><td>")
+                        .append(Svg.esc(r.status().label())).append("</td>");
                 if (r.attempts().isEmpty()) {
                     h.append("<td></td><td>still running when the session was interrupted</td></tr>");
                     continue;

@@ -53,13 +53,13 @@ record SessionView(SessionRecord session, Map<String, GroupSummary> groups, List
         for (SessionRecord.Run run : s.runs()) {
             int[] c = runCounts.computeIfAbsent(run.testgroup(), k -> new int[4]);
             c[0]++;
-            if (run.outcome().equals("skipped")) {
+            if (run.status() == testbed.model.Status.SKIPPED) {
                 c[1]++;
             }
             if (run.attempts().size() > 1) {
                 c[2]++;
             }
-            if (run.outcome().equals("error") || run.outcome().equals("timeout")) {
+            if (run.status().isInfra()) {
                 c[3]++;
             }
             Map<Outcome, Long> t = tests.computeIfAbsent(run.testgroup(), k -> new java.util.EnumMap<>(Outcome.class));

@@ -18,9 +18,18 @@ public final class AtomicJson {
 
     public static void write(Path file, Object value) {
         try {
+            writeBytes(file, MAPPER.writeValueAsBytes(value));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The bytes to a temporary file beside {@code file}, then renamed over it. */
+    public static void writeBytes(Path file, byte[] content) {
+        try {
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            MAPPER.writeValue(tmp.toFile(), value);
+            Files.write(tmp, content);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);

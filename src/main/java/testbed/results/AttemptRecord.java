@@ -3,6 +3,7 @@ package testbed.results;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
+import testbed.model.Status;
 import testbed.runner.Measurement;
 import testbed.runner.Outcome;
 import testbed.runner.TestResult;
@@ -11,7 +12,8 @@ import testbed.runner.TestResult;
  * {@code results/<testid>,<letter>/run.json}: one attempt of a TestRun. Written at the start with status
  * {@code never finished}, so a killed session still shows what never ended, and rewritten at the end.
  *
- * @param status never finished, completed, skipped, error, timeout, interrupted (Ctrl-C cut it short)
+ * @param status how it ended, classified once when it ended (xfail applied): see {@link Status}
+ * @param errorKind for error and timeout: which infrastructure failure (flash_failed, board_lost, ...); else empty
  */
 public record AttemptRecord(
         String testid,
@@ -30,13 +32,12 @@ public record AttemptRecord(
         @JsonProperty("time_start") String timeStart,
         @JsonProperty("time_end") String timeEnd,
         @JsonProperty("duration_s") double durationSeconds,
-        String status,
+        Status status,
+        @JsonProperty("error_kind") String errorKind,
         String error,
         Map<String, Long> counts,
         List<TestResult> tests,
         List<Measurement> measurements) {
-
-    public static final String NEVER_FINISHED = "never finished";
 
     /** Tests per outcome label, every outcome present: the {@code counts} of a run.json. */
     public static Map<String, Long> countsOf(List<TestResult> tests) {
@@ -45,6 +46,17 @@ public record AttemptRecord(
             counts.put(o.label(), tests.stream().filter(t -> t.outcome() == o).count());
         }
         return counts;
+    }
+
+    /** Classifies a finished runner result: the one place where tests become an attempt status (xfail already applied). */
+    public static Status classify(testbed.runner.RunnerResult result) {
+        if (result.skipped().isPresent()) {
+            return Status.SKIPPED;
+        }
+        if (result.hasFailures()) {
+            return Status.FAILED; // includes a runner that failed without naming a test: it reports a "(runner)" error
+        }
+        return result.tests().stream().anyMatch(t -> t.outcome() == Outcome.XFAILED) ? Status.XFAILED : Status.PASSED;
     }
 
     /** Failed, errored and timed-out tests of this attempt. */

@@ -39,21 +39,19 @@ public record Xfail(List<Entry> entries) {
         return new Xfail(entries);
     }
 
-    /** The attempt with every listed failure turned into XFAILED, and its counts and status to match. */
-    public AttemptRecord apply(AttemptRecord a, String boardVariant) {
-        if (entries.isEmpty() || a.tests().stream().noneMatch(t -> t.outcome() == Outcome.FAILED)) {
-            return a;
+    /** The tests with every listed failure turned into XFAILED (the attempt is classified after this). */
+    public List<TestResult> apply(List<TestResult> tests, String group, String boardVariant) {
+        if (entries.isEmpty() || tests.stream().noneMatch(t -> t.outcome() == Outcome.FAILED)) {
+            return tests;
         }
-        List<TestResult> tests = new ArrayList<>();
-        for (TestResult t : a.tests()) {
+        List<TestResult> out = new ArrayList<>();
+        for (TestResult t : tests) {
             Entry hit = t.outcome() == Outcome.FAILED
-                    ? entries.stream().filter(e -> e.matches(a.testGroup(), t.name(), boardVariant)).findFirst().orElse(null)
+                    ? entries.stream().filter(e -> e.matches(group, t.name(), boardVariant)).findFirst().orElse(null)
                     : null;
-            tests.add(hit == null ? t : new TestResult(t.name(), Outcome.XFAILED, t.durationSeconds(), "xfail: " + hit.reason() + "; " + t.reason()));
+            out.add(hit == null ? t : new TestResult(t.name(), Outcome.XFAILED, t.durationSeconds(), "xfail: " + hit.reason() + "; " + t.reason()));
         }
-        return new AttemptRecord(a.testid(), a.attempt(), a.directory(), a.testGroup(), a.tentacle(), a.serial(), a.board(), a.variant(), a.role(),
-                a.reference(), a.firmware(), a.flashed(), a.runner(), a.timeStart(), a.timeEnd(), a.durationSeconds(), a.status(), a.error(), AttemptRecord.countsOf(tests),
-                tests, a.measurements());
+        return out;
     }
 
     /** The current failures of these attempts as entries (deduplicated), for {@code xfail-template.json}. */

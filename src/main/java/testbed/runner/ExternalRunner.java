@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import testbed.bartender.RunOutcome;
 import testbed.board.BoardIoException;
-import testbed.exec.ToolRunner;
+import testbed.process.ToolRunner;
 import testbed.model.RunnerSpec;
 
 /**

@@ -5,44 +5,52 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import testbed.bartender.DurationEstimator;
-import testbed.bartender.FirmwareBartender;
 import testbed.bartender.Leftover;
-import testbed.bartender.TestBartender;
-import testbed.config.FirmwareLoader;
-import testbed.config.Workspace;
+import testbed.engine.Bartenders;
+import testbed.engine.SessionEngine;
+import testbed.engine.Timeline;
 import testbed.model.BoardVariant;
-import testbed.model.Firmware;
 import testbed.model.Lab;
+import testbed.model.Tentacle;
 import testbed.selection.Selection;
 import testbed.simulation.DurationModel;
-import testbed.simulation.LabSimulation;
 import testbed.simulation.SimClock;
+import testbed.simulation.SimulatedLab;
 
 /**
- * Plans a session without touching a board: the real bartenders on a simulated clock with the estimated durations.
- * The order it prints is the order a real session would start runs if every estimate held.
+ * Plans a session without touching a board: the same {@link SessionEngine} as a real session, driving a simulated
+ * lab with the estimated durations, and told what each tentacle carries where that is known, so the plan starts
+ * the same runs on the same tentacles as the session would.
  */
 public final class Planner {
 
-    /** The plan: the simulation plus what the selection already ruled out. */
-    public record Plan(Lab lab, Selection selection, LabSimulation.Result simulation, List<Leftover> leftovers) {}
+    /**
+     * @param carried what each tentacle (serial) was taken to run at the start, and {@code carriedFrom} where that came from
+     */
+    public record Plan(Lab lab, Selection selection, Timeline timeline, List<Leftover> leftovers, Map<String, BoardVariant> carried,
+            String carriedFrom) {}
 
     private Planner() {}
 
-    public static Plan plan(Workspace workspace, PlanRequest request, DurationEstimator estimator) {
-        Lab lab = workspace.lab(request.lab());
-        Map<BoardVariant, Firmware> catalog = workspace.firmware();
-        catalog.values().forEach(FirmwareLoader::verifyImage);
-        Selection selection = Selection.select(lab.tentacles(), workspace.specs(), catalog.keySet(), request.selection());
+    /**
+     * @param tentacles the tentacles to plan for: the inventory, or those a probe found connected
+     * @param versions what boards report (serial → version text), matched against the catalog
+     */
+    public static Plan plan(SessionInputs inputs, List<Tentacle> tentacles, PlanRequest request, DurationEstimator estimator,
+            Map<String, String> versions, String versionsFrom) {
+        Selection selection = inputs.select(tentacles);
         SimClock clock = new SimClock(Instant.EPOCH);
-        TestBartender bartender = new TestBartender(request.config(), clock, estimator, selection.duts(), selection.referencePool(),
-                selection.specs(), catalog.keySet());
-        FirmwareBartender firmware = new FirmwareBartender(bartender.neededFirmware(), catalog, request.config().referenceBoards(),
-                request.config().policy());
-        LabSimulation.Result result = LabSimulation.run(bartender, firmware,
-                DurationModel.estimates(estimator, request.flashEstimate()), clock);
+        Bartenders bartenders = Bartenders.of(request.config(), clock, estimator, selection, inputs.catalog());
+        Timeline timeline = new Timeline(clock.instant());
+        SimulatedLab lab = new SimulatedLab(clock, DurationModel.estimates(estimator, request.flashEstimate()));
+        Map<String, BoardVariant> carried = Bartenders.carried(inputs.catalog(), versions);
+        try {
+            bartenders.engine(lab, timeline).run(carried);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // a simulation never waits
+        }
         List<Leftover> leftovers = new ArrayList<>(selection.leftovers());
-        leftovers.addAll(result.leftovers());
-        return new Plan(lab, selection, result, leftovers);
+        leftovers.addAll(bartenders.tests().leftovers());
+        return new Plan(inputs.lab(), selection, timeline, leftovers, carried, versionsFrom);
     }
 }

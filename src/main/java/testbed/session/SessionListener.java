@@ -2,7 +2,7 @@ package testbed.session;
 
 import java.util.List;
 import testbed.bartender.Leftover;
-import testbed.execution.TestRunExecutor;
+import testbed.results.RunReport;
 import testbed.model.TestRun;
 
 /** What a session tells its user while it runs (a live terminal line, or plain log lines). */
@@ -14,7 +14,7 @@ public interface SessionListener {
 
     void runStarted(TestRun run, Progress progress);
 
-    void runFinished(TestRunExecutor.RunReport report, Progress progress);
+    void runFinished(RunReport report, Progress progress);
 
     void finished(SessionRecord record, List<Leftover> leftovers);
 

@@ -4,9 +4,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 import testbed.bartender.Leftover;
+import testbed.model.Status;
 import testbed.results.AttemptRecord;
 
-/** {@code results/session.json}: written at the start, after every run and at the end. */
+/**
+ * A session as it stands: what {@code results/session.json} summarises, {@code runs.jsonl} lists and the history
+ * records. In memory it holds every run with its attempts; on disk the attempts' detail stays in their run.json
+ * (see {@link SessionFiles}), so rewriting the summary costs the same after the thousandth run as after the first.
+ */
 public record SessionRecord(
         @JsonProperty("session_id") String sessionId,
         String lab,
@@ -28,16 +33,36 @@ public record SessionRecord(
         List<String> quarantined,
         @JsonProperty("dispatch_latency_ms") Latency dispatchLatency) {
 
-    /** A TestRun and its attempts. {@code outcome}: passed, failed, skipped, error, timeout, busy, or never finished (interrupted). */
+    /** A TestRun and its attempts; {@code status} is its last attempt's (see {@link Status}). */
     public record Run(
             String testid,
             String testgroup,
             List<String> tentacles,
             String variant,
-            String outcome,
+            Status status,
             @JsonProperty("time_start") String timeStart,
             @JsonProperty("duration_s") double durationSeconds,
             List<AttemptRecord> attempts) {}
 
     public record Latency(int samples, double median, double p99, double max) {}
+
+    /** Runs per status, every status present: the summary's {@code run_counts}. */
+    public Map<String, Long> runCounts() {
+        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        for (Status s : Status.values()) {
+            counts.put(s.label(), runs.stream().filter(r -> r.status() == s).count());
+        }
+        return counts;
+    }
+
+    public SessionRecord withRuns(List<Run> newRuns) {
+        return new SessionRecord(sessionId, lab, labFile, host, user, trigger, commandLine, firmware, firmwareVersions, testsRef, timeStart,
+                timeEnd, durationSeconds, status, verdict, List.copyOf(newRuns), leftovers, quarantined, dispatchLatency);
+    }
+
+    /** The same session, ended now with this status and verdict. */
+    public SessionRecord ended(String newStatus, String newVerdict, String end, double duration) {
+        return new SessionRecord(sessionId, lab, labFile, host, user, trigger, commandLine, firmware, firmwareVersions, testsRef, timeStart, end,
+                duration, newStatus, newVerdict, runs, leftovers, quarantined, dispatchLatency);
+    }
 }

@@ -16,7 +16,7 @@ import testbed.model.Firmware;
 import testbed.model.Fut;
 import testbed.model.Tentacle;
 import testbed.simulation.DurationModel;
-import testbed.simulation.LabSimulation;
+import testbed.engine.Simulations;
 import testbed.simulation.SimClock;
 
 class FirmwareBartenderTest {
@@ -73,13 +73,13 @@ class FirmwareBartenderTest {
                 List.of(spec), catalog.keySet());
         FirmwareBartender f = new FirmwareBartender(b.neededFirmware(), catalog, Set.of("RPI_PICO_W"));
 
-        var result = LabSimulation.run(b, f, DurationModel.estimates(DurationEstimator.fromSpecs(), Duration.ZERO), clock);
+        var result = Simulations.run(b, f, DurationModel.estimates(DurationEstimator.fromSpecs(), Duration.ZERO), clock);
 
         // The anchor's RPI_PICO2 timing report: build a 0-61.5, test 61.5-76.5 during build b 61.5-99.5, then the RISCV test.
         assertThat(result.builds()).extracting(bb -> bb.firmware().name(), bb -> bb.start().toEpochMilli(), bb -> bb.end().toEpochMilli())
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("RPI_PICO2", 0L, 61_500L),
                         org.assertj.core.groups.Tuple.tuple("RPI_PICO2-RISCV", 61_500L, 99_500L));
-        assertThat(result.runs()).extracting(r -> r.run().testid(), r -> r.start().toEpochMilli(), r -> r.end().toEpochMilli())
+        assertThat(result.runs()).extracting(r -> r.run().testid(), r -> r.start().toEpochMilli(), r -> r.end().orElseThrow().toEpochMilli())
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("RUN-TESTS_EXTMOD_HARDWARE@5334-RPI_PICO2", 61_500L, 76_500L),
                         org.assertj.core.groups.Tuple.tuple("RUN-TESTS_EXTMOD_HARDWARE@5334-RPI_PICO2-RISCV", 99_500L, 114_500L));
     }

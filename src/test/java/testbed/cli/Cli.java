@@ -32,7 +32,7 @@ public final class Cli {
         for (String folder : new String[] {"testrunspecs", "labs", "firmware"}) {
             copyTree(home.resolve(folder), dir.resolve(folder));
         }
-        return Workspace.at(dir, dir.resolve("state"));
+        return testbed.TestWorkspaces.at(dir, dir);
     }
 
     public static void copyTree(Path from, Path to) {

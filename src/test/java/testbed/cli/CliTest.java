@@ -13,7 +13,7 @@ import testbed.config.Workspace;
 /** The CLI surface: every command documented and helpful, listings, the dry-run plan, version, completion. */
 class CliTest {
 
-    private static final Workspace WS = Workspace.at(Path.of(""));
+    private static final Workspace WS = testbed.TestWorkspaces.CHECKOUT;
 
     private static List<CommandLine> allCommands(CommandLine cl) {
         List<CommandLine> all = new ArrayList<>();
@@ -115,8 +115,9 @@ class CliTest {
         Workspace ws = Cli.copyOfCheckout(dir);
         var attempt = new testbed.results.AttemptRecord("BUILTIN-TESTS_BASICS@3b02-RPI_PICO_W", "a", "BUILTIN-TESTS_BASICS@3b02-RPI_PICO_W,a",
                 "BUILTIN-TESTS_BASICS", "3b02-RPI_PICO_W", "vlab0000picw-3b02", "RPI_PICO_W", "", "single", "", java.util.Map.of(), List.of(),
-                "builtin-tests", "2026-11-01T10:00:00Z", "2026-11-01T10:16:39Z", 999, "completed", "", java.util.Map.of(), List.of(), List.of());
-        var run = new testbed.session.SessionRecord.Run(attempt.testid(), "BUILTIN-TESTS_BASICS", List.of("3b02-RPI_PICO_W"), "RPI_PICO_W", "passed",
+                "builtin-tests", "2026-11-01T10:00:00Z", "2026-11-01T10:16:39Z", 999, testbed.model.Status.PASSED, "", "", java.util.Map.of(), List.of(),
+                List.of());
+        var run = new testbed.session.SessionRecord.Run(attempt.testid(), "BUILTIN-TESTS_BASICS", List.of("3b02-RPI_PICO_W"), "RPI_PICO_W", testbed.model.Status.PASSED,
                 "2026-11-01T10:00:00Z", 999, List.of(attempt));
         try (var h = testbed.history.JdbcHistory.open("jdbc:sqlite:" + ws.stateDir().resolve("history.sqlite"))) {
             h.record(new testbed.session.SessionRecord("s1", "virtual", "labs/virtual.json", "h", "u", "manual", List.of(), List.of(), java.util.Map.of(),

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import testbed.exec.ToolRunner;
+import testbed.process.ToolRunner;
 import testbed.lab.BootTarget;
 import testbed.model.LabException;
 import testbed.model.Programmer;

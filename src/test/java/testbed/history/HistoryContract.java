@@ -156,7 +156,7 @@ abstract class HistoryContract {
     @Test
     void aKilledSessionShowsWhatFinishedAndWhatNeverDid() {
         SessionRecord.Run unfinished = new SessionRecord.Run("BUILTIN-TESTS_EXTMOD@1e01-RPI_PICO", "BUILTIN-TESTS_EXTMOD", List.of("1e01-RPI_PICO"),
-                "RPI_PICO", "never finished", "2026-11-01T10:05:00Z", 12, List.of());
+                "RPI_PICO", testbed.model.Status.NEVER_FINISHED, "2026-11-01T10:05:00Z", 12, List.of());
         SessionRecord killed = session("k1", "2026-11-01T10:00:00Z", "virtual", basics("BUILTIN-TESTS_BASICS@1e01-RPI_PICO", FW_A, 5000, Outcome.PASSED),
                 unfinished);
         history.record(new SessionRecord(killed.sessionId(), killed.lab(), killed.labFile(), killed.host(), killed.user(), killed.trigger(),

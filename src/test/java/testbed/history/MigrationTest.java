@@ -32,7 +32,7 @@ class MigrationTest {
     @Test
     void oldDatabaseUpgradesItselfAndKeepsItsData() throws Exception {
         String url = "jdbc:sqlite:" + dir.resolve("old.sqlite");
-        try (JdbcHistory v1 = JdbcHistory.open(url, "1")) {
+        try (JdbcHistory v1 = JdbcHistory.open(url, null, null, "1")) {
             assertThat(v1.schemaVersion()).isEqualTo("1");
         }
         // What a testbed with schema 1 wrote.

@@ -26,7 +26,9 @@ final class Sessions {
             counts.put(o.label(), tests.stream().filter(x -> x.outcome() == o).count());
         }
         return new AttemptRecord(testid, letter, testid + "," + letter, group, tentacle, serial, board, variant, "single", "", Map.of(serial, firmware),
-                List.of(), "builtin-tests", "2026-11-01T10:00:00Z", "2026-11-01T10:00:10Z", seconds, "completed", "", counts, tests, measurements);
+                List.of(), "builtin-tests", "2026-11-01T10:00:00Z", "2026-11-01T10:00:10Z", seconds,
+                tests.stream().anyMatch(t -> t.outcome().isFailure()) ? testbed.model.Status.FAILED : testbed.model.Status.PASSED, "", "", counts, tests,
+                measurements);
     }
 
     static SessionRecord.Run run(String outcome, AttemptRecord... attempts) {
@@ -36,7 +38,7 @@ final class Sessions {
         for (AttemptRecord x : attempts) {
             seconds += x.durationSeconds();
         }
-        return new SessionRecord.Run(a.testid(), a.testGroup(), List.of(a.tentacle()), bv, outcome, a.timeStart(), seconds, List.of(attempts));
+        return new SessionRecord.Run(a.testid(), a.testGroup(), List.of(a.tentacle()), bv, testbed.model.Status.of(outcome), a.timeStart(), seconds, List.of(attempts));
     }
 
     static SessionRecord session(String id, String start, String lab, SessionRecord.Run... runs) {

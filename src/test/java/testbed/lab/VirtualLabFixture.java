@@ -16,12 +16,13 @@ import testbed.flash.FirmwareBuilder;
 import testbed.model.BoardVariant;
 import testbed.model.Firmware;
 import testbed.model.Lab;
+import testbed.lab.drivers.ConnectedLab;
 
 /** Builds small virtual labs in a temporary folder (own flash stores, own lab file) for integration tests. */
 public final class VirtualLabFixture {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    public static final Workspace CHECKOUT = Workspace.at(Path.of(""));
+    public static final Workspace CHECKOUT = testbed.TestWorkspaces.CHECKOUT;
 
     private final Path dir;
     private final List<Map<String, Object>> tentacles = new ArrayList<>();
@@ -69,12 +70,12 @@ public final class VirtualLabFixture {
     }
 
     public Workspace workspace() {
-        return Workspace.at(Path.of(""), dir.resolve("state"));
+        return testbed.TestWorkspaces.checkout(dir);
     }
 
     public ConnectedLab connect() throws IOException {
         Lab lab = LabLoader.load(writeLab());
-        return ConnectedLab.connect(lab, workspace());
+        return ConnectedLab.connect(lab, workspace().settings());
     }
 
     /** The checkout's firmware, built first when its image comes from a build command (a clean clone has none). */

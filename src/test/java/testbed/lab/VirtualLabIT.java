@@ -21,6 +21,7 @@ import testbed.board.BoardSession;
 import testbed.board.ExecResult;
 import testbed.board.MicroPythonException;
 import testbed.flash.FlashException;
+import testbed.lab.drivers.ConnectedLab;
 import testbed.flash.Flasher;
 import testbed.flash.ToolLocator;
 import testbed.model.Firmware;
@@ -32,7 +33,7 @@ class VirtualLabIT {
     @TempDir
     Path dir;
 
-    private final Flasher flasher = new Flasher(ToolLocator.fromEnvironment());
+    private final Flasher flasher = new Flasher(ToolLocator.onPath(testbed.TestWorkspaces.CHECKOUT.settings().path()));
 
     private BoardIdentity flash(ConnectedLab lab, String serial, String firmware) throws FlashException {
         return flasher.flash(dut(lab, serial), firmware(firmware), dir.resolve("flash-" + serial + ".txt"));

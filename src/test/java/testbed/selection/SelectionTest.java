@@ -22,7 +22,7 @@ import testbed.model.TestRunSpec;
 /** Every filter of {@code testbed run}, on the shipped virtual lab and specs. */
 class SelectionTest {
 
-    private static final Workspace WS = Workspace.at(Path.of(""));
+    private static final Workspace WS = testbed.TestWorkspaces.CHECKOUT;
     private static final Lab LAB = WS.lab("virtual");
     private static final List<TestRunSpec> SPECS = WS.specs();
     private static final Set<BoardVariant> FIRMWARE = WS.firmware().keySet();

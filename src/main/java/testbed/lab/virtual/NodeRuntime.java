@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import testbed.exec.ToolRunner;
+import testbed.process.ToolRunner;
 import testbed.model.LabException;
 
 /**
@@ -45,8 +45,8 @@ public final class NodeRuntime {
     }
 
     /** Unpacks the scripts and installs the npm package if needed. */
-    public static synchronized NodeRuntime ensure() throws LabException {
-        Path root = Path.of(System.getProperty("user.home"), ".cache", "testbed", "node");
+    public static synchronized NodeRuntime ensure(Path cacheDir) throws LabException {
+        Path root = cacheDir.resolve("node");
         try {
             Map<String, byte[]> files = new java.util.LinkedHashMap<>();
             MessageDigest sha = MessageDigest.getInstance("SHA-256");

@@ -11,9 +11,10 @@ final class VirtualDut implements Dut {
 
     private final Tentacle tentacle;
     private final SimulatedBoard board;
-    private final NodeRuntime node;
+    /** The node helpers (the programmer script); unpacked on first use, also for QEMU boards. */
+    private final java.util.function.Supplier<NodeRuntime> node;
 
-    VirtualDut(Tentacle tentacle, SimulatedBoard board, NodeRuntime node) {
+    VirtualDut(Tentacle tentacle, SimulatedBoard board, java.util.function.Supplier<NodeRuntime> node) {
         this.tentacle = tentacle;
         this.board = board;
         this.node = node;
@@ -42,7 +43,7 @@ final class VirtualDut implements Dut {
     @Override
     public BootTarget enterBootMode() throws BoardIoException {
         board.enterBootMode();
-        NodeRuntime runtime = node != null ? node : NodeRuntime.ensure();
+        NodeRuntime runtime = node.get();
         return new BootTarget(Map.of(
                 "store", board.store().toString(),
                 "programmer_script", runtime.programmerScript().toString(),

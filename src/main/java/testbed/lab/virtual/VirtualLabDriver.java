@@ -20,7 +20,7 @@ import testbed.board.BoardIdentity;
 import testbed.lab.Discovery;
 import testbed.lab.IdentityProbe;
 import testbed.lab.LabDriver;
-import testbed.exec.ShutdownHooks;
+import testbed.process.ShutdownHooks;
 import testbed.model.LabException;
 import testbed.model.Tentacle;
 
@@ -52,12 +52,34 @@ public final class VirtualLabDriver implements LabDriver {
     private final Runnable shutdownHook = this::closeBoards;
     private NodeRuntime node;
 
-    public VirtualLabDriver(String labName, Path labFile, Path stateDir) {
+    private final Path cacheDir;
+    private final String path;
+
+    /** The boards' flash lives in the state folder, their device links in the run folder, node's package in the cache. */
+    public VirtualLabDriver(String labName, Path labFile, testbed.config.Settings settings) {
         this.labName = labName;
         this.labFile = labFile;
-        this.storeRoot = stateDir.resolve("virtual-lab").resolve(labName);
-        this.runDir = Path.of(System.getProperty("java.io.tmpdir"), "testbed-" + System.getProperty("user.name"),
-                "vlab-" + ProcessHandle.current().pid() + "-" + labName);
+        this.storeRoot = storeRoot(settings.stateDir(), labName);
+        this.runDir = settings.runDir().resolve("vlab-" + ProcessHandle.current().pid() + "-" + labName);
+        this.cacheDir = settings.cacheDir();
+        this.path = settings.path();
+    }
+
+    /** Where a virtual lab keeps its boards' flash, one folder per serial. */
+    public static Path storeRoot(Path stateDir, String labName) {
+        return stateDir.resolve("virtual-lab").resolve(labName);
+    }
+
+    @Override
+    public Map<String, Path> storedImages(List<Tentacle> inventory) {
+        Map<String, Path> images = new java.util.LinkedHashMap<>();
+        for (Tentacle t : inventory) {
+            Path image = storeRoot.resolve(t.serial()).resolve("flash.img");
+            if (Files.isRegularFile(image)) {
+                images.put(t.serial(), image);
+            }
+        }
+        return images;
     }
 
     @Override
@@ -71,7 +93,7 @@ public final class VirtualLabDriver implements LabDriver {
             Path store = storeRoot.resolve(t.serial());
             SimulatedBoard board;
             if (t.connection().kind().equals(QEMU_KIND)) {
-                if (!onPath(QEMU)) {
+                if (!onPath(path, QEMU)) {
                     missing.add(new Discovery.Missing(t, QEMU + " not installed (apt-get install qemu-system-arm)"));
                     continue;
                 }
@@ -84,7 +106,7 @@ public final class VirtualLabDriver implements LabDriver {
                                 "--faults", faultJson), faults);
             }
             boards.add(board);
-            duts.add(new VirtualDut(t, board, node));
+            duts.add(new VirtualDut(t, board, this::node));
         }
         // Boot in parallel: the whole lab is up in about the time of its slowest board.
         List<CompletableFuture<Discovery.Found>> probes = duts.stream().map(dut -> CompletableFuture.supplyAsync(() -> {
@@ -109,9 +131,9 @@ public final class VirtualLabDriver implements LabDriver {
         return new Discovery(found, missing, List.of());
     }
 
-    private NodeRuntime node() {
+    private synchronized NodeRuntime node() {
         if (node == null) {
-            node = NodeRuntime.ensure();
+            node = NodeRuntime.ensure(cacheDir);
         }
         return node;
     }
@@ -133,8 +155,7 @@ public final class VirtualLabDriver implements LabDriver {
         return 0;
     }
 
-    static boolean onPath(String exe) {
-        String path = System.getenv().getOrDefault("PATH", "");
+    static boolean onPath(String path, String exe) {
         return Stream.of(path.split(":")).anyMatch(dir -> Files.isExecutable(Path.of(dir, exe)));
     }
 

@@ -6,6 +6,6 @@ public final class VirtualLabDriverAccess {
     private VirtualLabDriverAccess() {}
 
     public static boolean qemuInstalled() {
-        return VirtualLabDriver.onPath(VirtualLabDriver.QEMU);
+        return VirtualLabDriver.onPath(testbed.TestWorkspaces.CHECKOUT.settings().path(), VirtualLabDriver.QEMU);
     }
 }

@@ -1,4 +1,4 @@
-package testbed.exec;
+package testbed.process;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package testbed.execution;
+package testbed.testrun;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,9 +26,12 @@ import testbed.model.BoardVariant;
 import testbed.model.Firmware;
 import testbed.model.Tentacle;
 import testbed.model.TestRun;
-import testbed.exec.ShutdownHooks;
+import testbed.process.ShutdownHooks;
 import testbed.results.AtomicJson;
+import testbed.model.Status;
 import testbed.results.AttemptRecord;
+import testbed.results.RunReport;
+import testbed.results.Xfail;
 import testbed.results.ResultsDir;
 import testbed.runner.AttemptLog;
 import testbed.runner.Outcome;
@@ -57,15 +60,8 @@ public final class TestRunExecutor {
             Optional<Path> micropythonTests,
             String python,
             Map<BoardVariant, Firmware> catalog,
-            String sessionId) {}
-
-    /** What one run did, for the bartender (outcome), the session record (attempts) and firmware tracking. */
-    public record RunReport(TestRun run, RunOutcome outcome, List<AttemptRecord> attempts, Map<String, Optional<BoardVariant>> firmware) {
-
-        public boolean testsFailed() {
-            return outcome instanceof RunOutcome.Ran r && r.testsFailed();
-        }
-    }
+            String sessionId,
+            Xfail xfail) {}
 
     private final Settings settings;
     private final Map<String, Dut> duts;
@@ -117,8 +113,9 @@ public final class TestRunExecutor {
                 if (attempt.infra != null) {
                     return new RunReport(run, attempt.infra, attempts, firmware);
                 }
-                boolean failed = attempt.result.hasFailures();
-                if (!failed || attempt.result.skipped().isPresent() || attempts.size() >= settings.count()) {
+                // Known failures (xfail) were applied when the attempt ended: only real failures repeat with --count.
+                boolean failed = record.status() == Status.FAILED;
+                if (!failed || attempts.size() >= settings.count()) {
                     return new RunReport(run, new RunOutcome.Ran(failed), attempts, firmware);
                 }
                 LOG.info("{}: failures in attempt {}, repeating ({} of {})", run.testid(), record.attempt(), attempts.size() + 1, settings.count());
@@ -139,7 +136,7 @@ public final class TestRunExecutor {
         final Instant start = clock.instant();
         RunOutcome.InfraError infra;
         RunnerResult result = RunnerResult.skipped("not run");
-        String status = AttemptRecord.NEVER_FINISHED;
+        Status status = Status.NEVER_FINISHED;
         String error = "";
 
         Attempt(TestRun run, Path dir, boolean prepare, Map<String, Optional<BoardVariant>> firmware) {
@@ -171,44 +168,38 @@ public final class TestRunExecutor {
                     RunContext ctx = new RunContext(run, dut, reference, dir, log, deadline,
                             Duration.ofMillis(Math.round(run.spec().timeoutSeconds() * 1000)), settings.specsDir(), settings.micropythonTests(),
                             settings.python());
-                    result = TestRunner.forSpec(run.spec().runner()).run(ctx);
-                    status = result.skipped().isPresent() ? "skipped" : "completed";
+                    RunnerResult raw = TestRunner.forSpec(run.spec().runner()).run(ctx);
+                    result = new RunnerResult(settings.xfail().apply(raw.tests(), run.spec().label(), run.dutFirmware().name()),
+                            raw.measurements(), raw.skipped(), raw.returnCode());
+                    status = AttemptRecord.classify(result);
                     error = result.skipped().orElse("");
                 } catch (FlashException e) {
-                    infra = new RunOutcome.InfraError(e.kind(), Set.of(flashSerial), e.getMessage());
-                    status = "error";
-                    error = e.getMessage();
+                    infra(new RunOutcome.InfraError(e.kind(), Set.of(flashSerial), e.getMessage()));
                 } catch (RunAborted e) {
-                    infra = new RunOutcome.InfraError(e.kind(), e.blamedSerials(), e.getMessage());
-                    status = e.kind() == RunOutcome.InfraErrorKind.TIMEOUT ? "timeout" : "error";
-                    error = e.getMessage();
+                    infra(new RunOutcome.InfraError(e.kind(), e.blamedSerials(), e.getMessage()));
                     resetAfterAbort(dut, reference, e, log);
                 } catch (RuntimeException e) {
                     LOG.error("{}: internal error", run.testid(), e);
-                    infra = new RunOutcome.InfraError(RunOutcome.InfraErrorKind.INTERNAL, Set.of(), e.toString());
-                    status = "error";
-                    error = e.toString();
+                    infra(new RunOutcome.InfraError(RunOutcome.InfraErrorKind.INTERNAL, Set.of(), e.toString()));
                 }
                 log.line(AttemptLog.LOG_END);
                 if (!error.isEmpty()) {
                     log.line("error=" + error);
                 }
-                log.line("status=" + status);
+                log.line("status=" + status.label());
                 log.line(String.format("duration=%.3fs", (System.nanoTime() - t0) / 1e9));
             } catch (IOException e) {
-                infra = new RunOutcome.InfraError(RunOutcome.InfraErrorKind.INTERNAL, Set.of(), "cannot write " + dir + ": " + e.getMessage());
-                status = "error";
-                error = infra.message();
+                infra(new RunOutcome.InfraError(RunOutcome.InfraErrorKind.INTERNAL, Set.of(), "cannot write " + dir + ": " + e.getMessage()));
             }
             if (ShutdownHooks.isShuttingDown() && infra != null) {
                 // Ctrl-C pulled the boards away: the attempt was cut short, the board did nothing wrong.
-                status = "interrupted";
+                status = Status.INTERRUPTED;
                 error = "the session was interrupted while this attempt ran (" + error + ")";
             }
             if (infra != null) {
-                LOG.error("{}: {} ({})", run.testid(), status, error);
+                LOG.error("{}: {} ({})", run.testid(), status.label(), error);
             } else {
-                LOG.info("{}: {} ({} passed, {} failed, {} skipped)", run.testid(), status, result.count(Outcome.PASSED),
+                LOG.info("{}: {} ({} passed, {} failed, {} skipped)", run.testid(), status.label(), result.count(Outcome.PASSED),
                         result.count(Outcome.FAILED) + result.count(Outcome.ERROR) + result.count(Outcome.TIMEOUT), result.count(Outcome.SKIPPED));
             }
             AttemptRecord record = record(clock.instant());
@@ -217,6 +208,12 @@ public final class TestRunExecutor {
         }
 
         private String flashSerial = "";
+
+        private void infra(RunOutcome.InfraError e) {
+            infra = e;
+            status = e.kind() == RunOutcome.InfraErrorKind.TIMEOUT ? Status.TIMEOUT : Status.ERROR;
+            error = e.message();
+        }
 
         /** Flash if the board does not run exactly the wanted firmware (or --flash-force, once per board), then verify. */
         private void prepare(Dut board, BoardVariant wanted, String logName, AttemptLog log) throws FlashException {
@@ -262,14 +259,14 @@ public final class TestRunExecutor {
 
         AttemptRecord record(Instant end) {
             Map<String, Long> counts = AttemptRecord.countsOf(result.tests());
-            boolean finished = !status.equals(AttemptRecord.NEVER_FINISHED);
+            boolean finished = status != Status.NEVER_FINISHED;
             String dirName = dir.getFileName().toString();
             List<TestResult> tests = finished ? result.tests() : List.of();
             return new AttemptRecord(run.testid(), dirName.substring(dirName.lastIndexOf(',') + 1), dirName, run.spec().label(),
                     run.dut().label(), run.dut().serial(), run.dut().board(), run.variant(), run.role().name().toLowerCase(),
                     run.reference().map(Tentacle::label).orElse(""), versions, flashed, run.spec().runner().kind(), start.toString(),
                     finished ? end.toString() : "", finished ? Duration.between(start, end).toMillis() / 1000.0 : 0, status,
-                    finished ? error : "Test never finished...", counts, tests, finished ? result.measurements() : List.of());
+                    infra == null ? "" : infra.kind().name().toLowerCase(), finished ? error : "Test never finished...", counts, tests, finished ? result.measurements() : List.of());
         }
     }
 

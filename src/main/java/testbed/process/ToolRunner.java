@@ -1,4 +1,4 @@
-package testbed.exec;
+package testbed.process;
 
 import java.io.IOException;
 import java.io.OutputStream;

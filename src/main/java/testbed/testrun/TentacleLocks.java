@@ -1,4 +1,4 @@
-package testbed.execution;
+package testbed.testrun;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -30,10 +30,13 @@ public final class TentacleLocks {
         this.dir = dir;
     }
 
-    /** The default: {@code $TESTBED_LOCK_DIR}, else {@code <tmp>/testbed-locks}, shared by every user's sessions. */
-    public static TentacleLocks forHost() {
-        String env = System.getenv("TESTBED_LOCK_DIR");
-        return new TentacleLocks(env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("java.io.tmpdir"), "testbed-locks"));
+    /** The host's locks ({@code Settings.lockDir}: {@code $TESTBED_LOCK_DIR}, else {@code <tmp>/testbed-locks}), shared by every user's sessions. */
+    public static TentacleLocks in(Path lockDir) {
+        return new TentacleLocks(lockDir);
+    }
+
+    public Path dir() {
+        return dir;
     }
 
     /** Locks all or none; returns the serials another process holds (empty on success). */

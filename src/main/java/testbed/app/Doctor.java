@@ -1,4 +1,4 @@
-package testbed.lab;
+package testbed.app;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import testbed.exec.ToolRunner;
+import testbed.process.ToolRunner;
 import testbed.flash.ToolLocator;
+import testbed.lab.SysfsUsb;
+import testbed.lab.UsbIds;
 import testbed.lab.virtual.Pty;
 
 /** Checks what this host has for real and virtual labs, and says how to install what is missing. */
@@ -22,10 +24,12 @@ public final class Doctor {
 
     private final ToolLocator tools;
     private final SysfsUsb sysfs;
+    private final Path cacheDir;
 
-    public Doctor(ToolLocator tools, SysfsUsb sysfs) {
+    public Doctor(ToolLocator tools, SysfsUsb sysfs, Path cacheDir) {
         this.tools = tools;
         this.sysfs = sysfs;
+        this.cacheDir = cacheDir;
     }
 
     public List<Check> run() {
@@ -67,7 +71,7 @@ public final class Doctor {
     }
 
     private Check npmPackage() {
-        Path root = Path.of(System.getProperty("user.home"), ".cache", "testbed", "node");
+        Path root = cacheDir.resolve("node");
         try (Stream<Path> dirs = Files.isDirectory(root) ? Files.list(root) : Stream.empty()) {
             boolean installed = dirs.anyMatch(d -> Files.isRegularFile(
                     d.resolve("node_modules/@micropython/micropython-webassembly-pyscript/micropython.mjs")));

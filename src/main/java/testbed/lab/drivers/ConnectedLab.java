@@ -1,10 +1,15 @@
-package testbed.lab;
+package testbed.lab.drivers;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import testbed.config.Workspace;
+import testbed.config.Settings;
+import testbed.lab.Discovery;
+import testbed.lab.LabDriver;
+import testbed.lab.OctoprobeLabDriver;
+import testbed.lab.SysfsUsb;
+import testbed.lab.UsbLabDriver;
 import testbed.lab.virtual.VirtualLabDriver;
 import testbed.model.InvalidInputException;
 import testbed.model.Lab;
@@ -26,7 +31,7 @@ public final class ConnectedLab implements AutoCloseable {
         this.discovery = discovery;
     }
 
-    public static ConnectedLab connect(Lab lab, Workspace workspace) {
+    public static ConnectedLab connect(Lab lab, Settings settings) {
         Map<String, List<Tentacle>> byDriver = new LinkedHashMap<>();
         for (Tentacle t : lab.tentacles()) {
             byDriver.computeIfAbsent(driverKind(lab, t), k -> new ArrayList<>()).add(t);
@@ -35,7 +40,7 @@ public final class ConnectedLab implements AutoCloseable {
         List<Discovery> parts = new ArrayList<>();
         try {
             for (var entry : byDriver.entrySet()) {
-                LabDriver driver = create(entry.getKey(), lab, workspace);
+                LabDriver driver = create(entry.getKey(), lab, settings);
                 drivers.add(driver);
                 parts.add(driver.discover(entry.getValue()));
             }
@@ -44,6 +49,21 @@ public final class ConnectedLab implements AutoCloseable {
             throw e;
         }
         return new ConnectedLab(lab, drivers, Discovery.merge(parts));
+    }
+
+    /** What each tentacle's driver knows it holds without powering anything (serial → image file). */
+    public static Map<String, java.nio.file.Path> storedImages(Lab lab, Settings settings) {
+        Map<String, List<Tentacle>> byDriver = new LinkedHashMap<>();
+        for (Tentacle t : lab.tentacles()) {
+            byDriver.computeIfAbsent(driverKind(lab, t), k -> new ArrayList<>()).add(t);
+        }
+        Map<String, java.nio.file.Path> images = new LinkedHashMap<>();
+        for (var entry : byDriver.entrySet()) {
+            try (LabDriver driver = create(entry.getKey(), lab, settings)) {
+                images.putAll(driver.storedImages(entry.getValue()));
+            }
+        }
+        return images;
     }
 
     private static String driverKind(Lab lab, Tentacle t) {
@@ -56,9 +76,9 @@ public final class ConnectedLab implements AutoCloseable {
         };
     }
 
-    private static LabDriver create(String kind, Lab lab, Workspace workspace) {
+    private static LabDriver create(String kind, Lab lab, Settings settings) {
         return switch (kind) {
-            case VirtualLabDriver.KIND -> new VirtualLabDriver(lab.name(), lab.file(), workspace.stateDir());
+            case VirtualLabDriver.KIND -> new VirtualLabDriver(lab.name(), lab.file(), settings);
             case UsbLabDriver.KIND -> new UsbLabDriver(SysfsUsb.system());
             default -> new OctoprobeLabDriver(SysfsUsb.system());
         };

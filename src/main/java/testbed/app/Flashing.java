@@ -1,0 +1,92 @@
+package testbed.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.logging.log4j.CloseableThreadContext;
+import testbed.config.FirmwareLoader;
+import testbed.config.Workspace;
+import testbed.flash.FirmwareBuilder;
+import testbed.flash.FlashException;
+import testbed.flash.Flasher;
+import testbed.flash.ToolLocator;
+import testbed.lab.Discovery;
+import testbed.lab.Dut;
+import testbed.lab.drivers.ConnectedLab;
+import testbed.model.BoardVariant;
+import testbed.model.Firmware;
+import testbed.model.Lab;
+import testbed.model.Tentacle;
+import testbed.selection.Selection;
+import testbed.selection.SelectionRequest;
+
+/** {@code testbed flash}: every selected tentacle flashed with its firmware and verified, in parallel; boards that run it already are left alone. */
+public final class Flashing {
+
+    /** @param lastVariant each board's last variant instead of its first */
+    public record FlashRequest(String lab, SelectionRequest selection, boolean force, boolean lastVariant, Path logs) {}
+
+    /** One tentacle's result; {@code failed} when it does not run the firmware now. */
+    public record Outcome(Tentacle tentacle, String firmware, String action, boolean failed, Duration took) {}
+
+    public record Result(List<Outcome> outcomes, List<Discovery.Missing> missing, Path logs) {
+        public boolean anyFailed() {
+            return outcomes.stream().anyMatch(Outcome::failed);
+        }
+    }
+
+    private Flashing() {}
+
+    public static Result flash(Workspace workspace, FlashRequest request) {
+        Lab lab = workspace.lab(request.lab());
+        Map<BoardVariant, Firmware> catalog = workspace.firmware();
+        catalog.values().forEach(FirmwareLoader::verifyImage);
+        Flasher flasher = new Flasher(ToolLocator.onPath(workspace.settings().path()));
+        try (ConnectedLab connected = ConnectedLab.connect(lab, workspace.settings())) {
+            Discovery discovery = connected.discovery();
+            Selection selected = Selection.select(discovery.tentacles(), workspace.specs(), catalog.keySet(), request.selection());
+            var bySerial = discovery.bySerial();
+            List<CompletableFuture<Outcome>> jobs = new ArrayList<>();
+            for (Tentacle t : selected.duts()) {
+                String variant = request.lastVariant() ? t.variants().get(t.variants().size() - 1) : t.variants().get(0);
+                Firmware firmware = catalog.get(t.boardVariant(variant));
+                Dut dut = bySerial.get(t.serial()).dut();
+                Path logDir = request.logs().resolve(t.label());
+                jobs.add(CompletableFuture.supplyAsync(() -> {
+                    // This tentacle's log lines go to its own logger_*.log files, as for an attempt of a run.
+                    try (var ignored = CloseableThreadContext.put("attemptDir", logDir.toString())) {
+                        return flashOne(flasher, dut, t.boardVariant(variant).name(), firmware, request.force(), logDir);
+                    }
+                }));
+            }
+            return new Result(jobs.stream().map(CompletableFuture::join).toList(), discovery.missing(), request.logs());
+        }
+    }
+
+    private static Outcome flashOne(Flasher flasher, Dut dut, String name, Firmware firmware, boolean force, Path logDir) {
+        Tentacle t = dut.tentacle();
+        long start = System.nanoTime();
+        if (firmware == null) {
+            return new Outcome(t, name, "FAILED: no firmware/" + name + "/firmware.json", true, Duration.ZERO);
+        }
+        if (firmware.needsBuild() && !Files.isRegularFile(firmware.image())) {
+            String problem = FirmwareBuilder.build(firmware, logDir.resolve("build_stdout.txt"), Duration.ofHours(1));
+            if (problem != null) {
+                return new Outcome(t, name, "FAILED: " + problem, true, Duration.ofNanos(System.nanoTime() - start));
+            }
+        }
+        if (!force && !flasher.needsFlash(dut, firmware)) {
+            return new Outcome(t, name, "already runs it", false, Duration.ofNanos(System.nanoTime() - start));
+        }
+        try {
+            flasher.flash(dut, firmware, logDir.resolve("flashing_stdout.txt"));
+            return new Outcome(t, name, "flashed and verified", false, Duration.ofNanos(System.nanoTime() - start));
+        } catch (FlashException e) {
+            return new Outcome(t, name, "FAILED: " + e.getMessage(), true, Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package testbed.app;
+
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import testbed.bartender.BartenderConfig;
+import testbed.bartender.DurationEstimator;
+import testbed.config.Workspace;
+import testbed.history.JdbcHistory;
+import testbed.lab.Discovery;
+import testbed.lab.drivers.ConnectedLab;
+import testbed.model.Firmware;
+import testbed.model.Tentacle;
+import testbed.report.ReportWriter;
+import testbed.results.Xfail;
+import testbed.selection.SelectionRequest;
+import testbed.session.PlanRequest;
+import testbed.session.Planner;
+import testbed.session.Session;
+import testbed.session.SessionInputs;
+import testbed.session.SessionListener;
+import testbed.session.SessionRecorder;
+
+/** {@code testbed run} and its {@code --dry-run}: one request, the same validation, the same history, the same engine. */
+public final class Runs {
+
+    /**
+     * @param probe for a dry run: connect the lab and ask every board what it runs
+     * @param xfail known failures, applied when each attempt ends
+     */
+    public record RunRequest(
+            String lab,
+            SelectionRequest selection,
+            BartenderConfig config,
+            int count,
+            Optional<Path> results,
+            String python,
+            List<String> commandLine,
+            Histories.Choice history,
+            Optional<Path> xfail,
+            boolean probe) {}
+
+    /** @param reportProblem why the reports could not be written, if they could not */
+    public record RunResult(Session.Result session, Optional<String> reportProblem) {}
+
+    private Runs() {}
+
+    public static RunResult run(Workspace workspace, RunRequest request, SessionListener listener, Clock clock) {
+        Xfail known = request.xfail().map(Xfail::load).orElse(Xfail.NONE);
+        Optional<JdbcHistory> history = Histories.open(request.history(), workspace.settings());
+        try {
+            Session.Request session = new Session.Request(request.lab(), request.selection(), request.config(), request.count(), request.results(),
+                    request.python(), request.commandLine());
+            SessionRecorder recorder = history.<SessionRecorder>map(h -> h).orElse(SessionRecorder.NONE);
+            Session.Result result = new Session(workspace, session, listener, clock, recorder, Histories.estimator(history), known).run();
+            Optional<String> problem = Optional.empty();
+            try {
+                ReportWriter.write(result.record(), result.resultsDir(), history.<testbed.history.History>map(h -> h));
+            } catch (RuntimeException e) {
+                problem = Optional.of(String.valueOf(e.getMessage()));
+            }
+            return new RunResult(result, problem);
+        } finally {
+            history.ifPresent(JdbcHistory::close);
+        }
+    }
+
+    /**
+     * The plan of the same request: what it would start, where and when, with the estimates a session would use and
+     * what the boards are known to carry (a probe, else the lab driver's stored images, else the history's last runs).
+     */
+    public static Planner.Plan plan(Workspace workspace, RunRequest request) {
+        SessionInputs inputs = SessionInputs.load(workspace, request.lab(), request.selection());
+        PlanRequest plan = new PlanRequest(request.lab(), request.selection(), request.config(), PlanRequest.DEFAULT_FLASH_ESTIMATE, request.probe());
+        Optional<JdbcHistory> history = Histories.open(request.history(), workspace.settings());
+        try {
+            DurationEstimator estimator = Histories.estimator(history);
+            if (request.probe()) {
+                try (ConnectedLab connected = ConnectedLab.connect(inputs.lab(), workspace.settings())) {
+                    Map<String, String> versions = new LinkedHashMap<>();
+                    for (Discovery.Found f : connected.discovery().found()) {
+                        f.identity().ifPresent(id -> versions.put(f.dut().tentacle().serial(), id.firmware()));
+                    }
+                    return Planner.plan(inputs, connected.discovery().tentacles(), plan, estimator, versions, "probed");
+                }
+            }
+            Map<String, String> versions = new LinkedHashMap<>();
+            String from = "none known";
+            if (history.isPresent()) {
+                Map<String, String> bySerial = bySerial(inputs.lab().tentacles(), history.get().lastFirmware(inputs.lab().name()));
+                versions.putAll(bySerial);
+                from = bySerial.isEmpty() ? from : "the history's last runs";
+            }
+            Map<String, String> stored = storedVersions(inputs.catalog(), ConnectedLab.storedImages(inputs.lab(), workspace.settings()));
+            if (!stored.isEmpty()) {
+                versions.putAll(stored); // the boards' own stores beat the history
+                from = versions.size() > stored.size() ? "stored images and the history" : "the lab's stored images";
+            }
+            return Planner.plan(inputs, inputs.lab().tentacles(), plan, estimator, versions, from);
+        } finally {
+            history.ifPresent(JdbcHistory::close);
+        }
+    }
+
+    private static Map<String, String> bySerial(List<Tentacle> tentacles, Map<String, String> byLabel) {
+        Map<String, String> out = new LinkedHashMap<>();
+        tentacles.forEach(t -> Optional.ofNullable(byLabel.get(t.label())).ifPresent(v -> out.put(t.serial(), v)));
+        return out;
+    }
+
+    /** A stored image is a catalog firmware when its bytes hash to that firmware's image. */
+    private static Map<String, String> storedVersions(Map<testbed.model.BoardVariant, Firmware> catalog, Map<String, Path> images) {
+        Map<String, String> byHash = new HashMap<>();
+        catalog.values().forEach(fw -> sha256(fw.image()).ifPresent(h -> byHash.putIfAbsent(h, fw.version())));
+        Map<String, String> out = new LinkedHashMap<>();
+        images.forEach((serial, image) -> sha256(image).map(byHash::get).ifPresent(v -> out.put(serial, v)));
+        return out;
+    }
+
+    private static Optional<String> sha256(Path file) {
+        try {
+            return Optional.of(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(java.nio.file.Files.readAllBytes(file))));
+        } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+            return Optional.empty(); // an image still to be built, or gone: nothing known
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package testbed.engine;
+
+import java.util.Optional;
+import testbed.model.Firmware;
+import testbed.results.RunReport;
+
+/** What a backend reports back to the engine. {@code nanos}: when it happened (System.nanoTime), for dispatch latency. */
+public sealed interface EngineEvent {
+
+    long nanos();
+
+    record RunFinished(RunReport report, long nanos) implements EngineEvent {}
+
+    /** @param problem why the build failed; empty when it succeeded */
+    record BuildFinished(Firmware firmware, Optional<String> problem, long nanos) implements EngineEvent {}
+}

@@ -1,0 +1,137 @@
+package testbed.engine;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import testbed.bartender.FirmwareBartender;
+import testbed.bartender.TestBartender;
+import testbed.model.BoardVariant;
+import testbed.model.Firmware;
+import testbed.model.TestRun;
+
+/**
+ * The one session loop, shared by {@code run}, {@code --dry-run} and {@code bench schedule}: whenever a tentacle is
+ * free or a firmware becomes ready, start the next build the FirmwareBartender wants and every run the TestBartender
+ * can start; then wait for the backend's next event and book it into the bartenders. It ends when nothing runs,
+ * nothing is being built and no tentacle is waited for, or when {@link #stop} is called (nothing new starts then).
+ */
+public final class SessionEngine {
+
+    /**
+     * @param decisionNanos time of every {@code bartender.next()} call, for the benchmarks
+     * @param latencyMillis from an event (a tentacle freed, a firmware built) to the first run it let start
+     */
+    public record Result(boolean stopped, long[] decisionNanos, double[] latencyMillis) {}
+
+    private final TestBartender bartender;
+    private final FirmwareBartender firmware;
+    private final LabBackend backend;
+    private final EngineListener listener;
+    private volatile boolean stopped;
+
+    public SessionEngine(TestBartender bartender, FirmwareBartender firmware, LabBackend backend, EngineListener listener) {
+        this.bartender = bartender;
+        this.firmware = firmware;
+        this.backend = backend;
+        this.listener = listener;
+    }
+
+    /** Nothing new starts after this; runs still going are the caller's to record (the loop returns at its next wake-up). */
+    public void stop() {
+        stopped = true;
+    }
+
+    public boolean isStopped() {
+        return stopped;
+    }
+
+    /**
+     * Runs the session to its end.
+     *
+     * @param carried what each tentacle (by serial) is known to run at the start: discovery's identity, the stored
+     *     image of a simulated board, or the last session's record; the bartender prefers such tentacles
+     */
+    public Result run(Map<String, BoardVariant> carried) throws InterruptedException {
+        firmware.readyAtStart().forEach(bartender::firmwareReady);
+        carried.forEach((serial, bv) -> bartender.firmwareObserved(serial, Optional.of(bv)));
+        Samples decisions = new Samples();
+        Samples latency = new Samples();
+        long lastEvent = 0;
+        while (!stopped) {
+            firmware.nextBuild(bartender.buildUrgencyMillis()).ifPresent(fw -> {
+                listener.buildStarted(fw, backend.clock().instant());
+                backend.startBuild(fw);
+            });
+            boolean first = true;
+            while (!stopped) {
+                long t0 = System.nanoTime();
+                Optional<TestRun> next = bartender.next();
+                long t1 = System.nanoTime();
+                decisions.add(t1 - t0);
+                if (next.isEmpty()) {
+                    break;
+                }
+                if (first && lastEvent > 0) {
+                    latency.add(t1 - lastEvent);
+                }
+                first = false;
+                listener.runStarted(next.get(), backend.clock().instant());
+                backend.startRun(next.get());
+            }
+            listener.dispatched();
+            if (stopped || (!bartender.isRunning() && !firmware.hasPendingBuilds() && !bartender.waitsForOtherSessions())) {
+                break;
+            }
+            Optional<EngineEvent> event = backend.awaitEvent();
+            if (event.isEmpty()) {
+                for (String serial : bartender.heldElsewhere()) {
+                    if (backend.isFreeElsewhere(serial)) {
+                        bartender.tentacleAvailable(serial);
+                    }
+                }
+                continue;
+            }
+            lastEvent = event.get().nanos();
+            book(event.get());
+        }
+        return new Result(stopped, decisions.values(), Arrays.stream(latency.values()).mapToDouble(n -> n / 1e6).toArray());
+    }
+
+    private void book(EngineEvent event) {
+        if (event instanceof EngineEvent.BuildFinished b) {
+            Firmware fw = b.firmware();
+            firmware.built(fw.boardVariant(), b.problem().isEmpty());
+            if (b.problem().isEmpty()) {
+                bartender.firmwareReady(fw.boardVariant());
+            } else {
+                bartender.firmwareFailed(fw.boardVariant());
+            }
+            listener.buildFinished(fw, b.problem(), backend.clock().instant());
+        } else if (event instanceof EngineEvent.RunFinished f) {
+            bartender.completed(f.report().run(), f.report().outcome());
+            f.report().firmware().forEach(bartender::firmwareObserved);
+            if (f.report().isBusy()) {
+                listener.runBusy(f.report());
+            } else {
+                listener.runFinished(f.report(), backend.clock().instant());
+            }
+        }
+    }
+
+    /** A growable array of longs: a session makes tens of thousands of decisions, boxing each would cost more than deciding. */
+    private static final class Samples {
+        private long[] values = new long[64];
+        private int size;
+
+        void add(long v) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = v;
+        }
+
+        long[] values() {
+            return Arrays.copyOf(values, size);
+        }
+    }
+}

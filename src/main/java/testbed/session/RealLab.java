@@ -1,0 +1,109 @@
+package testbed.session;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.ThreadContext;
+import testbed.engine.EngineEvent;
+import testbed.engine.LabBackend;
+import testbed.flash.FirmwareBuilder;
+import testbed.model.Firmware;
+import testbed.model.TestRun;
+import testbed.results.RunReport;
+import testbed.testrun.TentacleLocks;
+import testbed.testrun.TestRunExecutor;
+
+/**
+ * The real lab behind the engine: each run on a worker thread through the {@link TestRunExecutor}, builds one at a
+ * time on their own thread, and their ends back through one queue to the engine's thread.
+ */
+final class RealLab implements LabBackend, AutoCloseable {
+
+    private static final Logger LOG = LogManager.getLogger(RealLab.class);
+    private static final Duration BUILD_TIMEOUT = Duration.ofHours(1);
+
+    private final TestRunExecutor executor;
+    private final TentacleLocks locks;
+    private final Path resultsRoot;
+    private final Clock clock;
+    private final BlockingQueue<EngineEvent> events = new LinkedBlockingQueue<>();
+    private final ExecutorService workers;
+    private final ExecutorService builder = Executors.newSingleThreadExecutor(daemon("build"));
+
+    RealLab(TestRunExecutor executor, TentacleLocks locks, Path resultsRoot, Clock clock, int tentacles) {
+        this.executor = executor;
+        this.locks = locks;
+        this.resultsRoot = resultsRoot;
+        this.clock = clock;
+        this.workers = Executors.newFixedThreadPool(Math.max(1, tentacles), daemon("run"));
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public void startRun(TestRun run) {
+        String sessionDir = resultsRoot.toString();
+        workers.submit(() -> {
+            ThreadContext.put("sessionDir", sessionDir); // the run's log lines go to the session's logs too
+            RunReport report;
+            try {
+                report = executor.execute(run);
+            } catch (RuntimeException e) {
+                LOG.error("{}: executor failed", run.testid(), e);
+                report = RunReport.internalError(run, e.toString());
+            }
+            events.add(new EngineEvent.RunFinished(report, System.nanoTime()));
+        });
+    }
+
+    @Override
+    public void startBuild(Firmware firmware) {
+        Path log = resultsRoot.resolve("build").resolve(firmware.boardVariant().name()).resolve("build_stdout.txt");
+        builder.submit(() -> {
+            String problem = FirmwareBuilder.build(firmware, log, BUILD_TIMEOUT);
+            events.add(new EngineEvent.BuildFinished(firmware, Optional.ofNullable(problem), System.nanoTime()));
+        });
+    }
+
+    @Override
+    public Optional<EngineEvent> awaitEvent() throws InterruptedException {
+        return Optional.ofNullable(events.poll(1, TimeUnit.SECONDS));
+    }
+
+    @Override
+    public boolean isFreeElsewhere(String serial) {
+        try {
+            return locks.isFree(serial);
+        } catch (IOException e) {
+            LOG.warn("tentacle locks: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+        builder.shutdownNow();
+    }
+
+    static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

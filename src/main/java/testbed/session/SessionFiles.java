@@ -1,0 +1,146 @@
+package testbed.session;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import testbed.model.InvalidInputException;
+import testbed.model.Status;
+import testbed.results.AtomicJson;
+import testbed.results.AttemptRecord;
+import testbed.results.RecordSink;
+
+/**
+ * The session's files in {@code results/}: {@code session.json} is the summary (header, counts, leftovers), rewritten
+ * as the session goes; {@code runs.jsonl} gets one line per finished run pointing at its attempts' folders, whose
+ * {@code run.json} keeps every test. Bytes written per finished run stay flat however long the session is.
+ */
+public final class SessionFiles {
+
+    public static final String SUMMARY = "session.json";
+    public static final String RUNS = "runs.jsonl";
+
+    @JsonIgnoreProperties({"runs"})
+    private interface WithoutRuns {}
+
+    @JsonIgnoreProperties({"attempts"})
+    private interface WithoutAttempts {}
+
+    private static final ObjectMapper SUMMARY_JSON = AtomicJson.MAPPER.copy().addMixIn(SessionRecord.class, WithoutRuns.class);
+    private static final ObjectMapper LINE_JSON = new ObjectMapper().addMixIn(SessionRecord.Run.class, WithoutAttempts.class);
+
+    private final RecordSink sink;
+
+    public SessionFiles(RecordSink sink) {
+        this.sink = sink;
+    }
+
+    /** Rewrites session.json: everything but the runs, plus the runs per status. */
+    public void writeSummary(SessionRecord record) {
+        ObjectNode tree = SUMMARY_JSON.valueToTree(record);
+        tree.set("run_counts", SUMMARY_JSON.valueToTree(record.runCounts()));
+        tree.put("runs_file", RUNS);
+        try {
+            sink.replace(SUMMARY, SUMMARY_JSON.writeValueAsBytes(tree));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Appends a finished run to runs.jsonl: its fields and, per attempt, the letter, folder, status and counts. */
+    public void appendRun(SessionRecord.Run run) {
+        ObjectNode line = LINE_JSON.valueToTree(run);
+        ArrayNode attempts = line.putArray("attempts");
+        for (AttemptRecord a : run.attempts()) {
+            ObjectNode ref = attempts.addObject();
+            ref.put("attempt", a.attempt());
+            ref.put("directory", a.directory());
+            ref.put("status", a.status().label());
+            ref.set("counts", LINE_JSON.valueToTree(a.counts()));
+        }
+        try {
+            sink.append(RUNS, (LINE_JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads a session back from its folder: the summary, every run of runs.jsonl with its attempts' run.json, and the
+     * attempts a killed session left as "never finished" (they never reached runs.jsonl).
+     */
+    public static SessionRecord read(Path dir) {
+        Path file = dir.resolve(SUMMARY);
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException(file + ": no such session record");
+        }
+        try {
+            ObjectNode tree = (ObjectNode) AtomicJson.MAPPER.readTree(file.toFile());
+            tree.remove("run_counts");
+            tree.remove("runs_file");
+            tree.putArray("runs");
+            SessionRecord summary = AtomicJson.MAPPER.treeToValue(tree, SessionRecord.class);
+            List<SessionRecord.Run> runs = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            Path lines = dir.resolve(RUNS);
+            if (Files.isRegularFile(lines)) {
+                for (String l : Files.readAllLines(lines, StandardCharsets.UTF_8)) {
+                    if (l.isBlank()) {
+                        continue;
+                    }
+                    runs.add(run(dir, AtomicJson.MAPPER.readTree(l), seen));
+                }
+            }
+            runs.addAll(unfinished(dir, seen));
+            return summary.withRuns(runs);
+        } catch (JacksonException e) {
+            throw new InvalidInputException(file + ": not a session record: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SessionRecord.Run run(Path dir, JsonNode line, Set<String> seen) throws IOException {
+        List<AttemptRecord> attempts = new ArrayList<>();
+        for (JsonNode ref : line.path("attempts")) {
+            String d = ref.path("directory").asText();
+            seen.add(d);
+            attempts.add(AtomicJson.MAPPER.readValue(dir.resolve(d).resolve("run.json").toFile(), AttemptRecord.class));
+        }
+        return new SessionRecord.Run(line.path("testid").asText(), line.path("testgroup").asText(),
+                AtomicJson.MAPPER.convertValue(line.path("tentacles"), new com.fasterxml.jackson.core.type.TypeReference<List<String>>() {}),
+                line.path("variant").asText(), Status.of(line.path("status").asText()), line.path("time_start").asText(),
+                line.path("duration_s").asDouble(), attempts);
+    }
+
+    /** Attempt folders no line points at: still "never finished" in their run.json when the session was killed. */
+    private static List<SessionRecord.Run> unfinished(Path dir, Set<String> seen) throws IOException {
+        List<SessionRecord.Run> runs = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path d : entries.filter(p -> p.getFileName().toString().contains(",") && Files.isRegularFile(p.resolve("run.json"))).sorted().toList()) {
+                if (seen.contains(d.getFileName().toString())) {
+                    continue;
+                }
+                AttemptRecord a = AtomicJson.MAPPER.readValue(d.resolve("run.json").toFile(), AttemptRecord.class);
+                if (a.status() == Status.NEVER_FINISHED) {
+                    runs.add(new SessionRecord.Run(a.testid(), a.testGroup(), List.of(a.tentacle()),
+                            new testbed.model.BoardVariant(a.board(), a.variant()).name(), Status.NEVER_FINISHED, a.timeStart(), 0,
+                            List.of()));
+                }
+            }
+        }
+        return runs;
+    }
+}

@@ -1,0 +1,176 @@
+package testbed.session;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import testbed.bartender.Leftover;
+import testbed.engine.EngineListener;
+import testbed.model.Status;
+import testbed.model.Tentacle;
+import testbed.model.TestRun;
+import testbed.results.AttemptRecord;
+import testbed.results.RunReport;
+
+/**
+ * Keeps the session's record while the engine runs: every finished run goes to runs.jsonl at once, the summary and
+ * the history are rewritten once the next runs have been dispatched (a freed tentacle must not wait for the disk),
+ * and an interrupt turns what still runs into "never finished".
+ */
+public final class SessionRecords implements EngineListener {
+
+    /** What does not change during a session. */
+    public record Header(String sessionId, String lab, String labFile, String host, String user, String trigger, List<String> commandLine,
+            List<String> firmware, String testsRef, Instant start) {}
+
+    private final Header header;
+    private final SessionFiles files;
+    private final SessionRecorder history;
+    private final Clock clock;
+    private final Function<String, String> labelOfSerial;
+    private final Supplier<List<String>> quarantined;
+    private final List<Leftover> selectionLeftovers;
+    private final List<SessionRecord.Run> runs = new ArrayList<>();
+    private final Map<String, String> firmwareVersions = new TreeMap<>();
+    private final Map<TestRun, Instant> running = new ConcurrentHashMap<>();
+    private volatile SessionRecord latest;
+    private volatile boolean interrupted;
+    private boolean pending;
+
+    /**
+     * @param labelOfSerial tentacle label by serial, for the firmware each board reports
+     * @param quarantined the bartender's quarantined tentacles right now
+     */
+    public SessionRecords(Header header, SessionFiles files, SessionRecorder history, Clock clock, Function<String, String> labelOfSerial,
+            Supplier<List<String>> quarantined, List<Leftover> selectionLeftovers) {
+        this.header = header;
+        this.files = files;
+        this.history = history;
+        this.clock = clock;
+        this.labelOfSerial = labelOfSerial;
+        this.quarantined = quarantined;
+        this.selectionLeftovers = List.copyOf(selectionLeftovers);
+    }
+
+    /** What a board answered at discovery, before any run. */
+    public void firmwareFound(String label, String version) {
+        firmwareVersions.put(label, version);
+    }
+
+    public SessionRecord started() {
+        return write("running", "", selectionLeftovers, Latency.NONE);
+    }
+
+    @Override
+    public void runStarted(TestRun run, Instant at) {
+        running.put(run, at);
+    }
+
+    @Override
+    public void runBusy(RunReport report) {
+        running.remove(report.run());
+    }
+
+    @Override
+    public void runFinished(RunReport report, Instant at) {
+        running.remove(report.run());
+        SessionRecord.Run run = runOf(report);
+        synchronized (this) {
+            runs.add(run);
+            // What each board carries now, as it answered after flashing: the session's firmware identity.
+            for (AttemptRecord a : report.attempts()) {
+                a.firmware().forEach((serial, version) -> firmwareVersions.put(labelOfSerial.apply(serial), version));
+            }
+            pending = true;
+        }
+        files.appendRun(run);
+    }
+
+    @Override
+    public void dispatched() {
+        if (pending && !interrupted) {
+            pending = false;
+            write("running", "", selectionLeftovers, Latency.NONE);
+        }
+    }
+
+    /** The end: status completed (or interrupted), the verdict, every leftover. */
+    public SessionRecord finished(String verdict, List<Leftover> leftovers, Latency latency) {
+        return write(interrupted ? "interrupted" : "completed", verdict, leftovers, latency);
+    }
+
+    /**
+     * Ctrl-C or SIGTERM: runs still going are recorded as never finished (their run.json says so too), and the
+     * history gets a moment to take it before the JVM exits.
+     */
+    public SessionRecord interrupt() {
+        interrupted = true;
+        List<SessionRecord.Run> cut = new ArrayList<>();
+        running.forEach((run, start) -> cut.add(new SessionRecord.Run(run.testid(), run.spec().label(), labels(run), run.dutFirmware().name(),
+                Status.NEVER_FINISHED, start.toString(), Duration.between(start, clock.instant()).toMillis() / 1000.0, List.of())));
+        running.clear();
+        synchronized (this) {
+            runs.addAll(cut);
+        }
+        cut.forEach(files::appendRun);
+        SessionRecord last = latest;
+        return write("interrupted", "interrupted", last == null ? selectionLeftovers : last.leftovers(), Latency.NONE);
+    }
+
+    public boolean isInterrupted() {
+        return interrupted;
+    }
+
+    public synchronized List<SessionRecord.Run> runs() {
+        return List.copyOf(runs);
+    }
+
+    private synchronized SessionRecord write(String status, String verdict, List<Leftover> leftovers, Latency latency) {
+        Instant now = clock.instant();
+        boolean open = status.equals("running");
+        SessionRecord record = new SessionRecord(header.sessionId(), header.lab(), header.labFile(), header.host(), header.user(), header.trigger(),
+                header.commandLine(), header.firmware(), new TreeMap<>(firmwareVersions), header.testsRef(), header.start().toString(),
+                open ? "" : now.toString(), Duration.between(header.start(), now).toMillis() / 1000.0, status, verdict, List.copyOf(runs),
+                List.copyOf(leftovers), quarantined.get(), latency.record());
+        files.writeSummary(record);
+        latest = record;
+        history.record(record);
+        return record;
+    }
+
+    static SessionRecord.Run runOf(RunReport report) {
+        TestRun run = report.run();
+        double duration = report.attempts().stream().mapToDouble(AttemptRecord::durationSeconds).sum();
+        return new SessionRecord.Run(run.testid(), run.spec().label(), labels(run), run.dutFirmware().name(), report.status(), run.startedAt().toString(),
+                duration, report.attempts());
+    }
+
+    private static List<String> labels(TestRun run) {
+        return run.tentacles().stream().map(Tentacle::label).toList();
+    }
+
+    /** Dispatch latency samples in milliseconds, summarised for the record. */
+    public record Latency(double[] millis) {
+        public static final Latency NONE = new Latency(new double[0]);
+
+        SessionRecord.Latency record() {
+            if (millis.length == 0) {
+                return new SessionRecord.Latency(0, 0, 0, 0);
+            }
+            double[] v = millis.clone();
+            java.util.Arrays.sort(v);
+            return new SessionRecord.Latency(v.length, round(v[v.length / 2]), round(v[(int) Math.min(v.length - 1, Math.floor(0.99 * (v.length - 1)))]),
+                    round(v[v.length - 1]));
+        }
+
+        private static double round(double ms) {
+            return Math.round(ms * 1000) / 1000.0;
+        }
+    }
+}
