@@ -29,37 +29,40 @@ import testbed.model.TestRunSpec;
  */
 public final class TestBartender {
 
-    private final BartenderConfig config;
-    private final Clock clock;
-    private final DurationEstimator estimator;
+    final BartenderConfig config;
+    final Clock clock;
+    final DurationEstimator estimator;
 
     /** Every tentacle the bartender may lock, by serial: the DUTs and the reference pool. */
-    private final Map<String, Tentacle> tentacles = new LinkedHashMap<>();
-    private final List<Tentacle> duts;
-    private final List<Tentacle> referencePool;
-    private final Map<String, List<Tentacle>> dutsByKind = new HashMap<>();
+    final Map<String, Tentacle> tentacles = new LinkedHashMap<>();
+    final List<Tentacle> duts;
+    final List<Tentacle> referencePool;
+    final Map<String, List<Tentacle>> dutsByKind = new HashMap<>();
     /** Open work per tentacle kind (tag). */
-    private final Map<String, List<WorkItem>> todo = new LinkedHashMap<>();
+    final Map<String, List<WorkItem>> todo = new LinkedHashMap<>();
     /** Per kind: estimated work of its open items, kept up to date as items start and come back. */
-    private final Map<String, Long> openMillis = new HashMap<>();
-    private final Set<BoardVariant> availableFirmware;
-    private final Set<BoardVariant> readyFirmware = new HashSet<>();
-    private final Set<BoardVariant> failedFirmware = new HashSet<>();
+    final Map<String, Long> openMillis = new HashMap<>();
+    final Set<BoardVariant> availableFirmware;
+    final Set<BoardVariant> readyFirmware = new HashSet<>();
+    final Set<BoardVariant> failedFirmware = new HashSet<>();
 
-    private final Set<String> free = new HashSet<>();
-    private final Map<String, Running> running = new LinkedHashMap<>();
-    private final Map<String, BoardVariant> firmwareOn = new HashMap<>();
-    private final Set<String> flashedThisSession = new HashSet<>();
-    private final Map<String, Integer> consecutiveInfraErrors = new HashMap<>();
-    private final Set<String> quarantined = new HashSet<>();
+    final Set<String> free = new HashSet<>();
+    final Map<String, Running> running = new LinkedHashMap<>();
+    final Map<String, BoardVariant> firmwareOn = new HashMap<>();
+    final Set<String> flashedThisSession = new HashSet<>();
+    final Map<String, Integer> consecutiveInfraErrors = new HashMap<>();
+    final Set<String> quarantined = new HashSet<>();
     /** Held by another testbed process for now. */
-    private final Set<String> elsewhere = new HashSet<>();
-    private final List<Leftover> specLeftovers = new ArrayList<>();
-    private final List<Leftover> givenUp = new ArrayList<>();
+    final Set<String> elsewhere = new HashSet<>();
+    final List<Leftover> specLeftovers = new ArrayList<>();
+    final List<Leftover> givenUp = new ArrayList<>();
     private final int totalItems;
-    private int startedRuns;
 
-    private record Running(TestRun run, WorkItem item) {}
+    record Running(TestRun run, WorkItem item) {}
+
+    /** Candidate generation and ranking, and the accounting of open work: both read this bartender's state. */
+    private final Candidates candidates;
+    private final OpenWork openWork;
 
     /**
      * @param duts the selected tentacles to test, their variants already narrowed to the selected firmware
@@ -93,6 +96,8 @@ public final class TestBartender {
         }
         free.addAll(tentacles.keySet());
         totalItems = createWorkItems(specs);
+        candidates = new Candidates(this);
+        openWork = new OpenWork(this);
     }
 
     private int createWorkItems(List<TestRunSpec> specs) {
@@ -153,7 +158,7 @@ public final class TestBartender {
         if (config.jobs() > 0 && running.size() >= config.jobs()) {
             return Optional.empty();
         }
-        Candidate best = bestCandidate();
+        Candidate best = candidates.best();
         if (best == null) {
             return Optional.empty();
         }
@@ -162,48 +167,7 @@ public final class TestBartender {
 
     /** True when some candidate could start if {@code --jobs} allowed it. */
     public boolean hasCandidate() {
-        return bestCandidate() != null;
-    }
-
-    private Candidate bestCandidate() {
-        Candidate best = null;
-        Comparator<Candidate> policy = config.policy();
-        for (Tentacle dut : duts) {
-            String serial = dut.serial();
-            if (!free.contains(serial) || quarantined.contains(serial)) {
-                continue;
-            }
-            List<WorkItem> items = todo.get(dut.tag());
-            if (items == null || items.isEmpty()) {
-                continue;
-            }
-            long kindLoad = kindLoad(dut);
-            for (WorkItem item : items) {
-                if (!isReady(item.boardVariant())) {
-                    continue;
-                }
-                Tentacle reference = null;
-                if (item.spec().requiresReference()) {
-                    reference = bestReference(dut, item.spec());
-                    if (reference == null) {
-                        continue;
-                    }
-                }
-                Candidate c = new Candidate(
-                        item,
-                        dut,
-                        reference,
-                        affinity(dut, item.boardVariant()),
-                        reference != null && referenceNeedsFlash(reference),
-                        item.failedOn().contains(serial),
-                        estimator.estimate(item.spec(), dut).toMillis(),
-                        kindLoad);
-                if (best == null || policy.compare(c, best) < 0) {
-                    best = c;
-                }
-            }
-        }
-        return best;
+        return candidates.best() != null;
     }
 
     private void booked(WorkItem item, int sign) {
@@ -226,65 +190,6 @@ public final class TestBartender {
             }
         }
         return false;
-    }
-
-    /**
-     * Open work per tentacle of a kind: the kind with the most left will end the session last, so it gets a free
-     * reference first. The reference pool's own kinds count only their own work: giving them the reference work
-     * too would let their own multi-board tests (which hold two pool tentacles) crowd out everyone else's.
-     */
-    private long kindLoad(Tentacle dut) {
-        String kind = dut.tag();
-        return openMillis.getOrDefault(kind, 0L) / Math.max(1, dutsByKind.get(kind).size());
-    }
-
-    private boolean isReady(BoardVariant firmware) {
-        return config.flashSkip() || readyFirmware.contains(firmware);
-    }
-
-    /** A free reference-capable tentacle with the FUT, never the DUT itself; one that carries its firmware first. */
-    private Tentacle bestReference(Tentacle dut, TestRunSpec spec) {
-        Tentacle best = null;
-        for (Tentacle r : referencePool) {
-            String serial = r.serial();
-            if (serial.equals(dut.serial()) || !free.contains(serial) || quarantined.contains(serial)
-                    || !r.has(spec.requiredFut()) || !isReady(r.boardVariant(""))) {
-                continue;
-            }
-            if (!referenceNeedsFlash(r)) {
-                return r;
-            }
-            if (best == null) {
-                best = r;
-            }
-        }
-        return best;
-    }
-
-    private int affinity(Tentacle dut, BoardVariant firmware) {
-        if (!dutNeedsFlash(dut, firmware)) {
-            return 0;
-        }
-        for (Tentacle sibling : dutsByKind.get(dut.tag())) {
-            if (sibling != dut && !quarantined.contains(sibling.serial()) && firmware.equals(firmwareOn.get(sibling.serial()))) {
-                return 2;
-            }
-        }
-        return 1;
-    }
-
-    private boolean dutNeedsFlash(Tentacle t, BoardVariant firmware) {
-        if (config.flashSkip()) {
-            return false;
-        }
-        if (config.flashForce() && !flashedThisSession.contains(t.serial())) {
-            return true;
-        }
-        return !firmware.equals(firmwareOn.get(t.serial()));
-    }
-
-    private boolean referenceNeedsFlash(Tentacle r) {
-        return dutNeedsFlash(r, r.boardVariant(""));
     }
 
     private TestRun start(Candidate c) {
@@ -313,7 +218,6 @@ public final class TestBartender {
             reference.ifPresent(r -> assumeFlashed(r, r.boardVariant("")));
         }
         running.put(run.testid(), new Running(run, item));
-        startedRuns++;
         return run;
     }
 
@@ -338,7 +242,6 @@ public final class TestBartender {
                     free.add(t.serial());
                 }
             }
-            startedRuns--;
             return;
         }
         if (outcome instanceof RunOutcome.InfraError error) {
@@ -415,10 +318,6 @@ public final class TestBartender {
         return todo.values().stream().mapToInt(List::size).sum();
     }
 
-    public int startedRuns() {
-        return startedRuns;
-    }
-
     public Set<String> quarantined() {
         return Set.copyOf(quarantined);
     }
@@ -427,138 +326,23 @@ public final class TestBartender {
         return quarantined.contains(serial);
     }
 
-    public Optional<BoardVariant> firmwareOn(String serial) {
-        return Optional.ofNullable(firmwareOn.get(serial));
-    }
-
-    /**
-     * Estimated open work per firmware that is not ready yet, divided by the tentacles that could run it: how long
-     * the lab would be kept busy by each pending firmware. The FirmwareBartender builds the hungriest first.
-     */
+    /** @see OpenWork#waitingWorkMillis */
     public Map<BoardVariant, Long> waitingWorkMillis() {
-        Map<BoardVariant, Long> work = new TreeMap<>();
-        for (var entry : todo.entrySet()) {
-            List<Tentacle> kind = dutsByKind.get(entry.getKey());
-            long usable = kind.stream().filter(t -> !quarantined.contains(t.serial())).count();
-            for (WorkItem item : entry.getValue()) {
-                BoardVariant bv = item.boardVariant();
-                long ms = estimator.estimate(item.spec(), kind.get(0)).toMillis() / Math.max(1, usable);
-                work.merge(bv, ms, Long::sum);
-                if (item.spec().requiresReference()) {
-                    for (String board : config.referenceBoards()) {
-                        work.merge(new BoardVariant(board, ""), ms, Long::sum);
-                    }
-                }
-            }
-        }
-        work.keySet().removeIf(readyFirmware::contains);
-        return work;
+        return openWork.waitingWorkMillis();
     }
 
-    /**
-     * How urgently each pending firmware should be built: the most open work per tentacle, over the kinds that need
-     * it, of everything those kinds still wait for. A kind with several variants and much work per tentacle (it will
-     * end the session last) gets its first image early, and its next ones while its other kinds' work still lasts;
-     * a kind with little work waits. Reference work counts for the reference firmware.
-     */
+    /** @see OpenWork#buildUrgencyMillis */
     public Map<BoardVariant, Long> buildUrgencyMillis() {
-        Map<String, Long> waitingPerKind = new HashMap<>();
-        Map<BoardVariant, Set<String>> kindsOf = new HashMap<>();
-        long referenceWork = 0;
-        for (var entry : todo.entrySet()) {
-            List<Tentacle> kind = dutsByKind.get(entry.getKey());
-            long usable = Math.max(1, kind.stream().filter(t -> !quarantined.contains(t.serial())).count());
-            for (WorkItem item : entry.getValue()) {
-                BoardVariant bv = item.boardVariant();
-                if (readyFirmware.contains(bv)) {
-                    continue;
-                }
-                long ms = estimator.estimate(item.spec(), kind.get(0)).toMillis();
-                waitingPerKind.merge(entry.getKey(), ms / usable, Long::sum);
-                kindsOf.computeIfAbsent(bv, k -> new HashSet<>()).add(entry.getKey());
-                if (item.spec().requiresReference()) {
-                    referenceWork += ms;
-                }
-            }
-        }
-        Map<BoardVariant, Long> urgency = new TreeMap<>();
-        kindsOf.forEach((bv, kinds) -> urgency.put(bv, kinds.stream().mapToLong(k -> waitingPerKind.getOrDefault(k, 0L)).max().orElse(0)));
-        long pool = Math.max(1, referencePool.size());
-        for (String board : config.referenceBoards()) {
-            BoardVariant ref = new BoardVariant(board, "");
-            if (!readyFirmware.contains(ref) && referenceWork > 0) {
-                urgency.merge(ref, referenceWork / pool, Math::max);
-            }
-        }
-        return urgency;
+        return openWork.buildUrgencyMillis();
     }
 
     /** The firmwares the open work needs, DUT variants and reference firmware alike. */
     public Set<BoardVariant> neededFirmware() {
-        Set<BoardVariant> needed = new HashSet<>();
-        boolean referenceWork = false;
-        for (List<WorkItem> items : todo.values()) {
-            for (WorkItem item : items) {
-                needed.add(item.boardVariant());
-                referenceWork |= item.spec().requiresReference();
-            }
-        }
-        if (referenceWork) {
-            referencePool.forEach(r -> needed.add(r.boardVariant("")));
-        }
-        return needed;
+        return openWork.neededFirmware();
     }
 
     /** Every selected piece of work that never ran to completion, with the reason. */
     public List<Leftover> leftovers() {
-        List<Leftover> result = new ArrayList<>(specLeftovers);
-        result.addAll(givenUp);
-        for (var entry : todo.entrySet()) {
-            for (WorkItem item : entry.getValue()) {
-                result.add(reasonFor(item));
-            }
-        }
-        return result;
-    }
-
-    private Leftover reasonFor(WorkItem item) {
-        String label = item.spec().label();
-        String what = item.describe();
-        BoardVariant firmware = item.boardVariant();
-        if (!config.flashSkip()) {
-            if (failedFirmware.contains(firmware)) {
-                return new Leftover(label, what, Leftover.Reason.FIRMWARE_BUILD_FAILED, firmware.name());
-            }
-            if (!availableFirmware.contains(firmware)) {
-                return new Leftover(label, what, Leftover.Reason.NO_FIRMWARE, "no firmware/" + firmware.name() + "/firmware.json");
-            }
-        }
-        List<Tentacle> kind = dutsByKind.get(item.kind());
-        if (kind.stream().allMatch(t -> quarantined.contains(t.serial()))) {
-            return new Leftover(label, what, Leftover.Reason.TENTACLE_QUARANTINED,
-                    kind.stream().map(Tentacle::label).collect(Collectors.joining(", ")));
-        }
-        if (kind.stream().allMatch(t -> quarantined.contains(t.serial()) || elsewhere.contains(t.serial()))) {
-            return new Leftover(label, what, Leftover.Reason.IN_USE_ELSEWHERE,
-                    kind.stream().map(Tentacle::label).collect(Collectors.joining(", ")));
-        }
-        if (item.spec().requiresReference()) {
-            List<Tentacle> refs = referencePool.stream()
-                    .filter(r -> r.has(item.spec().requiredFut()) && !quarantined.contains(r.serial()))
-                    .filter(r -> kind.stream().anyMatch(d -> !d.serial().equals(r.serial())))
-                    .toList();
-            if (refs.isEmpty()) {
-                String boards = String.join(",", new java.util.TreeSet<>(config.referenceBoards()));
-                boolean selfOnly = referencePool.stream().anyMatch(r -> r.has(item.spec().requiredFut()));
-                return new Leftover(label, what, Leftover.Reason.NO_REFERENCE, selfOnly
-                        ? "the only " + boards + " tentacle with " + item.spec().requiredFut() + " cannot be its own reference"
-                        : "no tentacle with board " + boards + " and " + item.spec().requiredFut());
-            }
-            if (!config.flashSkip() && refs.stream().noneMatch(r -> availableFirmware.contains(r.boardVariant("")))) {
-                return new Leftover(label, what, Leftover.Reason.NO_FIRMWARE,
-                        "reference firmware " + refs.get(0).boardVariant("").name());
-            }
-        }
-        return new Leftover(label, what, Leftover.Reason.NOT_STARTED, "");
+        return openWork.leftovers();
     }
 }

@@ -1,5 +1,12 @@
 package testbed.history;
 
+import static testbed.history.ResultRows.boardVariant;
+import static testbed.history.ResultRows.failed;
+import static testbed.history.ResultRows.finalAttempts;
+import static testbed.history.ResultRows.lastSessions;
+import static testbed.history.ResultRows.passed;
+import static testbed.history.ResultRows.tag;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,6 +25,7 @@ import java.util.TreeMap;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.flywaydb.core.Flyway;
+import testbed.history.ResultRows.ResultRow;
 import testbed.model.BoardVariant;
 import testbed.model.LabException;
 import testbed.results.AttemptRecord;
@@ -37,8 +45,8 @@ public final class JdbcHistory implements History, SessionRecorder {
 
     private final String url;
     private final Connection connection;
-    private final Set<String> recordedRuns = new HashSet<>();
-
+    
+    private final JdbcRecorder recorder;
     private final String user;
     private final String password;
 
@@ -47,6 +55,7 @@ public final class JdbcHistory implements History, SessionRecorder {
         this.user = user;
         this.password = password;
         this.connection = connection;
+        this.recorder = new JdbcRecorder(connection);
     }
 
     /** Opens (creating and migrating) the database at a JDBC URL: {@code jdbc:sqlite:FILE} or {@code jdbc:postgresql://...}. */
@@ -104,129 +113,13 @@ public final class JdbcHistory implements History, SessionRecorder {
     @Override
     public synchronized void record(SessionRecord s) {
         try {
-            connection.setAutoCommit(false);
-            update("""
-                    INSERT INTO test_session (id, lab, host, user_name, trigger_kind, command_line, firmware_ref, tests_ref, time_start,
-                                              time_end, duration_s, status, verdict)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET time_end = excluded.time_end, duration_s = excluded.duration_s,
-                                                   status = excluded.status, verdict = excluded.verdict""",
-                    s.sessionId(), s.lab(), s.host(), s.user() == null ? "" : s.user(), s.trigger(), String.join(" ", s.commandLine()),
-                    String.join(",", s.firmware()), s.testsRef(), s.timeStart(), s.timeEnd(), s.durationSeconds(), s.status(), s.verdict());
-            for (SessionRecord.Run run : s.runs()) {
-                if (run.attempts().isEmpty()) {
-                    recordUnfinished(s.sessionId(), run);
-                } else {
-                    recordRun(s.sessionId(), run);
-                }
-            }
-            connection.commit();
+            recorder.record(s);
         } catch (SQLException e) {
-            rollback();
             throw new LabException("history " + redact(url) + ": " + firstLine(e.getMessage()), e);
         }
     }
 
-    private static final String INSERT_SUT = "INSERT INTO sut_group (id, board, variant, firmware) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
-    private static final String INSERT_RUN = """
-            INSERT INTO test_run (id, session_id, sut_id, testid, testgroup, tentacle, reference, role, outcome, time_start, duration_s,
-                                  board, variant)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""";
-    private static final String INSERT_ATTEMPT = """
-            INSERT INTO attempt (id, run_id, letter, status, error, directory, time_start, duration_s)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""";
-    private static final String INSERT_RESULT = """
-            INSERT INTO test_result (attempt_id, name, outcome, duration_s, reason, excerpt) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (attempt_id, name) DO NOTHING""";
-    private static final String INSERT_MEASUREMENT =
-            "INSERT INTO measurement (attempt_id, name, value, unit) VALUES (?, ?, ?, ?) ON CONFLICT (attempt_id, name) DO NOTHING";
-
-    private void recordRun(String session, SessionRecord.Run run) throws SQLException {
-        AttemptRecord first = run.attempts().get(0);
-        String runId = session + "/" + first.directory();
-        if (recordedRuns.contains(runId)) {
-            return;
-        }
-        String firmware = first.firmware().getOrDefault(first.serial(), "unknown");
-        String sut = run.variant() + "|" + firmware;
-        update(INSERT_SUT, sut, first.board(), first.variant(), firmware);
-        update(INSERT_RUN, runId, session, sut, run.testid(), run.testgroup(), first.tentacle(), first.reference(), first.role(), run.status().label(),
-                run.timeStart(), run.durationSeconds(), first.board(), first.variant());
-        for (AttemptRecord a : run.attempts()) {
-            String attemptId = session + "/" + a.directory();
-            update(INSERT_ATTEMPT, attemptId, runId, a.attempt(), a.status().label(), a.error(), a.directory(), a.timeStart(), a.durationSeconds());
-            List<Object[]> results = new ArrayList<>();
-            for (TestResult t : a.tests()) {
-                String reason = t.reason() == null ? "" : t.reason();
-                results.add(new Object[] {attemptId, t.name(), t.outcome().label(), t.durationSeconds(),
-                    reason.length() > 2000 ? reason.substring(0, 2000) : reason, reason.lines().limit(5).reduce((x, y) -> x + "\n" + y).orElse("")});
-            }
-            batch(INSERT_RESULT, results);
-            batch(INSERT_MEASUREMENT, a.measurements().stream().map(m -> new Object[] {attemptId, m.name(), m.value(), m.unit()}).toList());
-        }
-        recordedRuns.add(runId);
-    }
-
-    /** A run that was still going when the session was killed: it shows up, with no results, as "never finished". */
-    private void recordUnfinished(String session, SessionRecord.Run run) throws SQLException {
-        String runId = session + "/" + run.testid() + ",unfinished";
-        if (recordedRuns.contains(runId)) {
-            return;
-        }
-        BoardVariant bv = BoardVariant.parse(run.variant());
-        String sut = run.variant() + "|unknown";
-        String role = run.testid().endsWith("-instance0") ? "instance0" : run.testid().endsWith("-instance1") ? "instance1" : "single";
-        update(INSERT_SUT, sut, bv.board(), bv.variant(), "unknown");
-        update(INSERT_RUN, runId, session, sut, run.testid(), run.testgroup(), run.tentacles().isEmpty() ? "" : run.tentacles().get(0),
-                run.tentacles().size() > 1 ? run.tentacles().get(1) : "", role, run.status().label(), run.timeStart(), run.durationSeconds(), bv.board(),
-                bv.variant());
-        recordedRuns.add(runId);
-    }
-
-    private void update(String sql, Object... values) throws SQLException {
-        try (PreparedStatement st = connection.prepareStatement(sql)) {
-            bind(st, values);
-            st.executeUpdate();
-        }
-    }
-
-    private void batch(String sql, List<Object[]> rows) throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement st = connection.prepareStatement(sql)) {
-            for (Object[] row : rows) {
-                bind(st, row);
-                st.addBatch();
-            }
-            st.executeBatch();
-        }
-    }
-
-    /** Strings and numbers only: that is all the schema holds. */
-    private static void bind(PreparedStatement st, Object... values) throws SQLException {
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] instanceof Double d) {
-                st.setDouble(i + 1, d);
-            } else {
-                st.setString(i + 1, (String) values[i]);
-            }
-        }
-    }
-
-    private void rollback() {
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            LOG.debug("rollback failed: {}", e.getMessage());
-        }
-    }
-
     // ---- queries ----
-
-    /** One test result on the final or an earlier attempt, with everything the analyses group by. */
-    record ResultRow(String session, String sessionStart, String lab, String testgroup, String boardVariant, String tag, String firmware,
-            String runId, String letter, String test, String outcome) {}
 
     private List<ResultRow> resultRows(String where, List<String> args) {
         String sql = """
@@ -242,16 +135,6 @@ public final class JdbcHistory implements History, SessionRecorder {
                 boardVariant(rs.getString(5), rs.getString(6)), tag(rs.getString(7)), rs.getString(8), rs.getString(9), rs.getString(10),
                 rs.getString(11), rs.getString(12))));
         return rows;
-    }
-
-    static String boardVariant(String board, String variant) {
-        return new BoardVariant(board, variant == null ? "" : variant).name();
-    }
-
-    /** {@code 3b01-RPI_PICO_W} → {@code RPI_PICO_W}. */
-    static String tag(String tentacleLabel) {
-        int dash = tentacleLabel.indexOf('-');
-        return dash < 0 ? tentacleLabel : tentacleLabel.substring(dash + 1);
     }
 
     @FunctionalInterface
@@ -308,34 +191,6 @@ public final class JdbcHistory implements History, SessionRecorder {
         return rows;
     }
 
-    /** Keeps, per run, only the results of its last attempt: the run's verdict. */
-    private static List<ResultRow> finalAttempts(List<ResultRow> rows) {
-        Map<String, String> lastLetter = new java.util.HashMap<>();
-        for (ResultRow r : rows) {
-            lastLetter.merge(r.runId(), r.letter(), (x, y) -> x.compareTo(y) >= 0 ? x : y);
-        }
-        return rows.stream().filter(r -> r.letter().equals(lastLetter.get(r.runId()))).toList();
-    }
-
-    private static List<String> lastSessions(List<ResultRow> rows, int n) {
-        List<String> sessions = rows.stream().map(ResultRow::session).distinct().toList();
-        return sessions.subList(Math.max(0, sessions.size() - n), sessions.size());
-    }
-
-    static boolean passed(String outcome) {
-        return outcome.equals(Outcome.PASSED.label());
-    }
-
-    /** Failed, error or timeout, as {@link Outcome#isFailure()} says. */
-    static boolean failed(String outcome) {
-        for (Outcome o : Outcome.values()) {
-            if (o.isFailure() && o.label().equals(outcome)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Override
     public List<GroupPassRate> passRates(String boardVariant, int lastSessions) {
         // A board alone means all its variants; BOARD-VARIANT means that one.
@@ -375,60 +230,12 @@ public final class JdbcHistory implements History, SessionRecorder {
 
     @Override
     public List<FlakyTest> flaky(int lastSessions) {
-        List<ResultRow> rows = resultRows("", List.of());
-        Set<String> keep = new HashSet<>(lastSessions(rows, lastSessions));
-        Map<String, List<ResultRow>> series = new LinkedHashMap<>();
-        for (ResultRow r : rows) {
-            if (keep.contains(r.session()) && (passed(r.outcome()) || failed(r.outcome()))) {
-                series.computeIfAbsent(r.testgroup() + "\t" + r.test() + "\t" + r.boardVariant() + "\t" + r.firmware(), k -> new ArrayList<>()).add(r);
-            }
-        }
-        List<FlakyTest> flaky = new ArrayList<>();
-        series.forEach((key, list) -> {
-            int flips = 0;
-            int failures = 0;
-            for (int i = 0; i < list.size(); i++) {
-                if (failed(list.get(i).outcome())) {
-                    failures++;
-                }
-                if (i > 0 && passed(list.get(i).outcome()) != passed(list.get(i - 1).outcome())) {
-                    flips++;
-                }
-            }
-            if (flips > 0) {
-                String[] k = key.split("\t", -1);
-                flaky.add(new FlakyTest(k[0], k[1], k[2], k[3], list.size(), failures, flips, (double) flips / (list.size() - 1),
-                        list.stream().map(ResultRow::session).distinct().toList()));
-            }
-        });
-        flaky.sort(java.util.Comparator.comparingDouble(FlakyTest::flipRate).reversed().thenComparing(FlakyTest::test));
-        return flaky;
+        return Analyses.flaky(resultRows("", List.of()), lastSessions);
     }
 
     @Override
     public List<Regression> regressions(String from, String to) {
-        List<ResultRow> rows = finalAttempts(resultRows("", List.of()));
-        // Per (board-variant, group, test): the latest outcome on a firmware matching "from" and one matching "to".
-        Map<String, ResultRow> onFrom = new TreeMap<>();
-        Map<String, ResultRow> onTo = new TreeMap<>();
-        for (ResultRow r : rows) {
-            String key = r.boardVariant() + "\t" + r.testgroup() + "\t" + r.test();
-            if (r.firmware().contains(from)) {
-                onFrom.put(key, r);
-            }
-            if (r.firmware().contains(to)) {
-                onTo.put(key, r);
-            }
-        }
-        List<Regression> result = new ArrayList<>();
-        onTo.forEach((key, now) -> {
-            ResultRow before = onFrom.get(key);
-            if (before != null && !before.firmware().equals(now.firmware()) && passed(before.outcome()) && failed(now.outcome())) {
-                result.add(new Regression(now.boardVariant(), now.testgroup(), now.test(), before.firmware(), now.firmware(), now.outcome(),
-                        now.session()));
-            }
-        });
-        return result;
+        return Analyses.regressions(finalAttempts(resultRows("", List.of())), from, to);
     }
 
     @Override

@@ -87,7 +87,8 @@ public final class ToolRunner {
         executor.setWatchdog(watchdog);
         executor.setStreamHandler(new PumpStreamHandler(out, out));
         executor.setExitValues(null);
-        Map<String, String> environment = new java.util.HashMap<>(System.getenv());
+        // The child inherits this process's environment (as a shell would start it) plus the run's own variables.
+        Map<String, String> environment = org.apache.commons.exec.environment.EnvironmentUtils.getProcEnvironment();
         environment.putAll(env);
         long start = System.nanoTime();
         int code;

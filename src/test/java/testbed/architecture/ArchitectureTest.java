@@ -1,56 +1,103 @@
 package testbed.architecture;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
-/** Keeps the layering honest: the scheduler stays pure and nothing depends on the CLI. */
+/**
+ * Keeps the layering honest on the compiled classes: each package imports only what its row allows, no package
+ * cycles, the scheduler stays pure (no I/O, threads or clocks of its own), and only Settings reads the environment.
+ */
 class ArchitectureTest {
 
-    private static final Path MAIN = Path.of("src/main/java/testbed");
+    /** Package → the testbed packages it may use. Read top-down: the path run → bartender → testrun → results → history. */
+    static final Map<String, List<String>> ALLOWED = new LinkedHashMap<>();
 
-    private static List<Path> sources(String pkg) throws IOException {
-        try (Stream<Path> files = Files.walk(MAIN.resolve(pkg))) {
-            return files.filter(p -> p.toString().endsWith(".java")).toList();
-        }
+    static {
+        ALLOWED.put("model", List.of());
+        ALLOWED.put("process", List.of());
+        ALLOWED.put("board", List.of());
+        ALLOWED.put("config", List.of("model"));
+        ALLOWED.put("bartender", List.of("model"));
+        ALLOWED.put("selection", List.of("model", "bartender"));
+        ALLOWED.put("lab", List.of("model", "board"));
+        ALLOWED.put("lab.virtual", List.of("model", "board", "config", "process", "lab"));
+        ALLOWED.put("lab.drivers", List.of("model", "config", "lab", "lab.virtual"));
+        ALLOWED.put("flash", List.of("model", "bartender", "board", "config", "lab", "process"));
+        ALLOWED.put("runner", List.of("model", "bartender", "board", "lab", "process"));
+        ALLOWED.put("results", List.of("model", "bartender", "config", "runner"));
+        ALLOWED.put("engine", List.of("model", "bartender", "selection", "results"));
+        ALLOWED.put("simulation", List.of("model", "bartender", "engine", "results"));
+        ALLOWED.put("testrun", List.of("model", "bartender", "board", "flash", "lab", "process", "results", "runner"));
+        ALLOWED.put("session", List.of("model", "bartender", "board", "config", "engine", "flash", "lab", "lab.drivers", "process", "results", "selection",
+                "simulation", "testrun"));
+        ALLOWED.put("history", List.of("model", "bartender", "config", "results", "runner", "session"));
+        ALLOWED.put("report", List.of("model", "bartender", "history", "results", "runner", "session"));
+        ALLOWED.put("bench", List.of("model", "bartender", "board", "config", "engine", "lab", "results", "selection", "session", "simulation"));
+        ALLOWED.put("app", List.of("model", "bartender", "board", "config", "flash", "history", "lab", "lab.drivers", "lab.virtual", "process", "report",
+                "results", "selection", "session"));
+        ALLOWED.put("cli", List.of("model", "bartender", "app", "bench", "board", "config", "engine", "flash", "history", "lab", "lab.drivers",
+                "report", "results", "selection", "session"));
+    }
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importMain() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("testbed");
+    }
+
+    static List<String> packages() {
+        return new ArrayList<>(ALLOWED.keySet());
+    }
+
+    @ParameterizedTest
+    @MethodSource("packages")
+    void eachPackageUsesOnlyWhatItsRowAllows(String pkg) {
+        List<String> allowed = new ArrayList<>(List.of("java..", "javax..", "org..", "com..", "picocli..", "testbed." + pkg));
+        ALLOWED.get(pkg).forEach(p -> allowed.add("testbed." + p));
+        classes().that().resideInAPackage("testbed." + pkg).should().onlyDependOnClassesThat().resideInAnyPackage(allowed.toArray(String[]::new))
+                .check(classes);
     }
 
     @Test
-    void theSchedulerDoesNoIoNoThreadsAndReadsNoClockOfItsOwn() throws IOException {
-        List<String> forbidden = List.of("import java.io", "import java.nio", "import java.net", "Thread", "Executor",
-                "System.currentTimeMillis", "System.nanoTime", "Instant.now", "Clock.system", "import com.fazecast", "import org.apache");
-        for (Path file : sources("bartender")) {
-            String text = Files.readString(file);
-            for (String f : forbidden) {
-                assertThat(text).as(file + " must not use " + f).doesNotContain(f);
-            }
-        }
+    void everyPackageIsInTheTable() {
+        classes().should().resideInAnyPackage(ALLOWED.keySet().stream().map(p -> "testbed." + p).toArray(String[]::new)).check(classes);
     }
 
     @Test
-    void nothingOutsideTheCliImportsIt() throws IOException {
-        try (Stream<Path> files = Files.walk(MAIN)) {
-            files.filter(p -> p.toString().endsWith(".java") && !p.startsWith(MAIN.resolve("cli")))
-                    .forEach(p -> {
-                        try {
-                            assertThat(Files.readString(p)).as(p.toString()).doesNotContain("import testbed.cli");
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    });
-        }
+    void noPackageCycles() {
+        slices().matching("testbed.(**)").should().beFreeOfCycles().check(classes);
     }
 
     @Test
-    void theModelDependsOnNothingElseOfTestbed() throws IOException {
-        for (Path file : sources("model")) {
-            assertThat(Files.readString(file).lines().filter(l -> l.startsWith("import testbed."))).as(file.toString())
-                    .allMatch(l -> l.startsWith("import testbed.model."));
-        }
+    void theSchedulerDoesNoIoNoThreadsAndReadsNoClockOfItsOwn() {
+        noClasses().that().resideInAPackage("testbed.bartender").should().dependOnClassesThat()
+                .resideInAnyPackage("java.io..", "java.nio..", "java.net..", "java.util.concurrent..", "org.apache..", "com.fazecast..")
+                .check(classes);
+        noClasses().that().resideInAPackage("testbed.bartender").should().dependOnClassesThat().areAssignableTo(Thread.class).check(classes);
+        noClasses().that().resideInAPackage("testbed.bartender").should().callMethod(System.class, "nanoTime")
+                .orShould().callMethod(System.class, "currentTimeMillis").orShould().callMethod(Instant.class, "now")
+                .orShould().callMethod(Clock.class, "systemUTC").orShould().callMethod(Clock.class, "systemDefaultZone").check(classes);
+    }
+
+    @Test
+    void onlySettingsReadsTheEnvironment() {
+        noClasses().that().doNotHaveFullyQualifiedName("testbed.config.Settings").should().callMethod(System.class, "getenv")
+                .orShould().callMethod(System.class, "getenv", String.class).check(classes);
     }
 }

@@ -32,14 +32,24 @@ class RunIT {
     @TempDir
     Path dir;
 
+    /** A copy of the checkout; none of these tests selects the micro:bit, so Debian's image is not needed. */
     private Workspace ws() {
-        VirtualLabFixture.firmware("MICROBIT"); // builds the micro:bit image in the checkout when a clean clone lacks it
-        Workspace ws = Cli.copyOfCheckout(dir);
-        return ws;
+        return Cli.copyOfCheckout(dir);
     }
 
     private Path lab(VirtualLabFixture fixture) throws IOException {
         return fixture.writeLab();
+    }
+
+    /** The run's runner has printed its first test line: it is past flashing and under way. */
+    private static boolean testing(Path testresults) {
+        try {
+            String text = Files.readString(testresults);
+            int start = text.indexOf("TAG_LOG_START");
+            return start >= 0 && text.substring(start).lines().skip(1).anyMatch(l -> !l.startsWith("3b0") && !l.isBlank());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static JsonNode json(Path file) throws IOException {
@@ -315,16 +325,15 @@ class RunIT {
         Process p = pb.start();
         Path session = ws.resultsDir().resolve("session.json");
         long deadline = System.nanoTime() + 60_000_000_000L;
-        // Wait until both runs are under way (their run.json says "never finished"), then stop it like Ctrl-C does.
+        // Wait until both runs are testing (past flashing: their live log has started), then stop it like Ctrl-C does.
         while (System.nanoTime() < deadline) {
             try (Stream<Path> files = Files.exists(ws.resultsDir()) ? Files.walk(ws.resultsDir(), 2) : Stream.empty()) {
-                if (files.filter(f -> f.getFileName().toString().equals("testresults.txt")).count() >= 2) {
+                if (files.filter(f -> f.getFileName().toString().equals("testresults.txt")).filter(RunIT::testing).count() >= 2) {
                     break;
                 }
             }
             Thread.sleep(100);
         }
-        Thread.sleep(1000);
         p.destroy(); // SIGTERM: the JVM runs its shutdown hooks, as for Ctrl-C
         assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 

@@ -90,7 +90,19 @@ final class PostgresServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         if (dataDir != null) {
-            run(List.of(bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "immediate", "stop"), "root".equals(System.getProperty("user.name")));
+            try {
+                run(List.of(bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "immediate", "stop"), "root".equals(System.getProperty("user.name")));
+            } finally {
+                deleteTree(dataDir); // a throw-away cluster: nothing of it stays in /tmp
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 }

@@ -125,12 +125,31 @@ class VirtualLabIT {
         }
     }
 
+    /** Polls until the condition holds; fails after {@code max}. */
+    private static void await(Duration max, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + max);
+            }
+            Thread.sleep(50);
+        }
+    }
+
     @Test
     void hangAfterSecondsIsATimeoutAndAPowerCycleRecovers() throws Exception {
         try (ConnectedLab lab = new VirtualLabFixture(dir).pico("vtest0000007-0007", Map.of("hang", Map.of("after_s", 2))).connect()) {
             flash(lab, "vtest0000007-0007", "RPI_PICO");
             Dut dut = dut(lab, "vtest0000007-0007");
-            Thread.sleep(2200);
+            // Wait for the fault itself (the board stops answering), not for a guess of when its timer fires.
+            await(Duration.ofSeconds(15), () -> {
+                try {
+                    exec(dut, "print(1)", Duration.ofSeconds(1));
+                    return false;
+                } catch (BoardIoException.Timeout e) {
+                    return true;
+                }
+            });
             assertThatThrownBy(() -> exec(dut, "print(1)", Duration.ofSeconds(1))).isInstanceOf(BoardIoException.Timeout.class);
 
             dut.powerCycle();
@@ -153,12 +172,16 @@ class VirtualLabIT {
         try (ConnectedLab lab = new VirtualLabFixture(dir).pico("vtest0000009-0009", Map.of("disconnect", Map.of("after_s", 2, "back_after_s", 2))).connect()) {
             Dut dut = dut(lab, "vtest0000009-0009");
             String port = dut.port();
-            Thread.sleep(2500);
-            assertThat(Path.of(port)).doesNotExist();
+            await(Duration.ofSeconds(15), () -> !Files.exists(Path.of(port)));
             assertThatThrownBy(dut::port).isInstanceOf(BoardIoException.Lost.class);
             assertThatThrownBy(() -> BoardSession.open(port, Duration.ofMillis(300))).isInstanceOf(BoardIoException.Lost.class);
-            Thread.sleep(2500);
-            assertThat(Path.of(dut.port())).exists();
+            await(Duration.ofSeconds(15), () -> {
+                try {
+                    return Files.exists(Path.of(dut.port()));
+                } catch (BoardIoException e) {
+                    return false;
+                }
+            });
         }
     }
 

@@ -1,0 +1,129 @@
+package testbed.bartender;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import testbed.model.BoardVariant;
+import testbed.model.Tentacle;
+import testbed.model.TestRunSpec;
+
+/**
+ * The candidates of one decision: for every free DUT and every open work item of its kind whose firmware is ready, a
+ * TestRun that could start now (with a reference where it needs one), ranked by the policy. Reads the bartender's state.
+ */
+final class Candidates {
+
+    private final TestBartender b;
+
+    Candidates(TestBartender bartender) {
+        this.b = bartender;
+    }
+
+    /** The best candidate, or null when nothing can start. */
+    Candidate best() {
+        Candidate best = null;
+        Comparator<Candidate> policy = b.config.policy();
+        for (Tentacle dut : b.duts) {
+            String serial = dut.serial();
+            if (!b.free.contains(serial) || b.quarantined.contains(serial)) {
+                continue;
+            }
+            List<WorkItem> items = b.todo.get(dut.tag());
+            if (items == null || items.isEmpty()) {
+                continue;
+            }
+            long kindLoad = kindLoad(dut);
+            for (WorkItem item : items) {
+                if (!isReady(item.boardVariant())) {
+                    continue;
+                }
+                Tentacle reference = null;
+                if (item.spec().requiresReference()) {
+                    reference = bestReference(dut, item.spec());
+                    if (reference == null) {
+                        continue;
+                    }
+                }
+                Candidate c = new Candidate(
+                        item,
+                        dut,
+                        reference,
+                        affinity(dut, item.boardVariant()),
+                        reference != null && referenceNeedsFlash(reference),
+                        item.failedOn().contains(serial),
+                        b.estimator.estimate(item.spec(), dut).toMillis(),
+                        kindLoad);
+                if (best == null || policy.compare(c, best) < 0) {
+                    best = c;
+                }
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Open work per tentacle of a kind: the kind with the most left will end the session last, so it gets a b.free
+     * reference first. The reference pool's own kinds count only their own work: giving them the reference work
+     * too would let their own multi-board tests (which hold two pool tentacles) crowd out everyone else's.
+     */
+    long kindLoad(Tentacle dut) {
+        String kind = dut.tag();
+        return b.openMillis.getOrDefault(kind, 0L) / Math.max(1, b.dutsByKind.get(kind).size());
+    }
+
+    boolean isReady(BoardVariant firmware) {
+        return b.config.flashSkip() || b.readyFirmware.contains(firmware);
+    }
+
+    /** A b.free reference-capable tentacle with the FUT, never the DUT itself; one that carries its firmware first. */
+    Tentacle bestReference(Tentacle dut, TestRunSpec spec) {
+        Tentacle best = null;
+        for (Tentacle r : b.referencePool) {
+            String serial = r.serial();
+            if (serial.equals(dut.serial()) || !b.free.contains(serial) || b.quarantined.contains(serial)
+                    || !r.has(spec.requiredFut()) || !isReady(r.boardVariant(""))) {
+                continue;
+            }
+            if (!referenceNeedsFlash(r)) {
+                return r;
+            }
+            if (best == null) {
+                best = r;
+            }
+        }
+        return best;
+    }
+
+    int affinity(Tentacle dut, BoardVariant firmware) {
+        if (!dutNeedsFlash(dut, firmware)) {
+            return 0;
+        }
+        for (Tentacle sibling : b.dutsByKind.get(dut.tag())) {
+            if (sibling != dut && !b.quarantined.contains(sibling.serial()) && firmware.equals(b.firmwareOn.get(sibling.serial()))) {
+                return 2;
+            }
+        }
+        return 1;
+    }
+
+    boolean dutNeedsFlash(Tentacle t, BoardVariant firmware) {
+        if (b.config.flashSkip()) {
+            return false;
+        }
+        if (b.config.flashForce() && !b.flashedThisSession.contains(t.serial())) {
+            return true;
+        }
+        return !firmware.equals(b.firmwareOn.get(t.serial()));
+    }
+
+    boolean referenceNeedsFlash(Tentacle r) {
+        return dutNeedsFlash(r, r.boardVariant(""));
+    }
+
+}

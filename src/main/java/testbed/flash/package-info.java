@@ -1,0 +1,2 @@
+/** Firmware: programmers, flashing with version verification, and background builds. */
+package testbed.flash;

@@ -1,0 +1,150 @@
+package testbed.history;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import testbed.model.BoardVariant;
+import testbed.results.AttemptRecord;
+import testbed.runner.TestResult;
+import testbed.session.SessionRecord;
+
+/** Writes sessions into the history's tables: idempotent upserts, so the same session can be recorded again as it grows. */
+final class JdbcRecorder {
+
+    private static final Logger LOG = LogManager.getLogger(JdbcRecorder.class);
+
+    private final Connection connection;
+    private final Set<String> recordedRuns = new HashSet<>();
+
+    JdbcRecorder(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** The session as it is now, in one transaction; runs already written are skipped. */
+    void record(SessionRecord s) throws SQLException {
+        try {
+            connection.setAutoCommit(false);
+            update("""
+                    INSERT INTO test_session (id, lab, host, user_name, trigger_kind, command_line, firmware_ref, tests_ref, time_start,
+                                              time_end, duration_s, status, verdict)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET time_end = excluded.time_end, duration_s = excluded.duration_s,
+                                                   status = excluded.status, verdict = excluded.verdict""",
+                    s.sessionId(), s.lab(), s.host(), s.user() == null ? "" : s.user(), s.trigger(), String.join(" ", s.commandLine()),
+                    String.join(",", s.firmware()), s.testsRef(), s.timeStart(), s.timeEnd(), s.durationSeconds(), s.status(), s.verdict());
+            for (SessionRecord.Run run : s.runs()) {
+                if (run.attempts().isEmpty()) {
+                    recordUnfinished(s.sessionId(), run);
+                } else {
+                    recordRun(s.sessionId(), run);
+                }
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw e;
+        }
+    }
+
+    private static final String INSERT_SUT = "INSERT INTO sut_group (id, board, variant, firmware) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
+    private static final String INSERT_RUN = """
+            INSERT INTO test_run (id, session_id, sut_id, testid, testgroup, tentacle, reference, role, outcome, time_start, duration_s,
+                                  board, variant)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""";
+    private static final String INSERT_ATTEMPT = """
+            INSERT INTO attempt (id, run_id, letter, status, error, directory, time_start, duration_s)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""";
+    private static final String INSERT_RESULT = """
+            INSERT INTO test_result (attempt_id, name, outcome, duration_s, reason, excerpt) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (attempt_id, name) DO NOTHING""";
+    private static final String INSERT_MEASUREMENT =
+            "INSERT INTO measurement (attempt_id, name, value, unit) VALUES (?, ?, ?, ?) ON CONFLICT (attempt_id, name) DO NOTHING";
+
+    private void recordRun(String session, SessionRecord.Run run) throws SQLException {
+        AttemptRecord first = run.attempts().get(0);
+        String runId = session + "/" + first.directory();
+        if (recordedRuns.contains(runId)) {
+            return;
+        }
+        String firmware = first.firmware().getOrDefault(first.serial(), "unknown");
+        String sut = run.variant() + "|" + firmware;
+        update(INSERT_SUT, sut, first.board(), first.variant(), firmware);
+        update(INSERT_RUN, runId, session, sut, run.testid(), run.testgroup(), first.tentacle(), first.reference(), first.role(), run.status().label(),
+                run.timeStart(), run.durationSeconds(), first.board(), first.variant());
+        for (AttemptRecord a : run.attempts()) {
+            String attemptId = session + "/" + a.directory();
+            update(INSERT_ATTEMPT, attemptId, runId, a.attempt(), a.status().label(), a.error(), a.directory(), a.timeStart(), a.durationSeconds());
+            List<Object[]> results = new ArrayList<>();
+            for (TestResult t : a.tests()) {
+                String reason = t.reason() == null ? "" : t.reason();
+                results.add(new Object[] {attemptId, t.name(), t.outcome().label(), t.durationSeconds(),
+                    reason.length() > 2000 ? reason.substring(0, 2000) : reason, reason.lines().limit(5).reduce((x, y) -> x + "\n" + y).orElse("")});
+            }
+            batch(INSERT_RESULT, results);
+            batch(INSERT_MEASUREMENT, a.measurements().stream().map(m -> new Object[] {attemptId, m.name(), m.value(), m.unit()}).toList());
+        }
+        recordedRuns.add(runId);
+    }
+
+    /** A run that was still going when the session was killed: it shows up, with no results, as "never finished". */
+    private void recordUnfinished(String session, SessionRecord.Run run) throws SQLException {
+        String runId = session + "/" + run.testid() + ",unfinished";
+        if (recordedRuns.contains(runId)) {
+            return;
+        }
+        BoardVariant bv = BoardVariant.parse(run.variant());
+        String sut = run.variant() + "|unknown";
+        String role = run.testid().endsWith("-instance0") ? "instance0" : run.testid().endsWith("-instance1") ? "instance1" : "single";
+        update(INSERT_SUT, sut, bv.board(), bv.variant(), "unknown");
+        update(INSERT_RUN, runId, session, sut, run.testid(), run.testgroup(), run.tentacles().isEmpty() ? "" : run.tentacles().get(0),
+                run.tentacles().size() > 1 ? run.tentacles().get(1) : "", role, run.status().label(), run.timeStart(), run.durationSeconds(), bv.board(),
+                bv.variant());
+        recordedRuns.add(runId);
+    }
+
+    private void update(String sql, Object... values) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement(sql)) {
+            bind(st, values);
+            st.executeUpdate();
+        }
+    }
+
+    private void batch(String sql, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement st = connection.prepareStatement(sql)) {
+            for (Object[] row : rows) {
+                bind(st, row);
+                st.addBatch();
+            }
+            st.executeBatch();
+        }
+    }
+
+    /** Strings and numbers only: that is all the schema holds. */
+    private static void bind(PreparedStatement st, Object... values) throws SQLException {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] instanceof Double d) {
+                st.setDouble(i + 1, d);
+            } else {
+                st.setString(i + 1, (String) values[i]);
+            }
+        }
+    }
+
+    private void rollback() {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            LOG.debug("rollback failed: {}", e.getMessage());
+        }
+    }
+
+}

@@ -1,0 +1,2 @@
+/** Lab drivers behind one interface: discovery of tentacles on USB hubs and sysfs, DUT power and boot control. */
+package testbed.lab;

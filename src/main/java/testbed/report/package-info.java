@@ -1,0 +1,2 @@
+/** Reports of a session: HTML, Markdown, JUnit XML, summary.json, timing. */
+package testbed.report;
