@@ -148,6 +148,8 @@ class VirtualLabIT {
                     return false;
                 } catch (BoardIoException.Timeout e) {
                     return true;
+                } catch (BoardIoException e) {
+                    throw new AssertionError("the board should hang, not fail: " + e.getMessage(), e);
                 }
             });
             assertThatThrownBy(() -> exec(dut, "print(1)", Duration.ofSeconds(1))).isInstanceOf(BoardIoException.Timeout.class);
