@@ -42,7 +42,7 @@ final class FlashCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Flashing.Result r = Flashing.flash(workspace, new Flashing.FlashRequest(lab.lab(workspace), selection.toRequest(), force, lastVariant,
+        Flashing.Result r = Flashing.flash(workspace, new Flashing.FlashRequest(lab.lab(workspace), selection.toRequest(workspace), force, lastVariant,
                 results.dir(workspace).resolve("flash")));
         PrintWriter out = spec.commandLine().getOut();
         Table table = new Table("tentacle", "firmware", "result", "time");

@@ -46,16 +46,17 @@ final class SelectionOptions {
                     + BartenderConfig.DEFAULT_REFERENCE_BOARD + ").")
     List<String> referenceBoards = new ArrayList<>();
 
-    @Option(names = "--micropython-tests", paramLabel = "DIR", defaultValue = "${env:TESTBED_MICROPYTHON_TESTS}",
-            description = "MicroPython's tests folder, for the external runners (run-tests.py and friends).")
+    @Option(names = "--micropython-tests", paramLabel = "DIR",
+            description = "MicroPython's tests folder, for the external runners (run-tests.py and friends; default: $TESTBED_MICROPYTHON_TESTS).")
     Path micropythonTests;
 
     Set<String> referenceBoardSet() {
-        return toRequest().effectiveReferenceBoards();
+        return new SelectionRequest(onlyTests, skipTests, onlyFuts, skipFuts, onlyBoards, skipBoards, onlyTags, firmware,
+                new LinkedHashSet<>(referenceBoards), Optional.empty()).effectiveReferenceBoards();
     }
 
-    SelectionRequest toRequest() {
+    SelectionRequest toRequest(testbed.config.Workspace workspace) {
         return new SelectionRequest(onlyTests, skipTests, onlyFuts, skipFuts, onlyBoards, skipBoards, onlyTags, firmware,
-                new LinkedHashSet<>(referenceBoards), Optional.ofNullable(micropythonTests));
+                new LinkedHashSet<>(referenceBoards), Optional.ofNullable(micropythonTests).or(() -> workspace.settings().micropythonTests()));
     }
 }

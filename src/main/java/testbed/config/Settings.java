@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param historyUrl the default {@code --history}; empty means SQLite in the state folder
  * @param lab the default {@code --lab}
  * @param python the default {@code --python} for MicroPython's own runners
+ * @param micropythonTests the default {@code --micropython-tests}
  * @param path the {@code PATH} searched for external tools
  * @param trigger {@code ci} under CI, else {@code manual}: recorded with each session
  */
@@ -29,6 +30,7 @@ public record Settings(
         Optional<String> historyPassword,
         String lab,
         String python,
+        Optional<Path> micropythonTests,
         String path,
         String trigger,
         String user) {
@@ -43,6 +45,7 @@ public record Settings(
     public static final String HISTORY_PASSWORD = "TESTBED_HISTORY_PASSWORD";
     public static final String LAB = "TESTBED_LAB";
     public static final String PYTHON = "TESTBED_PYTHON";
+    public static final String MICROPYTHON_TESTS = "TESTBED_MICROPYTHON_TESTS";
 
     public Settings {
         stateDir = stateDir.toAbsolutePath().normalize();
@@ -70,6 +73,7 @@ public record Settings(
                 value(env, HISTORY_PASSWORD),
                 value(env, LAB).orElse("virtual"),
                 value(env, PYTHON).orElse("python3"),
+                dir(env, MICROPYTHON_TESTS),
                 env.getOrDefault("PATH", ""),
                 env.containsKey("CI") ? "ci" : "manual",
                 user == null ? "" : user);
@@ -79,12 +83,9 @@ public record Settings(
     public static Settings isolated(Path root, Path cacheDir) {
         Settings host = fromEnvironment();
         return new Settings(root.resolve("state"), cacheDir, root.resolve("locks"), root.resolve("run"), Optional.empty(), Optional.empty(),
-                Optional.empty(), "virtual", host.python(), host.path(), host.trigger(), host.user());
+                Optional.empty(), "virtual", host.python(), Optional.empty(), host.path(), host.trigger(), host.user());
     }
 
-    public Settings withStateDir(Path dir) {
-        return new Settings(dir, cacheDir, lockDir, runDir, historyUrl, historyUser, historyPassword, lab, python, path, trigger, user);
-    }
 
     /** The history URL in effect: {@code $TESTBED_HISTORY}, else SQLite in the state folder. */
     public String effectiveHistoryUrl() {
@@ -102,6 +103,7 @@ public record Settings(
         m.put("history user", historyUser.orElse("-") + " ($" + HISTORY_USER + ", password " + (historyPassword.isPresent() ? "set" : "not set") + ")");
         m.put("default lab", lab + " ($" + LAB + ")");
         m.put("python", python + " ($" + PYTHON + ")");
+        m.put("micropython tests", micropythonTests.map(Path::toString).orElse("-") + " ($" + MICROPYTHON_TESTS + ")");
         m.put("trigger", trigger + " ($CI)");
         return m;
     }

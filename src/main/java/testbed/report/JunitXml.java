@@ -40,6 +40,7 @@ final class JunitXml {
             for (SessionRecord.Run run : suite.getValue()) {
                 AttemptRecord first = run.attempts().get(0);
                 properties.put("tentacle " + run.testgroup(), String.join(",", run.tentacles()));
+                properties.put("status " + run.testid(), run.status().label()); // the run's status, as in run.json and the history
                 first.firmware().forEach((serial, fw) -> properties.put("firmware " + serial, fw));
                 Map<String, Case> byName = new LinkedHashMap<>();
                 for (AttemptRecord a : run.attempts()) {
@@ -49,7 +50,7 @@ final class JunitXml {
                         c.letters().add(a.attempt());
                     }
                     if (a.tests().isEmpty() && !a.error().isEmpty()) {
-                        errors.add(run.testgroup() + "\t" + a.directory() + "\t" + a.status() + "\t" + a.error());
+                        errors.add(run.testgroup() + "\t" + a.directory() + "\t" + a.status().label() + "\t" + a.error());
                     }
                 }
                 cases.addAll(byName.values());

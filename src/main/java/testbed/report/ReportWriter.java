@@ -77,6 +77,18 @@ public final class ReportWriter {
         m.put("time_start", s.timeStart());
         m.put("duration_s", s.durationSeconds());
         m.put("tests", v.totalsByLabel());
+        m.put("run_counts", s.runCounts());
+        List<Map<String, Object>> runs = new ArrayList<>();
+        for (SessionRecord.Run r : s.runs()) {
+            Map<String, Object> run = new LinkedHashMap<>();
+            run.put("testid", r.testid());
+            run.put("status", r.status().label());
+            Map<String, String> attempts = new LinkedHashMap<>();
+            r.attempts().forEach(a -> attempts.put(a.attempt(), a.status().label()));
+            run.put("attempts", attempts);
+            runs.add(run);
+        }
+        m.put("runs", runs);
         Map<String, Object> groups = new LinkedHashMap<>();
         v.groups().forEach((g, sum) -> {
             Map<String, Object> x = new LinkedHashMap<>();

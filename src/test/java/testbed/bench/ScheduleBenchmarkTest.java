@@ -31,6 +31,17 @@ class ScheduleBenchmarkTest {
         }
     }
 
+    /** session.json is a summary and runs.jsonl grows by a line per run: the bytes per finished run must not grow with the session. */
+    @Test
+    void sessionRecordBytesPerFinishedRunStayFlatOnTheLargeLab() {
+        ScheduleBenchmark.Result r = run("large", SchedulingPolicy.TESTBED, 1);
+        assertThat(r.runs()).isGreaterThan(1000);
+        assertThat(r.recordBytesPerRun()).hasSize(4).allSatisfy(b -> assertThat(b).isPositive());
+        long first = r.recordBytesPerRun().get(0);
+        long last = r.recordBytesPerRun().get(3);
+        assertThat(last).as("bytes per run, by quarter: %s", r.recordBytesPerRun()).isLessThanOrEqualTo(first * 3 / 2);
+    }
+
     @Test
     void referenceLabsHaveTheDocumentedSizes() {
         assertThat(LabModel.load("small").tentacles()).hasSize(5);
