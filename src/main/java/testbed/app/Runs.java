@@ -52,13 +52,15 @@ public final class Runs {
     private Runs() {}
 
     public static RunResult run(Workspace workspace, RunRequest request, SessionListener listener, Clock clock) {
+        // All input is checked before anything is touched: data files, names, the xfail list, then the history.
+        SessionInputs inputs = SessionInputs.load(workspace, request.lab(), request.selection());
         Xfail known = request.xfail().map(Xfail::load).orElse(Xfail.NONE);
         Optional<JdbcHistory> history = Histories.open(request.history(), workspace.settings());
         try {
             Session.Request session = new Session.Request(request.lab(), request.selection(), request.config(), request.count(), request.results(),
                     request.python(), request.commandLine());
             SessionRecorder recorder = history.<SessionRecorder>map(h -> h).orElse(SessionRecorder.NONE);
-            Session.Result result = new Session(workspace, session, listener, clock, recorder, Histories.estimator(history), known).run();
+            Session.Result result = new Session(workspace, session, listener, clock, recorder, Histories.estimator(history), known).run(inputs);
             Optional<String> problem = Optional.empty();
             try {
                 ReportWriter.write(result.record(), result.resultsDir(), history.<testbed.history.History>map(h -> h));
@@ -77,6 +79,7 @@ public final class Runs {
      */
     public static Planner.Plan plan(Workspace workspace, RunRequest request) {
         SessionInputs inputs = SessionInputs.load(workspace, request.lab(), request.selection());
+        request.xfail().ifPresent(Xfail::load); // the same checks as the run it plans
         PlanRequest plan = new PlanRequest(request.lab(), request.selection(), request.config(), PlanRequest.DEFAULT_FLASH_ESTIMATE, request.probe());
         Optional<JdbcHistory> history = Histories.open(request.history(), workspace.settings());
         try {

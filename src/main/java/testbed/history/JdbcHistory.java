@@ -44,9 +44,9 @@ public final class JdbcHistory implements History, SessionRecorder {
     private static final Logger LOG = LogManager.getLogger(JdbcHistory.class);
 
     private final String url;
-    private final Connection connection;
+    private Connection connection;
     
-    private final JdbcRecorder recorder;
+    private JdbcRecorder recorder;
     private final String user;
     private final String password;
 
@@ -87,10 +87,47 @@ public final class JdbcHistory implements History, SessionRecorder {
                 config.target(target);
             }
             config.load().migrate();
-            Connection c = DriverManager.getConnection(url, user, password);
-            return new JdbcHistory(url, user, password, c);
+            return new JdbcHistory(url, user, password, connect(url, user, password));
         } catch (SQLException | org.flywaydb.core.api.FlywayException | java.io.IOException e) {
             throw new LabException("history " + redact(url) + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * A connection; SQLite in WAL mode with a busy timeout, so a reader never blocks a write and a writer waits for
+     * another's lock instead of failing at once.
+     */
+    private static Connection connect(String url, String user, String password) throws SQLException {
+        Connection c = DriverManager.getConnection(url, user, password);
+        if (url.startsWith("jdbc:sqlite:")) {
+            try (var st = c.createStatement()) {
+                st.execute("PRAGMA busy_timeout = 5000");
+                st.execute("PRAGMA journal_mode = WAL");
+            }
+        }
+        return c;
+    }
+
+    /** After a failed write: a connection the server dropped (a restart) is replaced, so the next try can succeed. */
+    private void reconnectIfBroken() {
+        try {
+            if (connection.isValid(2)) {
+                return;
+            }
+        } catch (SQLException e) {
+            // treat as broken
+        }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.debug("closing a broken history connection: {}", e.getMessage());
+        }
+        try {
+            connection = connect(url, user, password);
+            recorder = new JdbcRecorder(connection);
+            LOG.info("history {}: reconnected", redact(url));
+        } catch (SQLException e) {
+            LOG.debug("history {}: reconnect failed: {}", redact(url), e.getMessage());
         }
     }
 
@@ -115,6 +152,7 @@ public final class JdbcHistory implements History, SessionRecorder {
         try {
             recorder.record(s);
         } catch (SQLException e) {
+            reconnectIfBroken();
             throw new LabException("history " + redact(url) + ": " + firstLine(e.getMessage()), e);
         }
     }
@@ -153,6 +191,7 @@ public final class JdbcHistory implements History, SessionRecorder {
                 }
             }
         } catch (SQLException e) {
+            reconnectIfBroken();
             throw new LabException("history " + redact(url) + ": " + firstLine(e.getMessage()), e);
         }
     }

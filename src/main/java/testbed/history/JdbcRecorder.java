@@ -20,14 +20,17 @@ final class JdbcRecorder {
     private static final Logger LOG = LogManager.getLogger(JdbcRecorder.class);
 
     private final Connection connection;
+    /** Runs whose transaction committed: a rolled-back write must be tried again, not skipped. */
     private final Set<String> recordedRuns = new HashSet<>();
+    private final Set<String> inThisTransaction = new HashSet<>();
 
     JdbcRecorder(Connection connection) {
         this.connection = connection;
     }
 
-    /** The session as it is now, in one transaction; runs already written are skipped. */
+    /** The session as it is now, in one transaction; runs already committed are skipped. */
     void record(SessionRecord s) throws SQLException {
+        inThisTransaction.clear();
         try {
             connection.setAutoCommit(false);
             update("""
@@ -46,9 +49,12 @@ final class JdbcRecorder {
                 }
             }
             connection.commit();
+            recordedRuns.addAll(inThisTransaction);
         } catch (SQLException e) {
             rollback();
             throw e;
+        } finally {
+            inThisTransaction.clear();
         }
     }
 
@@ -89,7 +95,7 @@ final class JdbcRecorder {
             batch(INSERT_RESULT, results);
             batch(INSERT_MEASUREMENT, a.measurements().stream().map(m -> new Object[] {attemptId, m.name(), m.value(), m.unit()}).toList());
         }
-        recordedRuns.add(runId);
+        inThisTransaction.add(runId);
     }
 
     /** A run that was still going when the session was killed: it shows up, with no results, as "never finished". */
@@ -105,7 +111,7 @@ final class JdbcRecorder {
         update(INSERT_RUN, runId, session, sut, run.testid(), run.testgroup(), run.tentacles().isEmpty() ? "" : run.tentacles().get(0),
                 run.tentacles().size() > 1 ? run.tentacles().get(1) : "", role, run.status().label(), run.timeStart(), run.durationSeconds(), bv.board(),
                 bv.variant());
-        recordedRuns.add(runId);
+        inThisTransaction.add(runId);
     }
 
     private void update(String sql, Object... values) throws SQLException {

@@ -90,8 +90,8 @@ public final class Session {
                 + ProcessHandle.current().pid();
     }
 
-    public Result run() {
-        SessionInputs inputs = SessionInputs.load(workspace, request.lab(), request.selection());
+    /** @param inputs the validated inputs ({@link SessionInputs#load}): bad input has failed before a session exists */
+    public Result run(SessionInputs inputs) {
         try (ResultsDir results = new ResultsDir(request.results().orElse(workspace.resultsDir()));
                 HistoryWriter history = new HistoryWriter(recorder)) {
             Path archived = results.prepare();

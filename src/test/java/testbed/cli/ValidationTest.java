@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -170,6 +171,20 @@ class ValidationTest {
         assertThat(r.exitCode()).isEqualTo(ExitCodes.INFRASTRUCTURE);
         assertThat(r.err().strip().lines()).hasSize(1);
         assertThat(r.err()).contains("history jdbc:postgresql://127.0.0.1:1/none").contains("refused").doesNotContain("Exception");
+    }
+
+    /** A plan and a run open the history the same way: an unreachable one stops both, before anything is touched. */
+    @Test
+    void anUnreachableHistoryStopsAPlanAsItStopsARun() {
+        for (String[] args : List.of(new String[] {"run", "--dry-run"}, new String[] {"run", "--firmware", "RPI_PICO"})) {
+            List<String> line = new java.util.ArrayList<>(List.of(args));
+            line.addAll(List.of("--history", "jdbc:postgresql://127.0.0.1:1/none"));
+            Cli.Result r = Cli.run(ws, line.toArray(String[]::new));
+            assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(ExitCodes.INFRASTRUCTURE);
+            assertThat(r.err().strip().lines()).hasSize(1);
+            assertThat(r.err()).contains("history jdbc:postgresql://127.0.0.1:1/none");
+        }
+        assertThat(ws.resultsDir().resolve("session.json")).as("nothing archived or started").doesNotExist();
     }
 
     @Test
