@@ -59,6 +59,9 @@ public final class Runs {
         try {
             Session.Request session = new Session.Request(request.lab(), request.selection(), request.config(), request.count(), request.results(),
                     request.python(), request.commandLine());
+            // A session the history was left without (the marker says so) is replayed from its files before they move to the archive.
+            history.ifPresent(h -> HistoryImport.catchUp(h, request.results().orElse(workspace.resultsDir()))
+                    .forEach(i -> listener.message("history: recorded " + i.runs() + " runs of session " + i.sessionId() + " from " + i.dir())));
             SessionRecorder recorder = history.<SessionRecorder>map(h -> h).orElse(SessionRecorder.NONE);
             Session.Result result = new Session(workspace, session, listener, clock, recorder, Histories.estimator(history), known).run(inputs);
             Optional<String> problem = Optional.empty();

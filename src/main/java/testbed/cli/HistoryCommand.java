@@ -22,7 +22,7 @@ import testbed.history.JdbcHistory;
 @Command(name = "history", mixinStandardHelpOptions = true, description = "Query the history of all sessions: sessions, pass rates, flaky tests, "
         + "regressions, benchmark series, durations.",
         subcommands = {HistoryCommand.Sessions.class, HistoryCommand.Sut.class, HistoryCommand.Flaky.class, HistoryCommand.Regressions.class,
-            HistoryCommand.Perf.class, HistoryCommand.Durations.class})
+            HistoryCommand.Perf.class, HistoryCommand.Durations.class, HistoryCommand.Import.class})
 final class HistoryCommand implements Runnable {
 
     @Spec
@@ -30,7 +30,38 @@ final class HistoryCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing query: sessions, sut, flaky, regressions, perf or durations");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "Missing query: sessions, sut, flaky, regressions, perf, durations or import");
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "Record sessions the history lacks from their results folders (session.json, runs.jsonl, run.json); "
+                    + "a folder with archive/ below it imports every session in it. Importing twice changes nothing.")
+    static final class Import implements Callable<Integer> {
+        private final Workspace workspace;
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        HistoryOptions history;
+
+        @Parameters(arity = "1..*", paramLabel = "DIR", description = "A session's results folder, or a results folder with archive/.")
+        List<java.nio.file.Path> dirs;
+
+        Import(Workspace workspace) {
+            this.workspace = workspace;
+        }
+
+        @Override
+        public Integer call() {
+            try (JdbcHistory h = testbed.app.Histories.open(history.choice(), workspace.settings()).orElseThrow()) {
+                for (var i : testbed.app.HistoryImport.importAll(h, dirs)) {
+                    spec.commandLine().getOut().printf("%s: session %s, %d runs recorded%n", i.dir(), i.sessionId(), i.runs());
+                }
+            }
+            return ExitCodes.OK;
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

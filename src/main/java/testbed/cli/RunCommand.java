@@ -77,8 +77,13 @@ final class RunCommand implements Callable<Integer> {
         r.reportProblem().ifPresentOrElse(
                 p -> spec.commandLine().getErr().println("testbed: warning: cannot write the reports: " + p),
                 () -> out.println("reports: " + r.session().resultsDir().resolve("report.html") + " (and report.md, junit.xml, summary.json, timing.txt)"));
+        var h = r.session().history();
+        if (!h.upToDate()) {
+            spec.commandLine().getErr().printf("testbed: history: %d run%s not yet recorded (%s); journal kept at %s; replay with: testbed history import %s%n",
+                    h.runsBehind(), h.runsBehind() == 1 ? "" : "s", h.lastError(), r.session().resultsDir(), r.session().resultsDir());
+        }
         return switch (r.session().verdict()) {
-            case PASSED -> ExitCodes.OK;
+            case PASSED -> h.upToDate() ? ExitCodes.OK : ExitCodes.INFRASTRUCTURE;
             case TESTS_FAILED -> ExitCodes.TESTS_FAILED;
             case INFRASTRUCTURE_ERRORS, NOTHING_RAN -> ExitCodes.INFRASTRUCTURE;
             case INTERRUPTED -> ExitCodes.INTERRUPTED;

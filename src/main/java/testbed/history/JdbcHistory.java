@@ -151,6 +151,10 @@ public final class JdbcHistory implements History, SessionRecorder {
     public synchronized void record(SessionRecord s) {
         try {
             recorder.record(s);
+        } catch (AssertionError e) {
+            // The PostgreSQL driver asserts on a connection the server dropped (seen with -ea): a broken connection too.
+            reconnectIfBroken();
+            throw new LabException("history " + redact(url) + ": " + e.getMessage(), e);
         } catch (SQLException e) {
             reconnectIfBroken();
             throw new LabException("history " + redact(url) + ": " + firstLine(e.getMessage()), e);

@@ -38,9 +38,15 @@ public final class ReportWriter {
 
     public static void write(SessionRecord session, Path dir, Optional<History> history) {
         SessionView view = SessionView.of(session);
-        List<History.SessionTrend> trend = history.map(h -> h.trend(session.lab(), 30)).orElse(List.of());
-        List<History.PerfSeries> perf = history.map(h -> h.perf(Optional.empty())).orElse(List.of()).stream()
-                .filter(p -> p.values().size() > 1).limit(12).toList();
+        // The reports are written whatever the history does: without it they only lack the trend charts.
+        List<History.SessionTrend> trend = List.of();
+        List<History.PerfSeries> perf = List.of();
+        try {
+            trend = history.map(h -> h.trend(session.lab(), 30)).orElse(List.of());
+            perf = history.map(h -> h.perf(Optional.empty())).orElse(List.of()).stream().filter(p -> p.values().size() > 1).limit(12).toList();
+        } catch (RuntimeException e) {
+            org.apache.logging.log4j.LogManager.getLogger(ReportWriter.class).warn("reports without trends: {}", e.getMessage());
+        }
         writeString(dir.resolve("report.html"), html(view, trend, perf));
         writeString(dir.resolve("report.md"), markdown(view));
         writeString(dir.resolve("junit.xml"), JunitXml.of(session));

@@ -8,7 +8,7 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Where session records go: a results folder, or (for the benchmark) a counter of the bytes that would be written.
- * {@code replace} swaps a whole file atomically; {@code append} adds a line to a log-style file.
+ * {@code replace} swaps a whole file atomically; {@code append} adds a line to a log-style file and forces it to disk.
  */
 public interface RecordSink {
 
@@ -26,8 +26,14 @@ public interface RecordSink {
 
             @Override
             public void append(String name, byte[] line) {
-                try {
-                    Files.write(dir.resolve(name), line, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+                // Appended and forced to disk before the history is written: the journal a lost database write is replayed from.
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve(name), StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
+                    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(line);
+                    while (buffer.hasRemaining()) {
+                        ch.write(buffer);
+                    }
+                    ch.force(false);
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot write " + dir.resolve(name) + ": " + e.getMessage(), e);
                 }

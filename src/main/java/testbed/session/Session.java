@@ -61,7 +61,8 @@ public final class Session {
     /** How the session ended, for the exit code. */
     public enum Verdict { PASSED, TESTS_FAILED, INFRASTRUCTURE_ERRORS, NOTHING_RAN, INTERRUPTED }
 
-    public record Result(Verdict verdict, SessionRecord record, Path resultsDir) {}
+    /** @param history what the history lacks of this session, if anything */
+    public record Result(Verdict verdict, SessionRecord record, Path resultsDir, HistoryStatus history) {}
 
     private final Workspace workspace;
     private final Request request;
@@ -92,8 +93,10 @@ public final class Session {
 
     /** @param inputs the validated inputs ({@link SessionInputs#load}): bad input has failed before a session exists */
     public Result run(SessionInputs inputs) {
-        try (ResultsDir results = new ResultsDir(request.results().orElse(workspace.resultsDir()));
-                HistoryWriter history = new HistoryWriter(recorder)) {
+        Path root = request.results().orElse(workspace.resultsDir());
+        HistoryWriter history = new HistoryWriter(recorder, root);
+        Result result;
+        try (ResultsDir results = new ResultsDir(root)) {
             Path archived = results.prepare();
             TestRunExecutor.touchLogs(results.root());
             ThreadContext.put("sessionDir", results.root().toString());
@@ -110,11 +113,18 @@ public final class Session {
                     throw new LabException("no selected tentacle of lab '" + inputs.lab().name() + "' is connected (found "
                             + discovery.found().size() + " of " + inputs.lab().tentacles().size() + ")");
                 }
-                return execute(inputs, discovery, selection, results, history, start);
+                result = execute(inputs, discovery, selection, results, history, start);
             }
         } finally {
+            history.close();
             ThreadContext.remove("sessionDir");
         }
+        HistoryStatus status = history.status();
+        if (!status.upToDate()) {
+            // The journal stays: results/ has every run; the marker tells testbed history import (and the next session) to replay it.
+            testbed.results.AtomicJson.write(result.resultsDir().resolve(HistoryStatus.PENDING_FILE), status);
+        }
+        return new Result(result.verdict(), result.record(), result.resultsDir(), status);
     }
 
     private Result execute(SessionInputs inputs, Discovery discovery, Selection selection, ResultsDir results, HistoryWriter history,
@@ -164,7 +174,7 @@ public final class Session {
             Verdict verdict = verdict(interrupted, records.runs(), leftovers);
             SessionRecord record = records.finished(verdict.name().toLowerCase(), leftovers, new SessionRecords.Latency(outcome.latencyMillis()));
             listener.finished(record, leftovers);
-            return new Result(verdict, record, results.root());
+            return new Result(verdict, record, results.root(), HistoryStatus.NONE);
         }
     }
 

@@ -125,22 +125,36 @@ public final class SessionFiles {
                 line.path("duration_s").asDouble(), attempts);
     }
 
-    /** Attempt folders no line points at: still "never finished" in their run.json when the session was killed. */
+    /**
+     * Attempt folders no line points at: a run still going when the session was killed ("never finished"), or one
+     * that ended just before (its run.json is final, its line was never appended). Attempts of one run (a, b, ...)
+     * make one run.
+     */
     private static List<SessionRecord.Run> unfinished(Path dir, Set<String> seen) throws IOException {
-        List<SessionRecord.Run> runs = new ArrayList<>();
+        java.util.Map<String, List<AttemptRecord>> byTestid = new java.util.LinkedHashMap<>();
         try (Stream<Path> entries = Files.list(dir)) {
             for (Path d : entries.filter(p -> p.getFileName().toString().contains(",") && Files.isRegularFile(p.resolve("run.json"))).sorted().toList()) {
-                if (seen.contains(d.getFileName().toString())) {
-                    continue;
-                }
-                AttemptRecord a = AtomicJson.MAPPER.readValue(d.resolve("run.json").toFile(), AttemptRecord.class);
-                if (a.status() == Status.NEVER_FINISHED) {
-                    runs.add(new SessionRecord.Run(a.testid(), a.testGroup(), List.of(a.tentacle()),
-                            new testbed.model.BoardVariant(a.board(), a.variant()).name(), Status.NEVER_FINISHED, a.timeStart(), 0,
-                            List.of()));
+                if (!seen.contains(d.getFileName().toString())) {
+                    AttemptRecord a = AtomicJson.MAPPER.readValue(d.resolve("run.json").toFile(), AttemptRecord.class);
+                    byTestid.computeIfAbsent(a.testid(), k -> new ArrayList<>()).add(a);
                 }
             }
         }
+        List<SessionRecord.Run> runs = new ArrayList<>();
+        byTestid.forEach((testid, attempts) -> {
+            AttemptRecord first = attempts.get(0);
+            AttemptRecord last = attempts.get(attempts.size() - 1);
+            String variant = new testbed.model.BoardVariant(first.board(), first.variant()).name();
+            List<String> tentacles = first.reference().isEmpty() ? List.of(first.tentacle()) : List.of(first.tentacle(), first.reference());
+            if (last.status() == Status.NEVER_FINISHED) {
+                // The attempts before it ended; the run as a whole never did.
+                runs.add(new SessionRecord.Run(testid, first.testGroup(), tentacles, variant, Status.NEVER_FINISHED, first.timeStart(), 0,
+                        List.of()));
+            } else {
+                runs.add(new SessionRecord.Run(testid, first.testGroup(), tentacles, variant, last.status(), first.timeStart(),
+                        attempts.stream().mapToDouble(AttemptRecord::durationSeconds).sum(), attempts));
+            }
+        });
         return runs;
     }
 }

@@ -42,6 +42,8 @@ public final class SessionRecords implements EngineListener {
     private volatile SessionRecord latest;
     private volatile boolean interrupted;
     private boolean pending;
+    /** Finished runs not yet in runs.jsonl: appended after the next dispatch, off the path from a free tentacle to its next run. */
+    private final List<SessionRecord.Run> unjournaled = new ArrayList<>();
 
     /**
      * @param labelOfSerial tentacle label by serial, for the firmware each board reports
@@ -88,20 +90,28 @@ public final class SessionRecords implements EngineListener {
                 a.firmware().forEach((serial, version) -> firmwareVersions.put(labelOfSerial.apply(serial), version));
             }
             pending = true;
+            unjournaled.add(run);
         }
-        files.appendRun(run);
     }
 
     @Override
     public void dispatched() {
         if (pending && !interrupted) {
             pending = false;
+            journal();
             write("running", "", selectionLeftovers, Latency.NONE);
         }
     }
 
+    /** runs.jsonl first (forced to disk), then the summary and the history: the journal is never behind the database. */
+    private synchronized void journal() {
+        unjournaled.forEach(files::appendRun);
+        unjournaled.clear();
+    }
+
     /** The end: status completed (or interrupted), the verdict, every leftover. */
     public SessionRecord finished(String verdict, List<Leftover> leftovers, Latency latency) {
+        journal();
         return write(interrupted ? "interrupted" : "completed", verdict, leftovers, latency);
     }
 
@@ -117,8 +127,9 @@ public final class SessionRecords implements EngineListener {
         running.clear();
         synchronized (this) {
             runs.addAll(cut);
+            unjournaled.addAll(cut);
         }
-        cut.forEach(files::appendRun);
+        journal();
         SessionRecord last = latest;
         return write("interrupted", "interrupted", last == null ? selectionLeftovers : last.leftovers(), Latency.NONE);
     }

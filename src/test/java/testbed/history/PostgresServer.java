@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * cluster started from Debian's binaries on loopback (as the postgres user when running as root). Empty when
  * PostgreSQL is not installed; the tests then say so and skip.
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
 
     private final String url;
     private final Path dataDir;
@@ -28,11 +28,11 @@ final class PostgresServer implements AutoCloseable {
         this.bin = bin;
     }
 
-    String url() {
+    public String url() {
         return url;
     }
 
-    static Optional<PostgresServer> start() throws Exception {
+    public static Optional<PostgresServer> start() throws Exception {
         String given = System.getenv("TESTBED_TEST_POSTGRES_URL");
         if (given != null && !given.isBlank()) {
             return Optional.of(new PostgresServer(given, null, null));
@@ -85,6 +85,23 @@ final class PostgresServer implements AutoCloseable {
         String port = url.replaceAll(".*:(\\d+)/.*", "$1");
         run(List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", port, "-U", "testbed", name), "root".equals(System.getProperty("user.name")));
         return url.replace("/history?", "/" + name + "?");
+    }
+
+    /** Stops the server as a crash or a restart would (fast shutdown: connections are cut). */
+    public void stopServer() throws Exception {
+        run(List.of(bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "fast", "-w", "stop"), "root".equals(System.getProperty("user.name")));
+    }
+
+    /** Starts it again on the same port and data. */
+    public void startServer() throws Exception {
+        String port = url.replaceAll(".*:(\\d+)/.*", "$1");
+        run(List.of(bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-w", "-t", "30", "-l", dataDir.resolve("log.txt").toString(),
+                "-o", "-h 127.0.0.1 -p " + port + " -k " + dataDir, "start"), "root".equals(System.getProperty("user.name")));
+    }
+
+    /** False for a server given by URL: it cannot be stopped from here. */
+    public boolean controllable() {
+        return dataDir != null;
     }
 
     @Override
