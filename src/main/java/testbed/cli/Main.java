@@ -16,6 +16,7 @@ public final class Main {
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         String home = System.getProperty("testbed.home"); // set by bin/testbed
         Workspace workspace = Workspace.at(Path.of(home == null || home.isBlank() ? "." : home), Settings.fromEnvironment());
+        testbed.process.Interruption.installSignalHandlers(ExitCodes.INTERRUPTED);
         int code = Testbed.run(workspace, out, err, args);
         out.flush();
         err.flush();

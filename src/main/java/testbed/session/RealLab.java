@@ -93,6 +93,27 @@ final class RealLab implements LabBackend, AutoCloseable {
         }
     }
 
+    /**
+     * After the engine stopped: waits up to {@code max} for the runs still going to end (their boards were released,
+     * so they end as interrupted) and returns what they reported.
+     */
+    java.util.List<RunReport> drain(Duration max) {
+        workers.shutdown();
+        builder.shutdownNow();
+        try {
+            workers.awaitTermination(max.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        java.util.List<RunReport> reports = new java.util.ArrayList<>();
+        for (EngineEvent e; (e = events.poll()) != null; ) {
+            if (e instanceof EngineEvent.RunFinished f && !f.report().isBusy()) {
+                reports.add(f.report());
+            }
+        }
+        return reports;
+    }
+
     @Override
     public void close() {
         workers.shutdownNow();

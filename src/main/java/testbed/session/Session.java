@@ -31,6 +31,7 @@ import testbed.lab.drivers.ConnectedLab;
 import testbed.model.LabException;
 import testbed.model.Status;
 import testbed.model.TestRun;
+import testbed.process.Interruption;
 import testbed.process.ShutdownHooks;
 import testbed.results.ResultsDir;
 import testbed.results.RecordSink;
@@ -113,7 +114,7 @@ public final class Session {
                     throw new LabException("no selected tentacle of lab '" + inputs.lab().name() + "' is connected (found "
                             + discovery.found().size() + " of " + inputs.lab().tentacles().size() + ")");
                 }
-                result = execute(inputs, discovery, selection, results, history, start);
+                result = execute(inputs, connected, selection, results, history, start);
             }
         } finally {
             history.close();
@@ -127,8 +128,9 @@ public final class Session {
         return new Result(result.verdict(), result.record(), result.resultsDir(), status);
     }
 
-    private Result execute(SessionInputs inputs, Discovery discovery, Selection selection, ResultsDir results, HistoryWriter history,
+    private Result execute(SessionInputs inputs, ConnectedLab connected, Selection selection, ResultsDir results, HistoryWriter history,
             Instant start) {
+        Discovery discovery = connected.discovery();
         Bartenders bartenders = Bartenders.of(request.config(), clock, estimator, selection, inputs.catalog());
         TestBartender bartender = bartenders.tests();
         Map<String, Dut> duts = new HashMap<>();
@@ -150,6 +152,11 @@ public final class Session {
         Progress progress = new Progress(bartender);
         try (RealLab lab = new RealLab(executor, locks, results.root(), clock, duts.size())) {
             SessionEngine engine = bartenders.engine(lab, EngineListener.all(records, progress));
+            // Ctrl-C / SIGTERM: stop in order (below). The JVM exiting anyway: record what still runs before the boards go.
+            Runnable stop = Interruption.onRequest(() -> {
+                engine.stop();
+                records.markInterrupted();
+            });
             Runnable hook = () -> {
                 engine.stop();
                 records.interrupt();
@@ -166,8 +173,14 @@ public final class Session {
                 records.interrupt();
                 outcome = new SessionEngine.Result(true, new long[0], new double[0]);
             } finally {
-                ShutdownHooks.remove(hook);
+                stop.run();
             }
+            if (outcome.stopped()) {
+                // Release the boards: what still runs ends now, as interrupted (nobody is blamed), and is recorded with its attempts.
+                connected.close();
+                lab.drain(Duration.ofSeconds(20)).forEach(report -> records.runFinished(report, clock.instant()));
+            }
+            ShutdownHooks.remove(hook);
             List<Leftover> leftovers = new ArrayList<>(selection.leftovers());
             leftovers.addAll(bartender.leftovers());
             boolean interrupted = outcome.stopped() || records.isInterrupted();

@@ -111,6 +111,7 @@ public final class SessionRecords implements EngineListener {
 
     /** The end: status completed (or interrupted), the verdict, every leftover. */
     public SessionRecord finished(String verdict, List<Leftover> leftovers, Latency latency) {
+        neverFinished();
         journal();
         return write(interrupted ? "interrupted" : "completed", verdict, leftovers, latency);
     }
@@ -121,6 +122,21 @@ public final class SessionRecords implements EngineListener {
      */
     public SessionRecord interrupt() {
         interrupted = true;
+        neverFinished();
+        journal();
+        SessionRecord last = latest;
+        return write("interrupted", "interrupted", last == null ? selectionLeftovers : last.leftovers(), Latency.NONE);
+    }
+
+    /** Ctrl-C asked the session to stop in order: the summary says so at once (in case the process dies before the end). */
+    public void markInterrupted() {
+        interrupted = true;
+        SessionRecord last = latest;
+        write("interrupted", "interrupted", last == null ? selectionLeftovers : last.leftovers(), Latency.NONE);
+    }
+
+    /** Runs that were still going at the end and never reported: cut off, their end unknown. */
+    private void neverFinished() {
         List<SessionRecord.Run> cut = new ArrayList<>();
         running.forEach((run, start) -> cut.add(new SessionRecord.Run(run.testid(), run.spec().label(), labels(run), run.dutFirmware().name(),
                 Status.NEVER_FINISHED, start.toString(), Duration.between(start, clock.instant()).toMillis() / 1000.0, List.of())));
@@ -129,9 +145,6 @@ public final class SessionRecords implements EngineListener {
             runs.addAll(cut);
             unjournaled.addAll(cut);
         }
-        journal();
-        SessionRecord last = latest;
-        return write("interrupted", "interrupted", last == null ? selectionLeftovers : last.leftovers(), Latency.NONE);
     }
 
     public boolean isInterrupted() {

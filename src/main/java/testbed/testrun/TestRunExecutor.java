@@ -26,7 +26,6 @@ import testbed.model.BoardVariant;
 import testbed.model.Firmware;
 import testbed.model.Tentacle;
 import testbed.model.TestRun;
-import testbed.process.ShutdownHooks;
 import testbed.results.AtomicJson;
 import testbed.model.Status;
 import testbed.results.AttemptRecord;
@@ -191,7 +190,7 @@ public final class TestRunExecutor {
             } catch (IOException e) {
                 infra(new RunOutcome.InfraError(RunOutcome.InfraErrorKind.INTERNAL, Set.of(), "cannot write " + dir + ": " + e.getMessage()));
             }
-            if (ShutdownHooks.isShuttingDown() && infra != null) {
+            if (testbed.process.Interruption.isRequested() && infra != null) {
                 // Ctrl-C pulled the boards away: the attempt was cut short, the board did nothing wrong.
                 status = Status.INTERRUPTED;
                 error = "the session was interrupted while this attempt ran (" + error + ")";

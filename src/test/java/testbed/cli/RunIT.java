@@ -314,6 +314,44 @@ class RunIT {
     }
 
     @Test
+    void killNineLeavesNoBoardProcessAndTheNextStartReapsWhatItLeft() throws Exception {
+        Workspace ws = ws();
+        Path env = dir.resolve("env-kill");
+        ProcessBuilder pb = new ProcessBuilder("java", "-Dtestbed.home=" + ws.home(), "-jar", Path.of("target/testbed.jar").toAbsolutePath().toString(),
+                "run", "--lab", "virtual", "--firmware", "RPI_PICO_W", "--only-test", "BUILTIN-TESTS_BASICS", "--only-test", "BUILTIN-PERFBENCH");
+        pb.environment().putAll(testbed.TestWorkspaces.environment(env));
+        pb.redirectErrorStream(true).redirectOutput(dir.resolve("kill.txt").toFile());
+        Process p = pb.start();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (Stream<Path> files = Files.exists(ws.resultsDir()) ? Files.walk(ws.resultsDir(), 2) : Stream.empty()) {
+                if (files.filter(f -> f.getFileName().toString().equals("testresults.txt")).count() >= 2) {
+                    break;
+                }
+            }
+            Thread.sleep(100);
+        }
+        p.toHandle().destroyForcibly(); // kill -9: no hook runs
+        assertThat(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        String state = testbed.TestWorkspaces.settings(env).stateDir().toString();
+        long gone = System.nanoTime() + 10_000_000_000L;
+        List<String> left = List.of("?");
+        while (!left.isEmpty() && System.nanoTime() < gone) {
+            left = ProcessHandle.allProcesses().map(h -> h.info().commandLine().orElse("")).filter(c -> c.contains(state)).toList();
+            Thread.sleep(100);
+        }
+        assertThat(left).as("board processes outlived testbed").isEmpty();
+        Path runDir = testbed.TestWorkspaces.settings(env).runDir();
+        Path stale = runDir.resolve("vlab-" + p.pid() + "-virtual");
+        assertThat(stale).as("kill -9 leaves its device folder").exists();
+
+        Cli.Result list = Cli.run(testbed.TestWorkspaces.at(ws.home(), env), "list", "tentacles", "--lab", "virtual");
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        assertThat(stale).as("the next start reaps it").doesNotExist();
+    }
+
+    @Test
     void interruptedSessionKeepsWhatFinishedAndRecordsWhatNeverDid() throws Exception {
         Workspace ws = ws();
         Path env = dir.resolve("env-int");
@@ -334,14 +372,18 @@ class RunIT {
             }
             Thread.sleep(100);
         }
-        p.destroy(); // SIGTERM: the JVM runs its shutdown hooks, as for Ctrl-C
-        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        p.destroy(); // SIGTERM: stops in order, as Ctrl-C does
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("interrupted, as the README says: " + Files.readString(dir.resolve("int.txt"))).isEqualTo(ExitCodes.INTERRUPTED);
+        assertThat(ws.resultsDir().resolve("report.html")).as("the reports are written on interrupt").exists();
+        assertThat(ws.resultsDir().resolve("junit.xml")).exists();
 
         JsonNode record = json(session);
         assertThat(record.get("status").asText()).as(Files.readString(dir.resolve("int.txt"))).isEqualTo("interrupted");
+        assertThat(record.get("verdict").asText()).isEqualTo("interrupted");
         List<String> outcomes = new ArrayList<>();
         runs(ws).forEach(r -> outcomes.add(r.get("status").asText()));
-        assertThat(outcomes).contains("never finished");
+        assertThat(outcomes).as("runs cut short are interrupted, nobody blamed").contains("interrupted").doesNotContain("error", "timeout");
         try (Stream<Path> runJsons = Files.walk(ws.resultsDir(), 2)) {
             assertThat(runJsons.filter(f -> f.getFileName().toString().equals("run.json")).map(f -> {
                 try {
@@ -349,8 +391,8 @@ class RunIT {
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-            }).toList()).as("cut short by the interrupt, not blamed on the boards").containsAnyOf("never finished", "interrupted")
-                    .doesNotContain("error");
+            }).toList()).as("cut short by the interrupt, not blamed on the boards").contains("interrupted")
+                    .doesNotContain("error", "never finished");
         }
         Cli.Result sessions = Cli.run(testbed.TestWorkspaces.at(ws.home(), env), "history", "sessions");
         assertThat(sessions.out()).contains("interrupted");

@@ -92,8 +92,14 @@ public final class ConnectedLab implements AutoCloseable {
         return discovery;
     }
 
+    private boolean closed;
+
+    /** Releases every driver (the virtual boards stop); a second call does nothing. */
     @Override
-    public void close() {
-        drivers.forEach(LabDriver::close);
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            drivers.forEach(LabDriver::close);
+        }
     }
 }

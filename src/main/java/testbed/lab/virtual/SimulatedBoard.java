@@ -34,7 +34,10 @@ final class SimulatedBoard implements AutoCloseable {
     private volatile Process process;
     private volatile boolean unplugged;
 
-    SimulatedBoard(String serial, Path store, Path link, Supplier<List<String>> command, VirtualFaults faults) {
+    private final testbed.process.TiedProcesses processes;
+
+    SimulatedBoard(String serial, Path store, Path link, Supplier<List<String>> command, VirtualFaults faults, testbed.process.TiedProcesses processes) {
+        this.processes = processes;
         this.serial = serial;
         this.store = store;
         this.link = link;
@@ -114,8 +117,10 @@ final class SimulatedBoard implements AutoCloseable {
         }
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(store.resolve("board.log").toFile()));
-            Process p = pb.start();
+            Process p = processes.start(pb);
             process = p;
+            // Who this board's process is, for a later session to reap should this one be killed before it can stop it.
+            Files.writeString(link.resolveSibling(serial + ".pid"), p.pid() + "\n" + store + "\n");
             Pty target = pty;
             Thread fromBoard = new Thread(() -> pumpFromBoard(p, target), "vboard-out-" + serial);
             fromBoard.setDaemon(true);

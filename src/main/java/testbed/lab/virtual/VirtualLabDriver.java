@@ -54,6 +54,8 @@ public final class VirtualLabDriver implements LabDriver {
 
     private final Path cacheDir;
     private final String path;
+    private final testbed.process.TiedProcesses processes;
+    private final Path runRoot;
 
     /** The boards' flash lives in the state folder, their device links in the run folder, node's package in the cache. */
     public VirtualLabDriver(String labName, Path labFile, testbed.config.Settings settings) {
@@ -63,6 +65,8 @@ public final class VirtualLabDriver implements LabDriver {
         this.runDir = settings.runDir().resolve("vlab-" + ProcessHandle.current().pid() + "-" + labName);
         this.cacheDir = settings.cacheDir();
         this.path = settings.path();
+        this.processes = new testbed.process.TiedProcesses(path);
+        this.runRoot = settings.runDir();
     }
 
     /** Where a virtual lab keeps its boards' flash, one folder per serial. */
@@ -87,6 +91,7 @@ public final class VirtualLabDriver implements LabDriver {
         List<Discovery.Missing> missing = new ArrayList<>();
         List<VirtualDut> duts = new ArrayList<>();
         ShutdownHooks.add(ShutdownHooks.Phase.CLEANUP, shutdownHook);
+        reapKilledSessions(runRoot);
         for (Tentacle t : inventory) {
             String where = labFile + ": tentacle " + t.serial();
             VirtualFaults faults = VirtualFaults.parse(t.connection().options().get("faults"), where);
@@ -97,13 +102,13 @@ public final class VirtualLabDriver implements LabDriver {
                     missing.add(new Discovery.Missing(t, QEMU + " not installed (apt-get install qemu-system-arm)"));
                     continue;
                 }
-                board = new SimulatedBoard(t.serial(), store, runDir.resolve(t.serial()), () -> qemuCommand(store), faults);
+                board = new SimulatedBoard(t.serial(), store, runDir.resolve(t.serial()), () -> qemuCommand(store), faults, processes);
             } else {
                 NodeRuntime runtime = node();
                 String faultJson = json(faults.all());
                 board = new SimulatedBoard(t.serial(), store, runDir.resolve(t.serial()),
                         () -> List.of("node", runtime.boardScript().toString(), "--serial", t.serial(), "--store", store.toString(),
-                                "--faults", faultJson), faults);
+                                "--faults", faultJson), faults, processes);
             }
             boards.add(board);
             duts.add(new VirtualDut(t, board, this::node));
@@ -172,6 +177,49 @@ public final class VirtualLabDriver implements LabDriver {
             e = e.getCause();
         }
         return e.getMessage();
+    }
+
+    /**
+     * What a testbed killed before it could stop its boards left behind: {@code vlab-<pid>-*} folders of processes
+     * that are gone, and any board process they list that still runs (only where the children could not be tied to
+     * testbed). Its boards are killed and the folder removed.
+     */
+    static void reapKilledSessions(Path runRoot) {
+        if (!Files.isDirectory(runRoot)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(runRoot)) {
+            for (Path d : dirs.filter(p -> p.getFileName().toString().matches("vlab-\\d+-.*")).toList()) {
+                long owner = Long.parseLong(d.getFileName().toString().split("-")[1]);
+                if (ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue; // a live session's boards
+                }
+                try (Stream<Path> pids = Files.list(d)) {
+                    for (Path pidFile : pids.filter(p -> p.getFileName().toString().endsWith(".pid")).toList()) {
+                        List<String> lines = Files.readAllLines(pidFile);
+                        String store = lines.size() > 1 ? lines.get(1) : "\0";
+                        ProcessHandle.of(Long.parseLong(lines.get(0).strip()))
+                                .filter(h -> h.info().commandLine().orElse("").contains(store)) // the board, not a reused pid
+                                .ifPresent(h -> {
+                                    LOG.info("reaping board process {} of killed session {}", h.pid(), owner);
+                                    h.destroyForcibly();
+                                });
+                    }
+                }
+                deleteTree(d);
+                LOG.info("removed {} of killed session {}", d, owner);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot reap in {}: {}", runRoot, e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.debug("cannot clean {}: {}", dir, e.getMessage());
+        }
     }
 
     private synchronized void closeBoards() {
