@@ -35,11 +35,17 @@ final class SchedulingOptions {
         boolean force;
     }
 
-    BartenderConfig toConfig(java.util.Set<String> referenceBoards) {
-        if (jobs < 0 || count < 1 || maxRequeues < 0 || quarantineAfter < 1) {
-            throw new testbed.model.InvalidInputException(
-                    "--jobs must be >= 0, --count >= 1, --max-requeues >= 0, --quarantine-after >= 1");
+    private static void atLeast(String option, int value, int min, String hint) {
+        if (value < min) {
+            throw new testbed.model.InvalidInputException(option + ": must be " + min + " or more" + hint + ", got " + value);
         }
+    }
+
+    BartenderConfig toConfig(java.util.Set<String> referenceBoards) {
+        atLeast("--jobs", jobs, 0, " (0 = no limit)");
+        atLeast("--count", count, 1, " (1 = run each group once)");
+        atLeast("--max-requeues", maxRequeues, 0, "");
+        atLeast("--quarantine-after", quarantineAfter, 1, "");
         return new BartenderConfig(jobs, referenceBoards, maxRequeues, quarantineAfter, flash.skip, flash.force, SchedulingPolicy.TESTBED);
     }
 }

@@ -41,15 +41,35 @@ public final class JsonObject {
 
     /** Reads a file that must hold one JSON object. */
     public static JsonObject read(Path file) {
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(file);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new InvalidInputException(file + ": file not found");
         } catch (IOException e) {
             throw new InvalidInputException(file + ": cannot read: " + e.getMessage(), e);
         }
-        return parse(file, text);
+        return parse(file, utf8(file, bytes));
+    }
+
+    /** The text of a data file, which must be UTF-8: a stray byte is named with its offset, not as "Input length = 3". */
+    static String utf8(Path file, byte[] bytes) {
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CoderResult r = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(in, out, true);
+        if (r.isError()) {
+            int at = in.position();
+            long line = 1;
+            for (int i = 0; i < at; i++) {
+                line += bytes[i] == '\n' ? 1 : 0;
+            }
+            throw new InvalidInputException(String.format("%s: not UTF-8: byte 0x%02x at offset %d (line %d); save the file as UTF-8", file,
+                    bytes[at] & 0xff, at, line));
+        }
+        out.flip();
+        return out.toString();
     }
 
     /** Parses text that must hold one JSON object; {@code file} names it in errors (e.g. a resource). */

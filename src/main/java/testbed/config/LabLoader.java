@@ -24,6 +24,11 @@ import testbed.model.Tentacle;
  */
 public final class LabLoader {
 
+    /** MicroPython's ports (its ports/ folder): a tentacle's port must be one of them. */
+    static final List<String> PORTS = List.of("alif", "bare-arm", "cc3200", "embed", "esp32", "esp8266", "mimxrt", "minimal", "nrf", "pic16bit",
+            "powerpc", "qemu", "renesas-ra", "rp2", "samd", "stm32", "unix", "webassembly", "windows", "zephyr");
+
+
     private LabLoader() {}
 
     /** Resolves {@code --lab NAME|PATH}: an existing path, else {@code <labsDir>/NAME.json}. */
@@ -63,6 +68,9 @@ public final class LabLoader {
         String name = json.name("name");
         String description = json.string("description", "");
         String defaultConnection = json.string("default_connection", Connection.OCTOPROBE);
+        if (!Connection.KINDS.contains(defaultConnection)) {
+            throw json.error("default_connection", "unknown connection kind '" + defaultConnection + "' (valid: " + String.join(", ", Connection.KINDS) + ")");
+        }
         List<Tentacle> tentacles = new ArrayList<>();
         Map<String, Tentacle> bySerial = new HashMap<>();
         Map<String, Tentacle> byTag = new HashMap<>();
@@ -99,6 +107,9 @@ public final class LabLoader {
             throw e.error("board", "a board name has no '-' (variants go into 'variants'), got \"" + board + "\"");
         }
         String port = e.name("port");
+        if (!PORTS.contains(port)) {
+            throw e.error("port", "unknown MicroPython port '" + port + "' (known: " + String.join(", ", PORTS) + ")");
+        }
         Set<Fut> futs = EnumSet.noneOf(Fut.class);
         List<String> futNames = e.strings("futs");
         for (int i = 0; i < futNames.size(); i++) {
@@ -122,11 +133,20 @@ public final class LabLoader {
         }
         JsonObject p = e.object("programmer");
         Programmer programmer = new Programmer(p.name("name"), p.strings("args", List.of()));
+        if (!Programmer.KNOWN.contains(programmer.name())) {
+            throw p.error("name", "unknown programmer '" + programmer.name() + "' (known: " + String.join(", ", Programmer.KNOWN) + ")");
+        }
         p.rejectUnknownFields();
         double delay = e.number("power_on_delay_s", 0);
         Map<String, String> tags = e.stringMap("tags");
         Connection connection = e.optionalObject("connection")
-                .map(c -> new Connection(c.name("kind"), withoutKind(c.asPlainMap())))
+                .map(c -> {
+                    String kind = c.name("kind");
+                    if (!Connection.KINDS.contains(kind)) {
+                        throw c.error("kind", "unknown connection kind '" + kind + "' (valid: " + String.join(", ", Connection.KINDS) + ")");
+                    }
+                    return new Connection(kind, withoutKind(c.asPlainMap()));
+                })
                 .orElse(new Connection(defaultConnection, Map.of()));
         e.rejectUnknownFields();
         return new Tentacle(serial, tag, board, port, futs, variants, programmer, delay, tags, connection);

@@ -19,7 +19,7 @@ public final class Programmers {
     /** A resolved tool invocation; {@code copyTo} is set instead for a UF2 drive copy. */
     public record Invocation(List<String> command, Duration timeout, Path copyTo) {}
 
-    public static final List<String> KNOWN = List.of("picotool", "esptool", "dfu-util", "bossac", "samd_bossac", "teensy_loader_cli", "uf2", "virtual");
+    public static final List<String> KNOWN = testbed.model.Programmer.KNOWN;
 
     private Programmers() {}
 

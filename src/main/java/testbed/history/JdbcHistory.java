@@ -80,6 +80,7 @@ public final class JdbcHistory implements History, SessionRecorder {
                 if (file.getParent() != null) {
                     Files.createDirectories(file.getParent());
                 }
+                checkSqliteHeader(url, file);
             }
             var config = Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration")
                     .loggers("log4j2");
@@ -90,6 +91,22 @@ public final class JdbcHistory implements History, SessionRecorder {
             return new JdbcHistory(url, user, password, connect(url, user, password));
         } catch (SQLException | org.flywaydb.core.api.FlywayException | java.io.IOException e) {
             throw new LabException("history " + redact(url) + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Says at once, and in words, that a file is no SQLite database (SQLite itself answers "file is not a database" after Flyway's retries). */
+    private static void checkSqliteHeader(String url, Path file) throws java.io.IOException {
+        if (!Files.isRegularFile(file) || Files.size(file) == 0) {
+            return; // a new database
+        }
+        byte[] head = new byte[16];
+        int n;
+        try (var in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, 16);
+        }
+        if (n < 16 || !new String(head, 0, 15, java.nio.charset.StandardCharsets.ISO_8859_1).equals("SQLite format 3")) {
+            throw new LabException("history " + redact(url) + ": " + file + " is not an SQLite database (corrupt, or another file): "
+                    + "move it away to start a new history");
         }
     }
 

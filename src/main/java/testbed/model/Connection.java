@@ -12,6 +12,9 @@ public record Connection(String kind, Map<String, Object> options) {
 
     public static final String OCTOPROBE = "octoprobe";
 
+    /** The lab drivers there are. */
+    public static final java.util.List<String> KINDS = java.util.List.of("octoprobe", "usb", "virtual", "qemu-microbit");
+
     public Connection {
         Objects.requireNonNull(kind, "kind");
         options = Map.copyOf(options);

@@ -8,6 +8,11 @@ public sealed interface RunnerSpec {
 
     String kind();
 
+    /** The built-in suite folder (relative to testrunspecs/), for the built-in kinds. */
+    default java.util.Optional<String> suiteFolder() {
+        return java.util.Optional.empty();
+    }
+
     /**
      * An external program, normally one of MicroPython's own runners (run-tests.py, run-perfbench.py,
      * run-multitests.py, run-natmodtests.py). The command may use placeholders: {@code {python}}, {@code {tests}}
@@ -34,6 +39,11 @@ public sealed interface RunnerSpec {
 
     /** Built-in: every {@code .py} in {@code suite} runs on the DUT through the raw REPL and is compared with its {@code .exp}. */
     record BuiltinTests(String suite, double perTestTimeoutSeconds) implements RunnerSpec {
+        @Override
+        public java.util.Optional<String> suiteFolder() {
+            return java.util.Optional.of(suite);
+        }
+
         public static final String KIND = "builtin-tests";
 
         @Override
@@ -44,6 +54,11 @@ public sealed interface RunnerSpec {
 
     /** Built-in: benchmark scripts timed on the board with {@code time.ticks_us}, repeated. */
     record BuiltinPerfbench(String suite, int repeat, List<Integer> params) implements RunnerSpec {
+        @Override
+        public java.util.Optional<String> suiteFolder() {
+            return java.util.Optional.of(suite);
+        }
+
         public static final String KIND = "builtin-perfbench";
 
         public BuiltinPerfbench {
@@ -58,6 +73,11 @@ public sealed interface RunnerSpec {
 
     /** Built-in: two-instance scripts run concurrently on the DUT and the reference, synchronised by the host. */
     record BuiltinMultitest(String suite, double perTestTimeoutSeconds) implements RunnerSpec {
+        @Override
+        public java.util.Optional<String> suiteFolder() {
+            return java.util.Optional.of(suite);
+        }
+
         public static final String KIND = "builtin-multitest";
 
         @Override

@@ -2,7 +2,10 @@ package testbed.session;
 
 import java.util.List;
 import java.util.Map;
+import java.nio.file.Files;
 import testbed.config.FirmwareLoader;
+import testbed.lab.drivers.ConnectedLab;
+import testbed.model.InvalidInputException;
 import testbed.config.Workspace;
 import testbed.model.BoardVariant;
 import testbed.model.Firmware;
@@ -21,10 +24,22 @@ public record SessionInputs(Lab lab, Map<BoardVariant, Firmware> catalog, List<T
 
     public static SessionInputs load(Workspace workspace, String lab, SelectionRequest request) {
         Lab l = workspace.lab(lab);
+        ConnectedLab.validate(l);
         Map<BoardVariant, Firmware> catalog = workspace.firmware();
         catalog.values().forEach(FirmwareLoader::verifyImage);
+        request.micropythonTests().ifPresent(dir -> {
+            if (!Files.isDirectory(dir)) {
+                throw new InvalidInputException("--micropython-tests: '" + dir + "' is not a folder (give MicroPython's tests/ folder)");
+            }
+        });
         SessionInputs inputs = new SessionInputs(l, catalog, workspace.specs(), request);
-        inputs.select(l.tentacles()); // bad names fail here, against the inventory
+        Selection selection = inputs.select(l.tentacles()); // bad names fail here, against the inventory
+        for (TestRunSpec spec : selection.specs()) {
+            // A built-in suite that is not there is a configuration error, not a board's: say so now, not as a lab error per run.
+            spec.runner().suiteFolder().map(s -> workspace.specsDir().resolve(s)).filter(dir -> !Files.isDirectory(dir)).ifPresent(dir -> {
+                throw new InvalidInputException(spec.file() + ": field 'runner.suite': folder " + dir + " not found");
+            });
+        }
         return inputs;
     }
 

@@ -199,4 +199,85 @@ class ValidationTest {
         assertThat(previous).content().contains("earlier");
         assertThat(ws.resultsDir().resolve("archive")).doesNotExist();
     }
+
+    /** Bad lab settings fail on run before anything is archived, each naming the file, the field and the value. */
+    static Stream<Arguments> badLabSettings() {
+        return Stream.of(
+                Arguments.of("unknown port", "\"port\": \"esp8266\"", "\"port\": \"esp8266x\"", "field 'tentacles[5].port': unknown MicroPython port 'esp8266x'"),
+                Arguments.of("unknown programmer", "\"programmer\": {\n        \"name\": \"virtual\"", "\"programmer\": {\n        \"name\": \"picotoool\"",
+                        "field 'tentacles[0].programmer.name': unknown programmer 'picotoool'"),
+                Arguments.of("unknown connection kind", "\"kind\": \"virtual\",\n        \"faults\"", "\"kind\": \"virtul\",\n        \"faults\"",
+                        "field 'tentacles[5].connection.kind': unknown connection kind 'virtul'"),
+                Arguments.of("unknown fault", "\"flaky\": {\"test\"", "\"flakey\": {\"test\"", "field 'connection.faults.flakey': unknown fault"),
+                Arguments.of("probability over 1", "\"p\": 0.3", "\"p\": 3", "field 'connection.faults.flaky.p': expected a probability from 0 to 1, got 3"),
+                Arguments.of("negative fault value", "\"flaky\": {\"test\": \"basics/flaky.py\", \"p\": 0.3}",
+                        "\"flaky\": {\"test\": \"basics/flaky.py\", \"p\": 0.3}, \"seed\": -2", "field 'connection.faults.seed': expected a number >= 0, got -2"));
+    }
+
+    @ParameterizedTest(name = "run, lab: {0}")
+    @MethodSource("badLabSettings")
+    void badLabSettingsFailBeforeThePreviousResultsAreTouched(String name, String from, String to, String expected) throws IOException {
+        Path previous = previousSession();
+        replaceIn("labs/virtual.json", from, to);
+        assertOneLineError(Cli.run(ws, "run", "--lab", "virtual", "--firmware", "RPI_PICO"), "labs/virtual.json", expected);
+        assertNothingArchived(previous);
+    }
+
+    @Test
+    void aMissingMicropythonTestsFolderIsBadInputNotAFirmwareFailure() throws IOException {
+        Path previous = previousSession();
+        Path nowhere = dir.resolve("no-such-tests");
+        assertOneLineError(Cli.run(ws, "run", "--lab", "virtual", "--firmware", "RPI_PICO", "--micropython-tests", nowhere.toString()),
+                "--micropython-tests: '" + nowhere + "' is not a folder");
+        assertNothingArchived(previous);
+    }
+
+    @Test
+    void aMissingBuiltinSuiteIsAConfigurationErrorNotABoards() throws IOException {
+        Path previous = previousSession();
+        replaceIn("testrunspecs/builtin-tests-extmod.json", "\"suite\": \"builtin/extmod\"", "\"suite\": \"builtin/extmods\"");
+        assertOneLineError(Cli.run(ws, "run", "--lab", "virtual", "--firmware", "RPI_PICO"), "builtin-tests-extmod.json", "field 'runner.suite'",
+                "builtin/extmods not found");
+        assertNothingArchived(previous);
+    }
+
+    @Test
+    void nonUtf8BytesNameTheFileTheByteAndTheLine() throws IOException {
+        Path lab = dir.resolve("labs/virtual.json");
+        byte[] bytes = Files.readAllBytes(lab);
+        int at = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("RPI_PICO2");
+        bytes[at] = (byte) 0xe9; // a Latin-1 'e' where UTF-8 needs two bytes
+        Files.write(lab, bytes);
+        assertOneLineError(Cli.run(ws, "list", "tentacles", "--lab", "virtual"), "labs/virtual.json: not UTF-8: byte 0xe9 at offset " + at,
+                "(line ");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"--jobs,-1,'--jobs: must be 0 or more (0 = no limit), got -1'", "--count,0,'--count: must be 1 or more (1 = run each group once), got 0'",
+        "--max-requeues,-3,'--max-requeues: must be 0 or more, got -3'", "--quarantine-after,0,'--quarantine-after: must be 1 or more, got 0'"})
+    void eachBadCountNamesItsOptionAndValue(String option, String value, String expected) {
+        assertOneLineError(Cli.run(ws, "run", "--dry-run", option, value), expected);
+    }
+
+    @Test
+    void aCorruptSqliteHistorySaysSoAtOnce() throws IOException {
+        Path db = dir.resolve("corrupt.sqlite");
+        Files.writeString(db, "not a database at all, but long enough to have a header");
+        Cli.Result r = Cli.run(ws, "history", "sessions", "--history", "jdbc:sqlite:" + db);
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.INFRASTRUCTURE);
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err()).contains(db + " is not an SQLite database (corrupt");
+    }
+
+    private Path previousSession() throws IOException {
+        Path previous = ws.resultsDir().resolve("session.json");
+        Files.createDirectories(previous.getParent());
+        Files.writeString(previous, "{\"session_id\": \"earlier\"}");
+        return previous;
+    }
+
+    private void assertNothingArchived(Path previous) {
+        assertThat(previous).content().contains("earlier");
+        assertThat(ws.resultsDir().resolve("archive")).doesNotExist();
+    }
 }

@@ -64,6 +64,7 @@ class MigrationTest {
         Path notADb = dir.resolve("garbage.sqlite");
         Files.writeString(notADb, "this is not a database, just text long enough to be looked at by sqlite's header check");
         assertThatThrownBy(() -> JdbcHistory.open("jdbc:sqlite:" + notADb)).isInstanceOf(LabException.class)
-                .hasMessageStartingWith("history jdbc:sqlite:" + notADb + ": ").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+                .hasMessageStartingWith("history jdbc:sqlite:" + notADb + ": ").hasMessageContaining("is not an SQLite database (corrupt")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 }

@@ -51,6 +51,18 @@ public final class ConnectedLab implements AutoCloseable {
         return new ConnectedLab(lab, drivers, Discovery.merge(parts));
     }
 
+    /**
+     * Checks each tentacle's driver settings (a virtual board's faults) without connecting anything: bad values fail
+     * before the previous results are archived.
+     */
+    public static void validate(Lab lab) {
+        for (Tentacle t : lab.tentacles()) {
+            if (driverKind(lab, t).equals(VirtualLabDriver.KIND)) {
+                VirtualLabDriver.validate(lab.file(), t);
+            }
+        }
+    }
+
     /** What each tentacle's driver knows it holds without powering anything (serial → image file). */
     public static Map<String, java.nio.file.Path> storedImages(Lab lab, Settings settings) {
         Map<String, List<Tentacle>> byDriver = new LinkedHashMap<>();

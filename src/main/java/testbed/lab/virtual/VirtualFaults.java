@@ -1,5 +1,6 @@
 package testbed.lab.virtual;
 
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
@@ -45,6 +46,35 @@ public record VirtualFaults(Map<String, Object> all, OptionalDouble disconnectAf
                 throw new InvalidInputException(where + ": field 'connection.faults." + key + "': unknown fault (known: "
                         + String.join(", ", new java.util.TreeSet<>(KNOWN)) + ")");
             }
+        }
+        // Every value checked here, before anything is touched: a typo must not silently disable a fault.
+        for (String counted : List.of("flash_fails", "garbage_at_boot", "heap_kb", "seed", "raw_paste_window", "slow_boot_s")) {
+            if (map.containsKey(counted)) {
+                number(map.get(counted), where, counted);
+            }
+        }
+        if (map.containsKey("hang")) {
+            if (!(map.get("hang") instanceof Map<?, ?> h) || h.isEmpty() || !java.util.Set.of("after_s", "on_test").containsAll(h.keySet())) {
+                throw new InvalidInputException(where + ": field 'connection.faults.hang': expected {\"after_s\": N} or {\"on_test\": NAME}, got "
+                        + map.get("hang"));
+            }
+            number(h.get("after_s"), where, "hang.after_s");
+            if (h.containsKey("on_test") && !(h.get("on_test") instanceof String)) {
+                throw new InvalidInputException(where + ": field 'connection.faults.hang.on_test': expected a test name, got " + h.get("on_test"));
+            }
+        }
+        if (map.containsKey("flaky")) {
+            if (!(map.get("flaky") instanceof Map<?, ?> f) || !(f.get("test") instanceof String) || !java.util.Set.of("test", "p").containsAll(f.keySet())) {
+                throw new InvalidInputException(where + ": field 'connection.faults.flaky': expected {\"test\": NAME, \"p\": 0..1}, got " + map.get("flaky"));
+            }
+            OptionalDouble p = number(f.get("p"), where, "flaky.p");
+            if (p.isPresent() && p.getAsDouble() > 1) {
+                throw new InvalidInputException(where + ": field 'connection.faults.flaky.p': expected a probability from 0 to 1, got " + f.get("p"));
+            }
+        }
+        if (map.containsKey("disconnect") && !(map.get("disconnect") instanceof Map<?, ?>)) {
+            throw new InvalidInputException(where + ": field 'connection.faults.disconnect': expected {\"after_s\": N, \"back_after_s\": M}, got "
+                    + map.get("disconnect"));
         }
         OptionalDouble after = OptionalDouble.empty();
         OptionalDouble back = OptionalDouble.empty();

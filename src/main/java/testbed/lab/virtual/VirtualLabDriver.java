@@ -74,6 +74,11 @@ public final class VirtualLabDriver implements LabDriver {
         return stateDir.resolve("virtual-lab").resolve(labName);
     }
 
+    /** A tentacle's virtual-board settings, checked as discovery would read them. */
+    public static void validate(Path labFile, Tentacle t) {
+        VirtualFaults.parse(t.connection().options().get("faults"), labFile + ": tentacle " + t.serial());
+    }
+
     @Override
     public Map<String, Path> storedImages(List<Tentacle> inventory) {
         Map<String, Path> images = new java.util.LinkedHashMap<>();
