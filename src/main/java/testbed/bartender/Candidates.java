@@ -45,7 +45,7 @@ final class Candidates {
                 }
                 Tentacle reference = null;
                 if (item.spec().requiresReference()) {
-                    reference = bestReference(dut, item.spec());
+                    reference = bestReference(dut, item);
                     if (reference == null) {
                         continue;
                     }
@@ -78,23 +78,27 @@ final class Candidates {
     }
 
     boolean isReady(BoardVariant firmware) {
-        return b.config.flashSkip() || b.readyFirmware.contains(firmware);
+        return b.config.flashSkip() || (b.readyFirmware.contains(firmware) && !b.brokenFirmware.contains(firmware));
     }
 
-    /** A b.free reference-capable tentacle with the FUT, never the DUT itself; one that carries its firmware first. */
-    Tentacle bestReference(Tentacle dut, TestRunSpec spec) {
+    /**
+     * A free reference-capable tentacle with the FUT, never the DUT itself: first one where this item has not just
+     * failed (a reference that lost the last run is the suspect), then one that carries its firmware.
+     */
+    Tentacle bestReference(Tentacle dut, WorkItem item) {
+        TestRunSpec spec = item.spec();
         Tentacle best = null;
+        int bestRank = Integer.MAX_VALUE;
         for (Tentacle r : b.referencePool) {
             String serial = r.serial();
             if (serial.equals(dut.serial()) || !b.free.contains(serial) || b.quarantined.contains(serial)
                     || !r.has(spec.requiredFut()) || !isReady(r.boardVariant(""))) {
                 continue;
             }
-            if (!referenceNeedsFlash(r)) {
-                return r;
-            }
-            if (best == null) {
+            int rank = (item.failedOn().contains(serial) ? 2 : 0) + (referenceNeedsFlash(r) ? 1 : 0);
+            if (rank < bestRank) {
                 best = r;
+                bestRank = rank;
             }
         }
         return best;

@@ -115,13 +115,22 @@ final class OpenWork {
         return result;
     }
 
+    /** Why an open item never ran to completion, with the runs that tried it. */
     Leftover reasonFor(WorkItem item) {
+        Leftover l = reasonOf(item);
+        return new Leftover(l.spec(), l.item(), l.reason(), l.detail(), b.tried.getOrDefault(item.key(), List.of()));
+    }
+
+    private Leftover reasonOf(WorkItem item) {
         String label = item.spec().label();
         String what = item.describe();
         BoardVariant firmware = item.boardVariant();
         if (!b.config.flashSkip()) {
             if (b.failedFirmware.contains(firmware)) {
                 return new Leftover(label, what, Leftover.Reason.FIRMWARE_BUILD_FAILED, firmware.name());
+            }
+            if (b.brokenFirmware.contains(firmware)) {
+                return new Leftover(label, what, Leftover.Reason.FIRMWARE_BROKEN, firmware.name() + " failed its version check on two tentacles");
             }
             if (!b.availableFirmware.contains(firmware)) {
                 return new Leftover(label, what, Leftover.Reason.NO_FIRMWARE, "no firmware/" + firmware.name() + "/firmware.json");
@@ -137,6 +146,16 @@ final class OpenWork {
                     kind.stream().map(Tentacle::label).collect(Collectors.joining(", ")));
         }
         if (item.spec().requiresReference()) {
+            List<Tentacle> candidates = b.referencePool.stream().filter(r -> r.has(item.spec().requiredFut()))
+                    .filter(r -> kind.stream().anyMatch(d -> !d.serial().equals(r.serial()))).toList();
+            if (!candidates.isEmpty() && candidates.stream().allMatch(r -> b.quarantined.contains(r.serial()))) {
+                // The references failed, not the DUT: a lab problem, and the DUT is not blamed.
+                return new Leftover(label, what, Leftover.Reason.TENTACLE_QUARANTINED,
+                        "reference " + candidates.stream().map(Tentacle::label).collect(Collectors.joining(", ")));
+            }
+            if (!b.config.flashSkip() && candidates.stream().anyMatch(r -> b.brokenFirmware.contains(r.boardVariant("")))) {
+                return new Leftover(label, what, Leftover.Reason.FIRMWARE_BROKEN, "reference firmware " + candidates.get(0).boardVariant("").name());
+            }
             List<Tentacle> refs = b.referencePool.stream()
                     .filter(r -> r.has(item.spec().requiredFut()) && !b.quarantined.contains(r.serial()))
                     .filter(r -> kind.stream().anyMatch(d -> !d.serial().equals(r.serial())))

@@ -45,6 +45,11 @@ public final class TestBartender {
     final Set<BoardVariant> availableFirmware;
     final Set<BoardVariant> readyFirmware = new HashSet<>();
     final Set<BoardVariant> failedFirmware = new HashSet<>();
+    /** Images that failed their version check on two identical tentacles: the firmware's fault. */
+    final Set<BoardVariant> brokenFirmware = new HashSet<>();
+    private final Map<BoardVariant, Set<String>> versionMismatches = new HashMap<>();
+    /** Per work item: the runs that tried it and did not complete it. */
+    final Map<String, List<String>> tried = new HashMap<>();
 
     final Set<String> free = new HashSet<>();
     final Map<String, Running> running = new LinkedHashMap<>();
@@ -246,20 +251,28 @@ public final class TestBartender {
         }
         if (outcome instanceof RunOutcome.InfraError error) {
             Set<String> blamed = error.blamedSerials().isEmpty() ? Set.of(run.dut().serial()) : error.blamedSerials();
+            WorkItem item = entry.item();
+            tried.computeIfAbsent(item.key(), k -> new ArrayList<>()).add(run.testid());
+            Optional<BoardVariant> broken = error.kind() == RunOutcome.InfraErrorKind.VERSION_MISMATCH ? brokenBy(run, blamed) : Optional.empty();
             for (String serial : blamed) {
                 firmwareOn.remove(serial);
-                int errors = consecutiveInfraErrors.merge(serial, 1, Integer::sum);
-                if (errors >= config.quarantineAfter()) {
-                    quarantined.add(serial);
+                flashedThisSession.remove(serial); // a forced flash that failed is still owed
+                if (broken.isEmpty()) {
+                    int errors = consecutiveInfraErrors.merge(serial, 1, Integer::sum);
+                    if (errors >= config.quarantineAfter()) {
+                        quarantined.add(serial);
+                    }
                 }
             }
-            WorkItem item = entry.item();
-            if (item.requeues() < config.maxRequeues()) {
-                todo.get(item.kind()).add(item.requeuedAfterFailureOn(run.dut().serial()));
+            if (broken.isPresent()) {
+                givenUp.add(new Leftover(item.spec().label(), item.describe(), Leftover.Reason.FIRMWARE_BROKEN, broken.get().name() + ": "
+                        + error.message(), tried.get(item.key())));
+            } else if (item.requeues() < config.maxRequeues()) {
+                todo.get(item.kind()).add(item.requeuedAfterFailureOn(blamed));
                 booked(item, +1);
             } else {
                 givenUp.add(new Leftover(item.spec().label(), item.describe(), Leftover.Reason.INFRA_ERRORS,
-                        (item.requeues() + 1) + " attempts, last: " + error.kind() + " " + error.message()));
+                        (item.requeues() + 1) + " attempts, last: " + error.kind() + " " + error.message(), tried.get(item.key())));
             }
         } else {
             for (Tentacle t : run.tentacles()) {
@@ -271,6 +284,28 @@ public final class TestBartender {
                 free.add(t.serial());
             }
         }
+    }
+
+    /**
+     * A version check failed: when the same image has now failed it on two different tentacles of its kind, the
+     * image is at fault, not the boards. They are forgiven (taken back from quarantine), and every item of that
+     * firmware is left over as such while the other firmware goes on.
+     */
+    private Optional<BoardVariant> brokenBy(TestRun run, Set<String> blamed) {
+        for (String serial : blamed) {
+            BoardVariant fw = serial.equals(run.dut().serial()) ? run.dutFirmware() : run.referenceFirmware().orElse(run.dutFirmware());
+            Set<String> on = versionMismatches.computeIfAbsent(fw, k -> new HashSet<>());
+            on.add(serial);
+            if (on.size() >= 2) {
+                brokenFirmware.add(fw);
+                for (String s : on) {
+                    consecutiveInfraErrors.remove(s);
+                    quarantined.remove(s);
+                }
+                return Optional.of(fw);
+            }
+        }
+        return Optional.empty();
     }
 
     /** A tentacle another process held is free for us again. */

@@ -22,10 +22,16 @@ public record WorkItem(TestRunSpec spec, String kind, String board, String varia
         return new BoardVariant(board, variant);
     }
 
-    WorkItem requeuedAfterFailureOn(String serial) {
+    /** Requeued after an infrastructure error on these tentacles (the DUT's, or the reference's): both are avoided next. */
+    WorkItem requeuedAfterFailureOn(Set<String> serials) {
         Set<String> failed = new HashSet<>(failedOn);
-        failed.add(serial);
+        failed.addAll(serials);
         return new WorkItem(spec, kind, board, variant, role, requeues + 1, failed);
+    }
+
+    /** The item however often it was requeued: its spec and what it runs on. */
+    String key() {
+        return spec.label() + " " + describe();
     }
 
     /** e.g. {@code RPI_PICO2-RISCV} or {@code RPI_PICO_W-instance1}, as used in leftovers. */

@@ -84,7 +84,7 @@ final class RunCommand implements Callable<Integer> {
         }
         return switch (r.session().verdict()) {
             case PASSED -> h.upToDate() ? ExitCodes.OK : ExitCodes.INFRASTRUCTURE;
-            case TESTS_FAILED -> ExitCodes.TESTS_FAILED;
+            case TESTS_FAILED, FIRMWARE_FAILED -> ExitCodes.TESTS_FAILED;
             case INFRASTRUCTURE_ERRORS, NOTHING_RAN -> ExitCodes.INFRASTRUCTURE;
             case INTERRUPTED -> ExitCodes.INTERRUPTED;
         };

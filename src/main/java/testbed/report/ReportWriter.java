@@ -200,7 +200,9 @@ public final class ReportWriter {
         if (!s.leftovers().isEmpty()) {
             md.append("\n### Left over\n\n");
             for (Leftover l : s.leftovers()) {
-                md.append("- ").append(l.spec()).append(l.item().isEmpty() ? "" : " " + l.item()).append(": ").append(l.detail()).append('\n');
+                md.append("- ").append(l.spec()).append(l.item().isEmpty() ? "" : " " + l.item()).append(": ").append(l.reason().text())
+                        .append(l.detail().isEmpty() ? "" : " (" + l.detail() + ")").append(l.tried().isEmpty() ? "" : "; tried as " + String.join(", ", l.tried()))
+                        .append('\n');
             }
         }
         return md.toString();
@@ -299,10 +301,16 @@ public final class ReportWriter {
         if (s.leftovers().isEmpty()) {
             h.append("<p>Every work item ran.</p>");
         } else {
-            h.append("<table><tr><th>group</th><th>item</th><th>reason</th><th>detail</th></tr>");
+            h.append("<table><tr><th>group</th><th>item</th><th>reason</th><th>detail</th><th>attempts</th></tr>");
             for (Leftover l : s.leftovers()) {
                 h.append("<tr><td>").append(Svg.esc(l.spec())).append("</td><td>").append(Svg.esc(l.item())).append("</td><td>")
-                        .append(Svg.esc(l.reason().toString())).append("</td><td>").append(Svg.esc(l.detail())).append("</td></tr>");
+                        .append(Svg.esc(l.reason().text())).append("</td><td>").append(Svg.esc(l.detail())).append("</td><td>");
+                // Work that was tried lists its attempts, linked to their logs; only work that never started has none.
+                for (String testid : l.tried()) {
+                    s.runs().stream().filter(r -> r.testid().equals(testid)).flatMap(r -> r.attempts().stream()).forEach(a -> h.append("<a href=\"")
+                            .append(Svg.esc(a.directory())).append("/testresults.txt\">").append(Svg.esc(a.directory())).append("</a> "));
+                }
+                h.append("</td></tr>");
             }
             h.append("</table>");
         }

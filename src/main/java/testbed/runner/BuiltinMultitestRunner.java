@@ -154,23 +154,19 @@ public final class BuiltinMultitestRunner implements TestRunner {
             instances.add(new Instance(b));
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        try {
-            while (instances.stream().anyMatch(x -> !x.done())) {
-                if (System.nanoTime() > deadline) {
-                    for (Instance x : instances) {
-                        if (!x.done()) {
-                            x.board.recoverFromTimeout(new BoardIoException.Timeout("multitest " + name + " took longer than " + timeout.toSeconds() + " s"));
-                        }
+        while (instances.stream().anyMatch(x -> !x.done())) {
+            if (System.nanoTime() > deadline) {
+                for (Instance x : instances) {
+                    if (!x.done()) {
+                        x.board.recoverFromTimeout(new BoardIoException.Timeout("multitest " + name + " took longer than " + timeout.toSeconds() + " s"));
                     }
-                    return new TestResult(name, Outcome.TIMEOUT, timeout.toSeconds(), "no result within " + timeout.toSeconds() + " s; interrupted");
                 }
-                for (int i = 0; i < instances.size(); i++) {
-                    pump(instances, i);
-                }
-                release(instances);
+                return new TestResult(name, Outcome.TIMEOUT, timeout.toSeconds(), "no result within " + timeout.toSeconds() + " s; interrupted");
             }
-        } catch (BoardIoException e) {
-            throw instances.get(0).board.lost(e);
+            for (int i = 0; i < instances.size(); i++) {
+                pump(instances, i);
+            }
+            release(instances);
         }
         double took = (System.nanoTime() - t0) / 1e9;
         StringBuilder actual = new StringBuilder();
@@ -193,13 +189,21 @@ public final class BuiltinMultitestRunner implements TestRunner {
         return new TestResult(name, Outcome.FAILED, took, Diff.firstDifference(expected, actual.toString()));
     }
 
-    /** Reads what one instance printed and relays its protocol lines to the others. */
-    private static void pump(List<Instance> instances, int index) throws BoardIoException, RunAborted {
+    /**
+     * Reads what one instance printed and relays its protocol lines to the others. A board that fails here is the
+     * one blamed: the reference losing its USB must not count against the DUT.
+     */
+    private static void pump(List<Instance> instances, int index) throws RunAborted {
         Instance x = instances.get(index);
         if (x.done()) {
             return;
         }
-        byte[] data = x.board.session().repl().readSome(Duration.ofMillis(5));
+        byte[] data;
+        try {
+            data = x.board.session().repl().readSome(Duration.ofMillis(5));
+        } catch (BoardIoException e) {
+            throw x.board.lost(e);
+        }
         for (byte b : data) {
             if (b == 0x04) {
                 x.sections++;
@@ -220,13 +224,13 @@ public final class BuiltinMultitestRunner implements TestRunner {
         }
     }
 
-    private static void handleLine(List<Instance> instances, Instance x, String line) throws BoardIoException, RunAborted {
+    private static void handleLine(List<Instance> instances, Instance x, String line) throws RunAborted {
         if (line.equals("NEXT")) {
             x.waiting = true;
         } else if (line.startsWith("BROADCAST ") || line.startsWith("SET ")) {
             for (Instance other : instances) {
                 if (other != x && !other.done()) {
-                    other.board.session().repl().writeStdin(line + "\n");
+                    send(other, line + "\n");
                 }
             }
         } else {
@@ -235,7 +239,16 @@ public final class BuiltinMultitestRunner implements TestRunner {
     }
 
     /** The barrier: once every running instance waits at NEXT, all of them get GO. */
-    private static void release(List<Instance> instances) throws BoardIoException, RunAborted {
+    /** Writes to one instance's stdin; if its board fails, that board is blamed. */
+    private static void send(Instance to, String text) throws RunAborted {
+        try {
+            to.board.session().repl().writeStdin(text);
+        } catch (BoardIoException e) {
+            throw to.board.lost(e);
+        }
+    }
+
+    private static void release(List<Instance> instances) throws RunAborted {
         boolean anyWaiting = false;
         for (Instance x : instances) {
             if (!x.done() && !x.waiting) {
@@ -249,7 +262,7 @@ public final class BuiltinMultitestRunner implements TestRunner {
         for (Instance x : instances) {
             if (x.waiting) {
                 x.waiting = false;
-                x.board.session().repl().writeStdin("GO\n");
+                send(x, "GO\n");
             }
         }
     }

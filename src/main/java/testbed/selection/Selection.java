@@ -52,6 +52,15 @@ public record Selection(List<Tentacle> duts, List<Tentacle> referencePool, List<
         return new Selection(duts, referencePool, specs, leftovers);
     }
 
+    /**
+     * The same selection among the tentacles that are there (by serial): what a session can test of what the user
+     * asked for, made against the whole inventory; names are never checked against whatever happens to be plugged in.
+     */
+    public Selection among(Set<String> serials) {
+        return new Selection(duts.stream().filter(t -> serials.contains(t.serial())).toList(),
+                referencePool.stream().filter(t -> serials.contains(t.serial())).toList(), specs, leftovers);
+    }
+
     private static List<TestRunSpec> selectSpecs(List<TestRunSpec> all, SelectionRequest request, List<Leftover> leftovers) {
         Map<String, TestRunSpec> byLabel = new LinkedHashMap<>();
         all.forEach(s -> byLabel.put(s.label(), s));

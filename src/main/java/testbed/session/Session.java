@@ -60,7 +60,7 @@ public final class Session {
             List<String> commandLine) {}
 
     /** How the session ended, for the exit code. */
-    public enum Verdict { PASSED, TESTS_FAILED, INFRASTRUCTURE_ERRORS, NOTHING_RAN, INTERRUPTED }
+    public enum Verdict { PASSED, TESTS_FAILED, FIRMWARE_FAILED, INFRASTRUCTURE_ERRORS, NOTHING_RAN, INTERRUPTED }
 
     /** @param history what the history lacks of this session, if anything */
     public record Result(Verdict verdict, SessionRecord record, Path resultsDir, HistoryStatus history) {}
@@ -109,7 +109,7 @@ public final class Session {
                 Discovery discovery = connected.discovery();
                 discovery.missing().forEach(m -> listener.message("not found: " + m.tentacle().label() + " (" + m.reason() + ")"));
                 discovery.unknown().forEach(u -> listener.message("unknown board, not used: " + u));
-                Selection selection = inputs.select(discovery.tentacles());
+                Selection selection = withOffline(inputs.select(discovery.tentacles()), inputs, discovery);
                 if (selection.duts().isEmpty()) {
                     throw new LabException("no selected tentacle of lab '" + inputs.lab().name() + "' is connected (found "
                             + discovery.found().size() + " of " + inputs.lab().tentacles().size() + ")");
@@ -184,11 +184,29 @@ public final class Session {
             List<Leftover> leftovers = new ArrayList<>(selection.leftovers());
             leftovers.addAll(bartender.leftovers());
             boolean interrupted = outcome.stopped() || records.isInterrupted();
-            Verdict verdict = verdict(interrupted, records.runs(), leftovers);
+            Verdict verdict = verdict(interrupted, records.runs(), leftovers, bartender.quarantined());
             SessionRecord record = records.finished(verdict.name().toLowerCase(), leftovers, new SessionRecords.Latency(outcome.latencyMillis()));
             listener.finished(record, leftovers);
             return new Result(verdict, record, results.root(), HistoryStatus.NONE);
         }
+    }
+
+    /**
+     * Board kinds the user selected of which no tentacle is connected: their work cannot exist, so they are left over
+     * as "not run (offline)" (never as failed). A missing tentacle with an identical one connected loses nothing.
+     */
+    private static Selection withOffline(Selection connected, SessionInputs inputs, Discovery discovery) {
+        java.util.Set<String> kinds = new java.util.HashSet<>();
+        connected.duts().forEach(t -> kinds.add(t.tag()));
+        Map<String, String> why = new HashMap<>();
+        discovery.missing().forEach(m -> why.put(m.tentacle().serial(), m.reason()));
+        List<Leftover> leftovers = new ArrayList<>(connected.leftovers());
+        for (testbed.model.Tentacle t : inputs.selection().duts()) {
+            if (!kinds.contains(t.tag())) {
+                leftovers.add(new Leftover("", t.label(), Leftover.Reason.OFFLINE, why.getOrDefault(t.serial(), "not found")));
+            }
+        }
+        return new Selection(connected.duts(), connected.referencePool(), connected.specs(), leftovers);
     }
 
     private SessionRecords.Header header(SessionInputs inputs, Instant start) {
@@ -198,7 +216,8 @@ public final class Session {
                 request.selection().micropythonTests().map(Path::toString).orElse("builtin"), start);
     }
 
-    static Verdict verdict(boolean interrupted, List<SessionRecord.Run> runs, List<Leftover> leftovers) {
+    /** Tests before the lab: a failing test is news about the firmware; then a lab that needs attention (a quarantined board, lost work). */
+    static Verdict verdict(boolean interrupted, List<SessionRecord.Run> runs, List<Leftover> leftovers, java.util.Set<String> quarantined) {
         if (interrupted) {
             return Verdict.INTERRUPTED;
         }
@@ -208,11 +227,10 @@ public final class Session {
         if (runs.stream().anyMatch(r -> r.status() == Status.FAILED)) {
             return Verdict.TESTS_FAILED;
         }
-        boolean infra = leftovers.stream().anyMatch(l -> switch (l.reason()) {
-            case INFRA_ERRORS, TENTACLE_QUARANTINED, FIRMWARE_BUILD_FAILED, IN_USE_ELSEWHERE -> true;
-            default -> false;
-        });
-        return infra ? Verdict.INFRASTRUCTURE_ERRORS : Verdict.PASSED;
+        if (leftovers.stream().anyMatch(l -> l.reason() == Leftover.Reason.FIRMWARE_BROKEN)) {
+            return Verdict.FIRMWARE_FAILED; // news about the firmware, as a failing test is
+        }
+        return !quarantined.isEmpty() || leftovers.stream().anyMatch(Leftover::isInfrastructure) ? Verdict.INFRASTRUCTURE_ERRORS : Verdict.PASSED;
     }
 
     /** Feeds the console: counters, what runs, the ETA from the estimates. */

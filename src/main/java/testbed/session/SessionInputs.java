@@ -20,7 +20,7 @@ import testbed.selection.SelectionRequest;
  * they are on bad input): the lab inventory, the firmware catalog with its images checked, the test groups, and
  * the selection checked against the whole inventory.
  */
-public record SessionInputs(Lab lab, Map<BoardVariant, Firmware> catalog, List<TestRunSpec> specs, SelectionRequest request) {
+public record SessionInputs(Lab lab, Map<BoardVariant, Firmware> catalog, List<TestRunSpec> specs, SelectionRequest request, Selection selection) {
 
     public static SessionInputs load(Workspace workspace, String lab, SelectionRequest request) {
         Lab l = workspace.lab(lab);
@@ -32,19 +32,19 @@ public record SessionInputs(Lab lab, Map<BoardVariant, Firmware> catalog, List<T
                 throw new InvalidInputException("--micropython-tests: '" + dir + "' is not a folder (give MicroPython's tests/ folder)");
             }
         });
-        SessionInputs inputs = new SessionInputs(l, catalog, workspace.specs(), request);
-        Selection selection = inputs.select(l.tentacles()); // bad names fail here, against the inventory
+        List<TestRunSpec> specs = workspace.specs();
+        Selection selection = Selection.select(l.tentacles(), specs, catalog.keySet(), request); // bad names fail here, against the inventory
         for (TestRunSpec spec : selection.specs()) {
             // A built-in suite that is not there is a configuration error, not a board's: say so now, not as a lab error per run.
             spec.runner().suiteFolder().map(s -> workspace.specsDir().resolve(s)).filter(dir -> !Files.isDirectory(dir)).ifPresent(dir -> {
                 throw new InvalidInputException(spec.file() + ": field 'runner.suite': folder " + dir + " not found");
             });
         }
-        return inputs;
+        return new SessionInputs(l, catalog, specs, request, selection);
     }
 
-    /** The selection among these tentacles (the inventory for a plan, the connected ones for a session). */
+    /** The selection among these tentacles of the inventory (all of them for a plan, the connected ones for a session). */
     public Selection select(List<Tentacle> tentacles) {
-        return Selection.select(tentacles, specs, catalog.keySet(), request);
+        return selection.among(tentacles.stream().map(Tentacle::serial).collect(java.util.stream.Collectors.toSet()));
     }
 }

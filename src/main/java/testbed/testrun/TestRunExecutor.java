@@ -173,7 +173,10 @@ public final class TestRunExecutor {
                     status = AttemptRecord.classify(result);
                     error = result.skipped().orElse("");
                 } catch (FlashException e) {
-                    infra(new RunOutcome.InfraError(e.kind(), Set.of(flashSerial), e.getMessage()));
+                    // Name the board that failed to flash: with a reference, it may not be the DUT.
+                    Dut failed = duts.get(flashSerial);
+                    infra(new RunOutcome.InfraError(e.kind(), Set.of(flashSerial), (failed == null ? flashSerial : failed.tentacle().label()) + ": "
+                            + e.getMessage()));
                 } catch (RunAborted e) {
                     infra(new RunOutcome.InfraError(e.kind(), e.blamedSerials(), e.getMessage()));
                     resetAfterAbort(dut, reference, e, log);
@@ -222,7 +225,8 @@ public final class TestRunExecutor {
             if (fw == null) {
                 throw new FlashException(RunOutcome.InfraErrorKind.FLASH_FAILED, "no firmware for " + wanted.name());
             }
-            boolean force = settings.flashForce() && flashedThisSession.add(serial);
+            // --flash-force holds until a flash of this board has succeeded and verified: a failed one does not use it up.
+            boolean force = settings.flashForce() && !flashedThisSession.contains(serial);
             Optional<BoardIdentity> installed = force ? Optional.empty() : flasher.installed(board);
             if (installed.isPresent() && installed.get().firmware().equals(fw.version())) {
                 log.line(board.tentacle().label() + ": runs " + wanted.name() + " already, no flash");
@@ -234,6 +238,7 @@ public final class TestRunExecutor {
                     .map(id -> " (it runs '" + id.firmware() + "')").orElse(" (no MicroPython answers)")));
             firmware.put(serial, Optional.empty());
             BoardIdentity now = flasher.flash(board, fw, dir.resolve(logName));
+            flashedThisSession.add(serial);
             versions.put(serial, now.firmware());
             firmware.put(serial, Optional.of(wanted));
             flashed.add(board.tentacle().label());

@@ -380,6 +380,76 @@ class TestBartenderScenarioTest {
         assertThat(run.role()).isEqualTo(Role.INSTANCE0);
     }
 
+    // ---- honest verdicts: who is blamed, and what a leftover says ----
+
+    @Test
+    void aReferenceThatFailsIsBlamedNotTheDutAndTheRetryTakesAnotherReference() {
+        Tentacle dut = esp32c3("4c01");
+        Tentacle ref1 = picoW("3b01");
+        Tentacle ref2 = picoW("3b02");
+        TestBartender b = bartender(CONFIG.withInfraLimits(2, 1), List.of(dut, ref1, ref2), List.of(MULTINET));
+        TestRun first = startAll(b).stream().filter(r -> r.dut().equals(dut) && r.role() == Role.INSTANCE0).findFirst().orElseThrow();
+        Tentacle lost = first.reference().orElseThrow();
+
+        b.completed(first, new RunOutcome.InfraError(RunOutcome.InfraErrorKind.BOARD_LOST, Set.of(lost.serial()), "reference gone"));
+
+        assertThat(b.isQuarantined(lost.serial())).as("the reference failed").isTrue();
+        assertThat(b.isQuarantined(dut.serial())).as("the DUT did nothing wrong").isFalse();
+        List<TestRun> rest = drain(b);
+        TestRun retry = rest.stream().filter(r -> r.dut().equals(dut) && r.role() == Role.INSTANCE0).findFirst().orElseThrow();
+        assertThat(retry.reference()).as("requeued with the other reference").isPresent().get().isNotEqualTo(lost);
+    }
+
+    @Test
+    void multiBoardWorkWhoseOnlyReferenceIsQuarantinedIsALabProblemWithItsAttempts() {
+        Tentacle dut = esp32c3("4c01");
+        Tentacle ref = picoW("3b01");
+        TestBartender b = bartender(CONFIG.withInfraLimits(2, 1), List.of(dut, ref), List.of(MULTINET));
+        TestRun first = startAll(b).stream().filter(r -> r.dut().equals(dut)).findFirst().orElseThrow();
+
+        b.completed(first, new RunOutcome.InfraError(RunOutcome.InfraErrorKind.BOARD_LOST, Set.of(ref.serial()), "reference gone"));
+        drain(b);
+
+        assertThat(b.leftovers()).filteredOn(l -> l.item().startsWith("ESP32")).allSatisfy(l -> {
+            assertThat(l.reason()).isEqualTo(Leftover.Reason.TENTACLE_QUARANTINED);
+            assertThat(l.detail()).contains("reference").contains(ref.label());
+            assertThat(l.isInfrastructure()).isTrue();
+        });
+        assertThat(b.leftovers()).as("the work that was tried lists its runs").anySatisfy(l -> assertThat(l.tried()).containsExactly(first.testid()));
+    }
+
+    @Test
+    void aVersionCheckThatFailsOnTwoIdenticalTentaclesIsTheFirmwaresFaultNotTheBoards() {
+        Tentacle a = pico("1111");
+        Tentacle c = pico("2222");
+        Tentacle other = esp8266("5d01");
+        TestBartender b = bartender(CONFIG.withInfraLimits(5, 1), List.of(a, c, other), List.of(STANDARD, EXTMOD));
+        List<TestRun> wave = startAll(b);
+        List<TestRun> picos = wave.stream().filter(r -> r.dut().tag().equals("RPI_PICO")).toList();
+        assertThat(picos).hasSize(2);
+        for (TestRun r : picos) {
+            b.completed(r, new RunOutcome.InfraError(RunOutcome.InfraErrorKind.VERSION_MISMATCH, Set.of(r.dut().serial()), "reports 'x'"));
+        }
+
+        assertThat(b.isQuarantined(a.serial())).as("the boards are forgiven").isFalse();
+        assertThat(b.isQuarantined(c.serial())).isFalse();
+        List<TestRun> rest = drain(completeAll(b, wave.stream().filter(r -> !r.dut().tag().equals("RPI_PICO")).toList()));
+        assertThat(rest).as("no more runs of the broken image; the other firmware went on").noneMatch(r -> r.dut().tag().equals("RPI_PICO"));
+        assertThat(b.leftovers()).filteredOn(l -> l.item().startsWith("RPI_PICO")).hasSize(2)
+                .allSatisfy(l -> assertThat(l.reason()).isEqualTo(Leftover.Reason.FIRMWARE_BROKEN));
+        assertThat(b.leftovers()).noneMatch(l -> l.item().startsWith("ESP8266"));
+    }
+
+    @Test
+    void aFailedForcedFlashStaysOwed() {
+        TestBartender b = bartender(new BartenderConfig(0, Set.of("RPI_PICO_W"), 2, 2, false, true, SchedulingPolicy.TESTBED), List.of(pico("1111")),
+                List.of(STANDARD, EXTMOD));
+        TestRun first = b.next().orElseThrow();
+        assertThat(first.dutNeedsFlash()).isTrue();
+        b.completed(first, new RunOutcome.InfraError(RunOutcome.InfraErrorKind.FLASH_FAILED, Set.of(), "flash failed"));
+        assertThat(b.next().orElseThrow().dutNeedsFlash()).as("--flash-force not used up by a flash that failed").isTrue();
+    }
+
     private static RunOutcome.InfraError infra(RunOutcome.InfraErrorKind kind) {
         return new RunOutcome.InfraError(kind, Set.of(), "injected");
     }

@@ -50,6 +50,20 @@ public final class VirtualLabFixture {
         return board(serial, "RPI_PICO", "RPI_PICO", List.of("FUT_MCU_ONLY", "FUT_EXTMOD_HARDWARE"), List.of(""), faults);
     }
 
+    /** A real USB tentacle: on a machine without boards it is never found (offline). */
+    public VirtualLabFixture usb(String serial, String tag, String board, List<String> futs) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("serial", serial);
+        t.put("tag", tag);
+        t.put("board", board);
+        t.put("port", "rp2");
+        t.put("futs", futs);
+        t.put("programmer", Map.of("name", "picotool"));
+        t.put("connection", Map.of("kind", "usb"));
+        tentacles.add(t);
+        return this;
+    }
+
     public VirtualLabFixture microbit(String serial) {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("serial", serial);

@@ -1,0 +1,113 @@
+package testbed.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import testbed.config.Workspace;
+import testbed.lab.VirtualLabFixture;
+
+/** Verdicts that say what happened: who is blamed for a fault, and that work which did not run is never "passed". */
+@Timeout(240)
+class VerdictIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> PICO = List.of("FUT_MCU_ONLY", "FUT_EXTMOD_HARDWARE");
+    private static final List<String> WIRELESS = List.of("FUT_MCU_ONLY", "FUT_EXTMOD_HARDWARE", "FUT_WLAN", "FUT_BLE");
+
+    @TempDir
+    Path dir;
+
+    private JsonNode session(Workspace ws) throws Exception {
+        return JSON.readTree(ws.resultsDir().resolve("session.json").toFile());
+    }
+
+    @Test
+    void aReferenceThatDisconnectsIsBlamedTheWorkMovesToTheOtherReferenceAndTheSessionIsNotPassed() throws Exception {
+        Workspace ws = Cli.copyOfCheckout(dir.resolve("ws"));
+        Path lab = new VirtualLabFixture(dir.resolve("lab"))
+                .board("vvrdc0000001-4c41", "ESP32_C3", "ESP32_GENERIC_C3", WIRELESS, List.of(""), Map.of())
+                .board("vvrdr0000001-3b41", "RPI_PICO_W", "RPI_PICO_W", WIRELESS, List.of(""), Map.of("disconnect", Map.of("after_s", 1)))
+                .board("vvrdr0000002-3b42", "RPI_PICO_W", "RPI_PICO_W", WIRELESS, List.of(""), Map.of()).writeLab();
+        Cli.Result r = Cli.run(ws, "run", "--lab", lab.toString(), "--firmware", "ESP32_GENERIC_C3", "--only-test", "BUILTIN-MULTITESTS",
+                "--quarantine-after", "1");
+
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCodes.INFRASTRUCTURE);
+        JsonNode s = session(ws);
+        assertThat(s.get("verdict").asText()).isEqualTo("infrastructure_errors");
+        assertThat(s.get("quarantined").toString()).contains("vvrdr0000001-3b41").doesNotContain("4c41");
+        List<String> passedWith = new ArrayList<>();
+        for (JsonNode run : RunIT.runs(ws.resultsDir())) {
+            JsonNode last = run.get("attempts").get(run.get("attempts").size() - 1);
+            if (run.get("status").asText().equals("passed")) {
+                passedWith.add(last.get("reference").asText());
+            } else {
+                assertThat(run.get("status").asText()).isIn("error", "timeout");
+                assertThat(last.get("error").asText()).as("the reference is named, not the DUT").contains("3b41-RPI_PICO_W");
+            }
+        }
+        assertThat(passedWith).as("both roles ran on the other reference").hasSize(2).containsOnly("3b42-RPI_PICO_W");
+    }
+
+    @Test
+    void anImageThatFailsItsVersionCheckOnTwoIdenticalBoardsIsTheFirmwaresFault() throws Exception {
+        Workspace ws = Cli.copyOfCheckout(dir.resolve("ws"));
+        Path fw = ws.firmwareDir().resolve("RPI_PICO/firmware.json");
+        Files.writeString(fw, Files.readString(fw).replace("RPI_PICO;3.4.0;", "RPI_PICO;9.9.9;")); // not what the image reports
+        Path lab = new VirtualLabFixture(dir.resolve("lab")).pico("vvrdf0000001-1f41", Map.of()).pico("vvrdf0000002-1f42", Map.of())
+                .board("vvrdf0000003-3f43", "RPI_PICO_W", "RPI_PICO_W", WIRELESS, List.of(""), Map.of()).writeLab();
+        Cli.Result r = Cli.run(ws, "run", "--lab", lab.toString(), "--firmware", "RPI_PICO", "--firmware", "RPI_PICO_W", "--only-test",
+                "BUILTIN-TESTS_EXTMOD");
+
+        assertThat(r.exitCode()).as("firmware news, not a lab error: " + r.out() + r.err()).isEqualTo(ExitCodes.TESTS_FAILED);
+        JsonNode s = session(ws);
+        assertThat(s.get("verdict").asText()).isEqualTo("firmware_failed");
+        assertThat(s.get("quarantined").size()).as("healthy boards stay in").isZero();
+        assertThat(s.get("leftovers").toString()).contains("FIRMWARE_BROKEN").contains("RPI_PICO").contains("tried");
+        assertThat(RunIT.runs(ws.resultsDir())).anySatisfy(run -> {
+            assertThat(run.get("testid").asText()).contains("RPI_PICO_W");
+            assertThat(run.get("status").asText()).as("the other firmware went on").isEqualTo("passed");
+        });
+    }
+
+    @Test
+    void aForcedFlashThatFailsIsStillOwedToTheNextRun() throws Exception {
+        Workspace ws = Cli.copyOfCheckout(dir.resolve("ws"));
+        Path clean = new VirtualLabFixture(dir.resolve("clean")).pico("vvrdx0000001-7f41", Map.of()).writeLab();
+        Path faulty = new VirtualLabFixture(dir.resolve("faulty")).pico("vvrdx0000001-7f41", Map.of("flash_fails", 1)).writeLab();
+        assertThat(Cli.run(ws, "flash", "--lab", clean.toString(), "--firmware", "RPI_PICO").exitCode()).isZero(); // it runs the firmware already
+
+        Cli.Result r = Cli.run(ws, "run", "--lab", faulty.toString(), "--firmware", "RPI_PICO", "--only-test", "BUILTIN-TESTS_EXTMOD",
+                "--flash-force");
+
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        List<JsonNode> runs = RunIT.runs(ws.resultsDir());
+        assertThat(runs).extracting(n -> n.get("status").asText()).containsExactly("error", "passed");
+        JsonNode retry = runs.get(1).get("attempts").get(0);
+        assertThat(retry.get("flashed").toString()).as("forced again after the failed flash, not skipped as 'runs it already'")
+                .contains("7f41-RPI_PICO");
+    }
+
+    @Test
+    void aBoardKindThatIsOfflineIsNotRunOfflineNeverFailedOrPassed() throws Exception {
+        Workspace ws = Cli.copyOfCheckout(dir.resolve("ws"));
+        Path lab = new VirtualLabFixture(dir.resolve("lab")).pico("vvrdo0000001-0f41", Map.of())
+                .usb("e6614c311b7e4f42", "RPI_PICO2", "RPI_PICO2", PICO).writeLab();
+        Cli.Result r = Cli.run(ws, "run", "--lab", lab.toString(), "--firmware", "RPI_PICO", "--firmware", "RPI_PICO2", "--only-test",
+                "BUILTIN-TESTS_EXTMOD");
+
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCodes.INFRASTRUCTURE);
+        assertThat(r.out()).contains("not run (offline)");
+        JsonNode s = session(ws);
+        assertThat(s.get("leftovers").toString()).contains("OFFLINE").contains("4f42-RPI_PICO2");
+        assertThat(RunIT.runs(ws.resultsDir())).extracting(n -> n.get("status").asText()).containsExactly("passed");
+    }
+}
