@@ -91,15 +91,24 @@ public final class ToolRunner {
         Map<String, String> environment = org.apache.commons.exec.environment.EnvironmentUtils.getProcEnvironment();
         environment.putAll(env);
         long start = System.nanoTime();
-        int code;
-        try {
-            code = executor.execute(cl, environment);
-        } catch (ExecuteException e) {
-            code = e.getExitValue();
-        } catch (IOException e) {
-            String msg = "cannot run " + command.get(0) + ": " + e.getMessage() + "\n";
-            out.write(msg.getBytes(StandardCharsets.UTF_8));
-            throw e;
+        int code = 0;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                code = executor.execute(cl, environment);
+                break;
+            } catch (ExecuteException e) {
+                code = e.getExitValue();
+                break;
+            } catch (IOException e) {
+                // ETXTBSY: a tool written a moment ago is still open for writing in a child another thread was forking.
+                if (String.valueOf(e.getMessage()).contains("error=26") && attempt < 5) {
+                    sleepQuietly(50L * attempt);
+                    continue;
+                }
+                String msg = "cannot run " + command.get(0) + ": " + e.getMessage() + "\n";
+                out.write(msg.getBytes(StandardCharsets.UTF_8));
+                throw e;
+            }
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         boolean killed = watchdog.killedProcess();
@@ -108,5 +117,13 @@ public final class ToolRunner {
         out.write(trailer.getBytes(StandardCharsets.UTF_8));
         out.flush();
         return new Result(code, killed, took);
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
