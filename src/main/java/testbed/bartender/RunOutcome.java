@@ -36,6 +36,8 @@ public sealed interface RunOutcome {
         BOARD_LOST,
         TIMEOUT,
         PORT_UNAVAILABLE,
-        INTERNAL
+        INTERNAL,
+        /** The host could not write the results (a full disk): no board is blamed, the item goes back, the session stops. */
+        RESULTS_UNWRITABLE
     }
 }

@@ -249,7 +249,12 @@ public final class TestBartender {
             }
             return;
         }
-        if (outcome instanceof RunOutcome.InfraError error) {
+        if (outcome instanceof RunOutcome.InfraError error && error.kind() == RunOutcome.InfraErrorKind.RESULTS_UNWRITABLE) {
+            // The host's fault, not the boards': nobody is blamed and the work is not used up.
+            WorkItem item = entry.item();
+            todo.get(item.kind()).add(item);
+            booked(item, +1);
+        } else if (outcome instanceof RunOutcome.InfraError error) {
             Set<String> blamed = error.blamedSerials().isEmpty() ? Set.of(run.dut().serial()) : error.blamedSerials();
             WorkItem item = entry.item();
             tried.computeIfAbsent(item.key(), k -> new ArrayList<>()).add(run.testid());

@@ -74,6 +74,12 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         Runs.RunResult r = Runs.run(workspace, request, new ConsoleProgress(out, interactive && System.console() != null), Clock.systemUTC());
+        if (r.session().resultsProblem().isPresent()) {
+            // One line, as for every lab error; the runs that finished are in the history.
+            spec.commandLine().getErr().printf("testbed: lab error: results folder full: %s (%s); %d finished runs recorded in the history%n",
+                    r.session().resultsDir(), firstLine(r.session().resultsProblem().get()), r.session().record().runs().size());
+            return ExitCodes.INFRASTRUCTURE;
+        }
         r.reportProblem().ifPresentOrElse(
                 p -> spec.commandLine().getErr().println("testbed: warning: cannot write the reports: " + p),
                 () -> out.println("reports: " + r.session().resultsDir().resolve("report.html") + " (and report.md, junit.xml, summary.json, timing.txt)"));
@@ -88,6 +94,10 @@ final class RunCommand implements Callable<Integer> {
             case INFRASTRUCTURE_ERRORS, NOTHING_RAN -> ExitCodes.INFRASTRUCTURE;
             case INTERRUPTED -> ExitCodes.INTERRUPTED;
         };
+    }
+
+    private static String firstLine(String s) {
+        return s.lines().findFirst().orElse("").replaceAll("^.*?: (?=No space left on device)", "");
     }
 
     private List<String> commandLine() {

@@ -63,7 +63,8 @@ public final class Session {
     public enum Verdict { PASSED, TESTS_FAILED, FIRMWARE_FAILED, INFRASTRUCTURE_ERRORS, NOTHING_RAN, INTERRUPTED }
 
     /** @param history what the history lacks of this session, if anything */
-    public record Result(Verdict verdict, SessionRecord record, Path resultsDir, HistoryStatus history) {}
+    /** @param resultsProblem why results/ could not be written (a full disk): every finished run is in the history all the same */
+    public record Result(Verdict verdict, SessionRecord record, Path resultsDir, HistoryStatus history, Optional<String> resultsProblem) {}
 
     private final Workspace workspace;
     private final Request request;
@@ -125,7 +126,7 @@ public final class Session {
             // The journal stays: results/ has every run; the marker tells testbed history import (and the next session) to replay it.
             testbed.results.AtomicJson.write(result.resultsDir().resolve(HistoryStatus.PENDING_FILE), status);
         }
-        return new Result(result.verdict(), result.record(), result.resultsDir(), status);
+        return new Result(result.verdict(), result.record(), result.resultsDir(), status, result.resultsProblem());
     }
 
     private Result execute(SessionInputs inputs, ConnectedLab connected, Selection selection, ResultsDir results, HistoryWriter history,
@@ -152,6 +153,7 @@ public final class Session {
         Progress progress = new Progress(bartender);
         try (RealLab lab = new RealLab(executor, locks, results.root(), clock, duts.size())) {
             SessionEngine engine = bartenders.engine(lab, EngineListener.all(records, progress));
+            records.onResultsFull(engine::stop);
             // Ctrl-C / SIGTERM: stop in order (below). The JVM exiting anyway: record what still runs before the boards go.
             Runnable stop = Interruption.onRequest(() -> {
                 engine.stop();
@@ -175,7 +177,10 @@ public final class Session {
             } finally {
                 stop.run();
             }
-            if (outcome.stopped()) {
+            if (outcome.stopped() && records.resultsProblem().isPresent()) {
+                // results/ is full: what runs may end by itself (boards untouched, nobody blamed), then the session stops.
+                lab.drain(Duration.ofMinutes(10)).forEach(report -> records.runFinished(report, clock.instant()));
+            } else if (outcome.stopped()) {
                 // Release the boards: what still runs ends now, as interrupted (nobody is blamed), and is recorded with its attempts.
                 connected.close();
                 lab.drain(Duration.ofSeconds(20)).forEach(report -> records.runFinished(report, clock.instant()));
@@ -183,11 +188,12 @@ public final class Session {
             ShutdownHooks.remove(hook);
             List<Leftover> leftovers = new ArrayList<>(selection.leftovers());
             leftovers.addAll(bartender.leftovers());
-            boolean interrupted = outcome.stopped() || records.isInterrupted();
-            Verdict verdict = verdict(interrupted, records.runs(), leftovers, bartender.quarantined());
+            boolean interrupted = records.isInterrupted() || (outcome.stopped() && records.resultsProblem().isEmpty());
+            Verdict verdict = records.resultsProblem().isPresent() ? Verdict.INFRASTRUCTURE_ERRORS
+                    : verdict(interrupted, records.runs(), leftovers, bartender.quarantined());
             SessionRecord record = records.finished(verdict.name().toLowerCase(), leftovers, new SessionRecords.Latency(outcome.latencyMillis()));
             listener.finished(record, leftovers);
-            return new Result(verdict, record, results.root(), HistoryStatus.NONE);
+            return new Result(verdict, record, results.root(), HistoryStatus.NONE, records.resultsProblem());
         }
     }
 

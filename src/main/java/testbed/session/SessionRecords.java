@@ -40,6 +40,9 @@ public final class SessionRecords implements EngineListener {
     private final Map<String, String> firmwareVersions = new TreeMap<>();
     private final Map<TestRun, Instant> running = new ConcurrentHashMap<>();
     private volatile SessionRecord latest;
+    /** Why results/ cannot be written (a full disk), once it could not; the history still gets everything. */
+    private volatile String resultsProblem;
+    private Runnable onResultsFull = () -> { };
     private volatile boolean interrupted;
     private boolean pending;
     /** Finished runs not yet in runs.jsonl: appended after the next dispatch, off the path from a free tentacle to its next run. */
@@ -79,8 +82,30 @@ public final class SessionRecords implements EngineListener {
         running.remove(report.run());
     }
 
+    /** What to do when results/ fills up: stop starting runs. */
+    public void onResultsFull(Runnable action) {
+        this.onResultsFull = action;
+    }
+
+    public java.util.Optional<String> resultsProblem() {
+        return java.util.Optional.ofNullable(resultsProblem);
+    }
+
+    private void resultsFull(String problem) {
+        if (resultsProblem == null) {
+            resultsProblem = problem;
+            onResultsFull.run();
+        }
+    }
+
     @Override
     public void runFinished(RunReport report, Instant at) {
+        if (report.outcome() instanceof testbed.bartender.RunOutcome.InfraError e
+                && e.kind() == testbed.bartender.RunOutcome.InfraErrorKind.RESULTS_UNWRITABLE) {
+            running.remove(report.run());
+            resultsFull(e.message()); // nothing ran: the work went back to the bartender
+            return;
+        }
         running.remove(report.run());
         SessionRecord.Run run = runOf(report);
         synchronized (this) {
@@ -105,8 +130,15 @@ public final class SessionRecords implements EngineListener {
 
     /** runs.jsonl first (forced to disk), then the summary and the history: the journal is never behind the database. */
     private synchronized void journal() {
-        unjournaled.forEach(files::appendRun);
-        unjournaled.clear();
+        try {
+            unjournaled.forEach(files::appendRun);
+            unjournaled.clear();
+        } catch (java.io.UncheckedIOException e) {
+            if (!testbed.results.DiskFull.is(e)) {
+                throw e;
+            }
+            resultsFull(e.getMessage()); // the runs stay in memory, and go to the history below
+        }
     }
 
     /** The end: status completed (or interrupted), the verdict, every leftover. */
@@ -162,9 +194,16 @@ public final class SessionRecords implements EngineListener {
                 header.commandLine(), header.firmware(), new TreeMap<>(firmwareVersions), header.testsRef(), header.start().toString(),
                 open ? "" : now.toString(), Duration.between(header.start(), now).toMillis() / 1000.0, status, verdict, List.copyOf(runs),
                 List.copyOf(leftovers), quarantined.get(), latency.record());
-        files.writeSummary(record);
+        try {
+            files.writeSummary(record);
+        } catch (java.io.UncheckedIOException e) {
+            if (!testbed.results.DiskFull.is(e)) {
+                throw e;
+            }
+            resultsFull(e.getMessage());
+        }
         latest = record;
-        history.record(record);
+        history.record(record); // whatever results/ could take: the history is elsewhere
         return record;
     }
 

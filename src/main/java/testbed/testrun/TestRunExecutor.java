@@ -29,6 +29,7 @@ import testbed.model.TestRun;
 import testbed.results.AtomicJson;
 import testbed.model.Status;
 import testbed.results.AttemptRecord;
+import testbed.results.DiskFull;
 import testbed.results.RunReport;
 import testbed.results.Xfail;
 import testbed.results.ResultsDir;
@@ -92,9 +93,20 @@ public final class TestRunExecutor {
         }
         try {
             return attempts(run);
+        } catch (java.io.UncheckedIOException e) {
+            if (DiskFull.is(e)) {
+                return resultsFull(run, e);
+            }
+            throw e;
         } finally {
             locks.unlockAll(serials);
         }
+    }
+
+    /** The results folder cannot take this run: the host's problem; the boards are not blamed and the work goes back. */
+    private static RunReport resultsFull(TestRun run, Exception e) {
+        return new RunReport(run, new RunOutcome.InfraError(RunOutcome.InfraErrorKind.RESULTS_UNWRITABLE, Set.of(), "results folder full: "
+                + e.getMessage()), List.of(), Map.of());
     }
 
     private RunReport attempts(TestRun run) {
@@ -191,7 +203,8 @@ public final class TestRunExecutor {
                 log.line("status=" + status.label());
                 log.line(String.format("duration=%.3fs", (System.nanoTime() - t0) / 1e9));
             } catch (IOException e) {
-                infra(new RunOutcome.InfraError(RunOutcome.InfraErrorKind.INTERNAL, Set.of(), "cannot write " + dir + ": " + e.getMessage()));
+                infra(new RunOutcome.InfraError(DiskFull.is(e) ? RunOutcome.InfraErrorKind.RESULTS_UNWRITABLE : RunOutcome.InfraErrorKind.INTERNAL,
+                        Set.of(), "cannot write " + dir + ": " + e.getMessage()));
             }
             if (testbed.process.Interruption.isRequested() && infra != null) {
                 // Ctrl-C pulled the boards away: the attempt was cut short, the board did nothing wrong.

@@ -110,4 +110,35 @@ class VerdictIT {
         assertThat(s.get("leftovers").toString()).contains("OFFLINE").contains("4f42-RPI_PICO2");
         assertThat(RunIT.runs(ws.resultsDir())).extracting(n -> n.get("status").asText()).containsExactly("passed");
     }
+
+    @Test
+    void aFullResultsDiskEndsInOneLineBlamesNoBoardAndLosesNoFinishedRun() throws Exception {
+        Workspace ws = Cli.copyOfCheckout(dir.resolve("ws"));
+        Path small = dir.resolve("small");
+        Files.createDirectories(small);
+        // A results folder on a tmpfs of 100 KB: room for about two runs (the state folder and the history are elsewhere).
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=100k", "tmpfs", small.toString()).redirectErrorStream(true).start();
+        String why = new String(mount.getInputStream().readAllBytes());
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "cannot mount a small tmpfs here (needs root): " + why);
+        try {
+            Cli.Result r = Cli.run(ws, "run", "--lab", "virtual", "--firmware", "RPI_PICO_W", "--results", small.toString());
+
+            assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCodes.INFRASTRUCTURE);
+            assertThat(r.err().strip().lines()).as("one line: " + r.err()).hasSize(1);
+            assertThat(r.err()).contains("results folder full: " + small).contains("No space left on device").doesNotContain("Exception");
+            assertThat(r.out()).doesNotContain("quarantined").doesNotContain("device gone").doesNotContain("board_lost");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("; (\\d+) finished runs recorded in the history").matcher(r.err());
+            assertThat(m.find()).isTrue();
+            int finished = Integer.parseInt(m.group(1));
+            assertThat(finished).isPositive();
+            try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + ws.stateDir().resolve("history.sqlite"));
+                    var rs = c.createStatement().executeQuery("SELECT COUNT(*), SUM(CASE WHEN outcome = 'passed' THEN 1 ELSE 0 END) FROM test_run")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("every finished run is in the history").isEqualTo(finished);
+                assertThat(rs.getInt(2)).as("healthy boards, passed runs").isEqualTo(finished);
+            }
+        } finally {
+            new ProcessBuilder("umount", "-l", small.toString()).start().waitFor(); // lazy: log files of this JVM may still be open there
+        }
+    }
 }
