@@ -78,7 +78,11 @@ final class HistoryWriter implements AutoCloseable {
                         lock.notifyAll();
                     }
                 }
-                LOG.warn("history: cannot record session {} ({}); trying again in {} ms", r.sessionId(), e.getMessage(), backoff);
+                // Said once on the console; every further try goes to the session's log only.
+                if (backoff == FIRST_BACKOFF_MS) {
+                    LOG.warn("history: cannot record session {} ({}); trying again", r.sessionId(), e.getMessage());
+                }
+                LOG.info("history: cannot record session {} ({}); trying again in {} ms", r.sessionId(), e.getMessage(), backoff);
                 synchronized (lock) {
                     waitOn(lock, backoff); // a newer record or the end wakes it early
                 }

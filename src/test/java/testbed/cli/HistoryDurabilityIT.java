@@ -97,6 +97,32 @@ class HistoryDurabilityIT {
     }
 
     @Test
+    void aReadOnlyHistoryFileLosesNothingEither() throws Exception {
+        Workspace ws = Cli.copyOfCheckout(dir.resolve("ws"));
+        Path db = ws.stateDir().resolve("history.sqlite");
+        JdbcHistory.open("jdbc:sqlite:" + db).close();
+        // Immutable, so that even root cannot write it (a plain chmod would not stop root).
+        Process chattr = new ProcessBuilder("chattr", "+i", db.toString()).redirectErrorStream(true).start();
+        String why = new String(chattr.getInputStream().readAllBytes());
+        Assumptions.assumeTrue(chattr.waitFor() == 0, "chattr +i not possible here: " + why);
+        Cli.Result r;
+        try {
+            r = Cli.run(ws, append(MAIN_JOB, "--only-test", "BUILTIN-TESTS_EXTMOD"));
+        } finally {
+            new ProcessBuilder("chattr", "-i", db.toString()).start().waitFor();
+        }
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCodes.INFRASTRUCTURE);
+        assertThat(r.err()).contains("history: 1 run not yet recorded").contains("readonly").contains("journal kept at " + ws.resultsDir());
+        assertThat(ws.resultsDir().resolve("logger_20_info.log")).content().contains("cannot record session").contains("trying again in");
+        Cli.Result imported = Cli.run(ws, "history", "import", ws.resultsDir().toString());
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        String url = "jdbc:sqlite:" + db;
+        assertThat(count(url, "SELECT COUNT(*) FROM test_run")).isEqualTo(1);
+        assertThat(sessionStatus(url)).isEqualTo("completed");
+        assertThat(ws.resultsDir().resolve("history-pending.json")).doesNotExist();
+    }
+
+    @Test
     void postgresRestartingMidSessionLosesNothing() throws Exception {
         try (PostgresServer pg = PostgresServer.start().orElse(null)) {
             Assumptions.assumeTrue(pg != null && pg.controllable(), "PostgreSQL (Debian's postgresql) is not installed");
