@@ -31,12 +31,12 @@ import testbed.model.LabException;
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:all selected tests passed",
-            "1:tests ran and some failed",
-            "2:invalid input: usage, data files, unknown names",
-            "3:lab or infrastructure error",
+            "0:all selected tests passed (and the history has the session)",
+            "1:tests failed, or a firmware image does not verify on two identical boards",
+            "2:invalid input: usage, data files, unknown names, missing folders",
+            "3:lab or infrastructure error (a board quarantined, work left over, results disk full, history behind)",
             "4:internal error (a bug: please report it)",
-            "130:interrupted",
+            "130:interrupted (Ctrl-C or SIGTERM)",
         })
 public final class Testbed implements Runnable {
 
