@@ -19,7 +19,6 @@ import testbed.model.Firmware;
 import testbed.model.Tentacle;
 import testbed.report.ReportWriter;
 import testbed.results.Xfail;
-import testbed.selection.SelectionRequest;
 import testbed.session.PlanRequest;
 import testbed.session.Planner;
 import testbed.session.Session;
@@ -31,20 +30,16 @@ import testbed.session.SessionRecorder;
 public final class Runs {
 
     /**
+     * @param session what to run, as the session takes it
      * @param probe for a dry run: connect the lab and ask every board what it runs
      * @param xfail known failures, applied when each attempt ends
      */
-    public record RunRequest(
-            String lab,
-            SelectionRequest selection,
-            BartenderConfig config,
-            int count,
-            Optional<Path> results,
-            String python,
-            List<String> commandLine,
-            Histories.Choice history,
-            Optional<Path> xfail,
-            boolean probe) {}
+    public record RunRequest(Session.Request session, Histories.Choice history, Optional<Path> xfail, boolean probe) {
+
+        public BartenderConfig config() {
+            return session.config();
+        }
+    }
 
     /** @param reportProblem why the reports could not be written, if they could not */
     public record RunResult(Session.Result session, Optional<String> reportProblem) {}
@@ -53,14 +48,13 @@ public final class Runs {
 
     public static RunResult run(Workspace workspace, RunRequest request, SessionListener listener, Clock clock) {
         // All input is checked before anything is touched: data files, names, the xfail list, then the history.
-        SessionInputs inputs = SessionInputs.load(workspace, request.lab(), request.selection());
+        Session.Request session = request.session();
+        SessionInputs inputs = SessionInputs.load(workspace, session.lab(), session.selection());
         Xfail known = request.xfail().map(Xfail::load).orElse(Xfail.NONE);
         Optional<JdbcHistory> history = Histories.open(request.history(), workspace.settings());
         try {
-            Session.Request session = new Session.Request(request.lab(), request.selection(), request.config(), request.count(), request.results(),
-                    request.python(), request.commandLine());
             // A session the history was left without (the marker says so) is replayed from its files before they move to the archive.
-            history.ifPresent(h -> HistoryImport.catchUp(h, request.results().orElse(workspace.resultsDir()))
+            history.ifPresent(h -> HistoryImport.catchUp(h, session.results().orElse(workspace.resultsDir()))
                     .forEach(i -> listener.message("history: recorded " + i.runs() + " runs of session " + i.sessionId() + " from " + i.dir())));
             SessionRecorder recorder = history.<SessionRecorder>map(h -> h).orElse(SessionRecorder.NONE);
             Session.Result result = new Session(workspace, session, listener, clock, recorder, Histories.estimator(history), known).run(inputs);
@@ -81,9 +75,10 @@ public final class Runs {
      * what the boards are known to carry (a probe, else the lab driver's stored images, else the history's last runs).
      */
     public static Planner.Plan plan(Workspace workspace, RunRequest request) {
-        SessionInputs inputs = SessionInputs.load(workspace, request.lab(), request.selection());
+        Session.Request session = request.session();
+        SessionInputs inputs = SessionInputs.load(workspace, session.lab(), session.selection());
         request.xfail().ifPresent(Xfail::load); // the same checks as the run it plans
-        PlanRequest plan = new PlanRequest(request.lab(), request.selection(), request.config(), PlanRequest.DEFAULT_FLASH_ESTIMATE, request.probe());
+        PlanRequest plan = new PlanRequest(session.lab(), session.selection(), session.config(), PlanRequest.DEFAULT_FLASH_ESTIMATE, request.probe());
         Optional<JdbcHistory> history = Histories.open(request.history(), workspace.settings());
         try {
             DurationEstimator estimator = Histories.estimator(history);

@@ -125,11 +125,8 @@ class HistoryDurabilityIT {
     @Test
     void postgresRestartingMidSessionLosesNothing() throws Exception {
         try (PostgresServer pg = PostgresServer.start().orElse(null)) {
-            Assumptions.assumeTrue(pg != null && pg.controllable(), "PostgreSQL (Debian's postgresql) is not installed");
             Workspace ws = Cli.copyOfCheckout(dir.resolve("ws"));
-            CompletableFuture<Cli.Result> session = inBackground(ws, append(MAIN_JOB, "--history", pg.url()));
-            await("a run finished", () -> journalLines(ws) >= 1);
-            pg.stopServer();
+            CompletableFuture<Cli.Result> session = stopPostgresAfterTheFirstRun(pg, ws);
             Thread.sleep(3000); // down for 3 s, as a restart or a failover would be
             pg.startServer();
 
@@ -145,11 +142,8 @@ class HistoryDurabilityIT {
     @Test
     void aHistoryThatStaysAwayIsSaidAndCaughtUpFromTheJournalOnce() throws Exception {
         try (PostgresServer pg = PostgresServer.start().orElse(null)) {
-            Assumptions.assumeTrue(pg != null && pg.controllable(), "PostgreSQL (Debian's postgresql) is not installed");
             Workspace ws = Cli.copyOfCheckout(dir.resolve("ws"));
-            CompletableFuture<Cli.Result> session = inBackground(ws, append(MAIN_JOB, "--history", pg.url()));
-            await("a run finished", () -> journalLines(ws) >= 1);
-            pg.stopServer();
+            CompletableFuture<Cli.Result> session = stopPostgresAfterTheFirstRun(pg, ws);
             Cli.Result r = session.get(180, TimeUnit.SECONDS);
             assertThat(r.exitCode()).as("the tests passed, the history is behind: " + r.out() + r.err()).isEqualTo(ExitCodes.INFRASTRUCTURE);
             assertThat(r.err()).containsPattern("history: \\d+ runs? not yet recorded").contains("journal kept at " + ws.resultsDir())
@@ -180,6 +174,15 @@ class HistoryDurabilityIT {
             assertThat(count(pg.url(), "SELECT COUNT(*) FROM attempt")).isEqualTo(attempts);
             assertThat(count(pg.url(), "SELECT COUNT(*) FROM test_result")).isEqualTo(results);
         }
+    }
+
+    /** The main job on PostgreSQL, whose server stops once the first run is in the journal (the session goes on). */
+    private static CompletableFuture<Cli.Result> stopPostgresAfterTheFirstRun(PostgresServer pg, Workspace ws) throws Exception {
+        Assumptions.assumeTrue(pg != null && pg.controllable(), "PostgreSQL (Debian's postgresql) is not installed");
+        CompletableFuture<Cli.Result> session = inBackground(ws, append(MAIN_JOB, "--history", pg.url()));
+        await("a run finished", () -> journalLines(ws) >= 1);
+        pg.stopServer();
+        return session;
     }
 
     private static String[] append(String[] a, String... more) {
