@@ -11,6 +11,7 @@ import java.util.Set;
  * @param quarantineAfter consecutive infrastructure errors that quarantine a tentacle for the rest of the session
  * @param flashSkip never flash: use what is on the boards (multi-variant boards become variant "unknown")
  * @param flashForce flash every tentacle at its first run, whatever it reports
+ * @param deadline a time-boxed session's end: what would not finish before it does not start
  */
 public record BartenderConfig(
         int jobs,
@@ -19,7 +20,8 @@ public record BartenderConfig(
         int quarantineAfter,
         boolean flashSkip,
         boolean flashForce,
-        SchedulingPolicy policy) {
+        SchedulingPolicy policy,
+        java.util.Optional<Deadline> deadline) {
 
     public static final String DEFAULT_REFERENCE_BOARD = "RPI_PICO_W";
     public static final String UNKNOWN_VARIANT = "unknown";
@@ -31,27 +33,36 @@ public record BartenderConfig(
         }
     }
 
+    public BartenderConfig(int jobs, Set<String> referenceBoards, int maxRequeues, int quarantineAfter, boolean flashSkip, boolean flashForce,
+            SchedulingPolicy policy) {
+        this(jobs, referenceBoards, maxRequeues, quarantineAfter, flashSkip, flashForce, policy, java.util.Optional.empty());
+    }
+
+    public BartenderConfig withDeadline(java.util.Optional<Deadline> d) {
+        return new BartenderConfig(jobs, referenceBoards, maxRequeues, quarantineAfter, flashSkip, flashForce, policy, d);
+    }
+
     public static BartenderConfig defaults() {
         return new BartenderConfig(0, Set.of(DEFAULT_REFERENCE_BOARD), 2, 2, false, false, SchedulingPolicy.TESTBED);
     }
 
     public BartenderConfig withJobs(int n) {
-        return new BartenderConfig(n, referenceBoards, maxRequeues, quarantineAfter, flashSkip, flashForce, policy);
+        return new BartenderConfig(n, referenceBoards, maxRequeues, quarantineAfter, flashSkip, flashForce, policy, deadline);
     }
 
     public BartenderConfig withPolicy(SchedulingPolicy p) {
-        return new BartenderConfig(jobs, referenceBoards, maxRequeues, quarantineAfter, flashSkip, flashForce, p);
+        return new BartenderConfig(jobs, referenceBoards, maxRequeues, quarantineAfter, flashSkip, flashForce, p, deadline);
     }
 
     public BartenderConfig withReferenceBoards(Set<String> boards) {
-        return new BartenderConfig(jobs, boards, maxRequeues, quarantineAfter, flashSkip, flashForce, policy);
+        return new BartenderConfig(jobs, boards, maxRequeues, quarantineAfter, flashSkip, flashForce, policy, deadline);
     }
 
     public BartenderConfig withFlash(boolean skip, boolean force) {
-        return new BartenderConfig(jobs, referenceBoards, maxRequeues, quarantineAfter, skip, force, policy);
+        return new BartenderConfig(jobs, referenceBoards, maxRequeues, quarantineAfter, skip, force, policy, deadline);
     }
 
     public BartenderConfig withInfraLimits(int requeues, int quarantine) {
-        return new BartenderConfig(jobs, referenceBoards, requeues, quarantine, flashSkip, flashForce, policy);
+        return new BartenderConfig(jobs, referenceBoards, requeues, quarantine, flashSkip, flashForce, policy, deadline);
     }
 }

@@ -11,6 +11,8 @@ import testbed.model.TestRun;
  *     firmware; 2: it needs a flash although an identical tentacle already carries it
  * @param avoided the item already hit an infrastructure error on this DUT
  * @param kindLoadMillis open work per tentacle of the DUT's kind: the kind with the most left will end the session last
+ * @param shortestFirst a time-boxed session near its end: not all of the kind's open work fits any more, so as many
+ *     items as possible should finish
  */
 public record Candidate(
         WorkItem item,
@@ -20,7 +22,8 @@ public record Candidate(
         boolean referenceNeedsFlash,
         boolean avoided,
         long estimatedMillis,
-        long kindLoadMillis) {
+        long kindLoadMillis,
+        boolean shortestFirst) {
 
     public String testid() {
         return TestRun.testid(item.spec(), dut, item.variant(), item.role());

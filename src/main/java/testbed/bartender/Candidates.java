@@ -29,6 +29,8 @@ final class Candidates {
     Candidate best() {
         Candidate best = null;
         Comparator<Candidate> policy = b.config.policy();
+        java.util.Optional<Deadline> deadline = b.config.deadline();
+        java.time.Instant now = b.clock.instant();
         for (Tentacle dut : b.duts) {
             String serial = dut.serial();
             if (!b.free.contains(serial) || b.quarantined.contains(serial)) {
@@ -50,15 +52,22 @@ final class Candidates {
                         continue;
                     }
                 }
-                Candidate c = new Candidate(
-                        item,
-                        dut,
-                        reference,
-                        affinity(dut, item.boardVariant()),
-                        reference != null && referenceNeedsFlash(reference),
-                        item.failedOn().contains(serial),
-                        b.estimator.estimate(item.spec(), dut).toMillis(),
-                        kindLoad);
+                int affinity = affinity(dut, item.boardVariant());
+                boolean referenceFlash = reference != null && referenceNeedsFlash(reference);
+                long estimate = b.estimator.estimate(item.spec(), dut).toMillis();
+                boolean shortestFirst = false;
+                if (deadline.isPresent()) {
+                    Deadline d = deadline.get();
+                    long needed = d.neededMillis(estimate, affinity > 0 || referenceFlash);
+                    long left = d.leftMillis(now);
+                    if (needed > left) {
+                        b.cutByDeadline.put(item.key(), d.wouldNotFinish(needed, left)); // it would be cut: never start it
+                        continue;
+                    }
+                    shortestFirst = left < Math.round(kindLoad * d.safetyFactor());
+                }
+                Candidate c = new Candidate(item, dut, reference, affinity, referenceFlash, item.failedOn().contains(serial), estimate, kindLoad,
+                        shortestFirst);
                 if (best == null || policy.compare(c, best) < 0) {
                     best = c;
                 }

@@ -36,6 +36,8 @@ public record Leftover(String spec, String item, Reason reason, String detail, j
         /** The image flashes but the boards do not report the firmware's version: the firmware, not the lab. */
         FIRMWARE_BROKEN("firmware does not verify"),
         NEEDS_MICROPYTHON_TESTS("needs --micropython-tests"),
+        /** A time-boxed session: it would not have finished before the deadline, or was cut at the end of the grace. */
+        DEADLINE("did not fit before the deadline"),
         /** Every tentacle of the kind is missing from the lab. */
         OFFLINE("not run (offline)"),
         NOT_STARTED("not run");

@@ -124,6 +124,10 @@ final class OpenWork {
     private Leftover reasonOf(WorkItem item) {
         String label = item.spec().label();
         String what = item.describe();
+        String cut = b.cutByDeadline.get(item.key());
+        if (cut != null) {
+            return new Leftover(label, what, Leftover.Reason.DEADLINE, cut);
+        }
         BoardVariant firmware = item.boardVariant();
         if (!b.config.flashSkip()) {
             if (b.failedFirmware.contains(firmware)) {

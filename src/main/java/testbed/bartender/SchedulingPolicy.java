@@ -12,7 +12,8 @@ public enum SchedulingPolicy implements Comparator<Candidate> {
      * then multi-board tests while a reference is free (a single-board test can run any time, a multi-board test
      * only while the shared reference pool has room), with a reference that carries its firmware first; when a
      * flash is needed anyway, the default variant first;
-     * then longest first, so the long runs do not end up last.
+     * then longest first, so the long runs do not end up last. In a time-boxed session whose remaining time no longer
+     * holds a kind's open work, that kind's items go shortest first, right after priority.
      */
     TESTBED {
         @Override
@@ -21,6 +22,11 @@ public enum SchedulingPolicy implements Comparator<Candidate> {
             if (c != 0) return c;
             c = Boolean.compare(a.avoided(), b.avoided());
             if (c != 0) return c;
+            if (a.shortestFirst() && b.shortestFirst()) {
+                // Near a deadline that not all the work can meet: more finished items beat one long one.
+                c = Long.compare(a.estimatedMillis(), b.estimatedMillis());
+                if (c != 0) return c;
+            }
             c = Long.compare(b.kindLoadMillis(), a.kindLoadMillis());
             if (c != 0) return c;
             c = Integer.compare(a.affinity(), b.affinity());

@@ -47,7 +47,8 @@ public final class TestBartender {
     final Set<BoardVariant> failedFirmware = new HashSet<>();
     /** Images that failed their version check on two identical tentacles: the firmware's fault. */
     final Set<BoardVariant> brokenFirmware = new HashSet<>();
-    private final Map<BoardVariant, Set<String>> versionMismatches = new HashMap<>();
+    /** Per work item: why it did not start the last time a deadline kept it out. */
+    final Map<String, String> cutByDeadline = new HashMap<>();
     /** Per work item: the runs that tried it and did not complete it. */
     final Map<String, List<String>> tried = new HashMap<>();
 
@@ -67,6 +68,7 @@ public final class TestBartender {
 
     /** Candidate generation and ranking, and the accounting of open work: both read this bartender's state. */
     private final Candidates candidates;
+    private final Blame blame;
     private final OpenWork openWork;
 
     /**
@@ -102,6 +104,7 @@ public final class TestBartender {
         free.addAll(tentacles.keySet());
         totalItems = createWorkItems(specs);
         candidates = new Candidates(this);
+        blame = new Blame(this);
         openWork = new OpenWork(this);
     }
 
@@ -175,7 +178,7 @@ public final class TestBartender {
         return candidates.best() != null;
     }
 
-    private void booked(WorkItem item, int sign) {
+    void booked(WorkItem item, int sign) {
         if (!hasPossibleReference(item)) {
             return; // never runs (left over with its reason): it must not make its kind look busier than it is
         }
@@ -199,6 +202,7 @@ public final class TestBartender {
 
     private TestRun start(Candidate c) {
         WorkItem item = c.item();
+        cutByDeadline.remove(item.key());
         Optional<Tentacle> reference = Optional.ofNullable(c.reference());
         TestRun run = new TestRun(
                 c.testid(),
@@ -255,30 +259,7 @@ public final class TestBartender {
             todo.get(item.kind()).add(item);
             booked(item, +1);
         } else if (outcome instanceof RunOutcome.InfraError error) {
-            Set<String> blamed = error.blamedSerials().isEmpty() ? Set.of(run.dut().serial()) : error.blamedSerials();
-            WorkItem item = entry.item();
-            tried.computeIfAbsent(item.key(), k -> new ArrayList<>()).add(run.testid());
-            Optional<BoardVariant> broken = error.kind() == RunOutcome.InfraErrorKind.VERSION_MISMATCH ? brokenBy(run, blamed) : Optional.empty();
-            for (String serial : blamed) {
-                firmwareOn.remove(serial);
-                flashedThisSession.remove(serial); // a forced flash that failed is still owed
-                if (broken.isEmpty()) {
-                    int errors = consecutiveInfraErrors.merge(serial, 1, Integer::sum);
-                    if (errors >= config.quarantineAfter()) {
-                        quarantined.add(serial);
-                    }
-                }
-            }
-            if (broken.isPresent()) {
-                givenUp.add(new Leftover(item.spec().label(), item.describe(), Leftover.Reason.FIRMWARE_BROKEN, broken.get().name() + ": "
-                        + error.message(), tried.get(item.key())));
-            } else if (item.requeues() < config.maxRequeues()) {
-                todo.get(item.kind()).add(item.requeuedAfterFailureOn(blamed));
-                booked(item, +1);
-            } else {
-                givenUp.add(new Leftover(item.spec().label(), item.describe(), Leftover.Reason.INFRA_ERRORS,
-                        (item.requeues() + 1) + " attempts, last: " + error.kind() + " " + error.message(), tried.get(item.key())));
-            }
+            blame.book(run, entry.item(), error);
         } else {
             for (Tentacle t : run.tentacles()) {
                 consecutiveInfraErrors.remove(t.serial());
@@ -289,28 +270,6 @@ public final class TestBartender {
                 free.add(t.serial());
             }
         }
-    }
-
-    /**
-     * A version check failed: when the same image has now failed it on two different tentacles of its kind, the
-     * image is at fault, not the boards. They are forgiven (taken back from quarantine), and every item of that
-     * firmware is left over as such while the other firmware goes on.
-     */
-    private Optional<BoardVariant> brokenBy(TestRun run, Set<String> blamed) {
-        for (String serial : blamed) {
-            BoardVariant fw = serial.equals(run.dut().serial()) ? run.dutFirmware() : run.referenceFirmware().orElse(run.dutFirmware());
-            Set<String> on = versionMismatches.computeIfAbsent(fw, k -> new HashSet<>());
-            on.add(serial);
-            if (on.size() >= 2) {
-                brokenFirmware.add(fw);
-                for (String s : on) {
-                    consecutiveInfraErrors.remove(s);
-                    quarantined.remove(s);
-                }
-                return Optional.of(fw);
-            }
-        }
-        return Optional.empty();
     }
 
     /** A tentacle another process held is free for us again. */

@@ -450,6 +450,39 @@ class TestBartenderScenarioTest {
         assertThat(b.next().orElseThrow().dutNeedsFlash()).as("--flash-force not used up by a flash that failed").isTrue();
     }
 
+    // ---- time-boxed sessions ----
+
+    private static BartenderConfig until(java.time.Duration left) {
+        return CONFIG.withDeadline(Optional.of(new Deadline(Instant.EPOCH.plus(left), "07:00", 1.25, java.time.Duration.ofSeconds(30))));
+    }
+
+    @Test
+    void aRunThatWouldNotFinishBeforeTheDeadlineDoesNotStartAndSaysWhy() {
+        // 20 min left: STANDARD (600 s x 1.25 + a 30 s flash = 13 min) fits, a 30-minute group does not.
+        TestRunSpec longOne = spec("LONG", Fut.FUT_MCU_ONLY, 1800);
+        TestBartender b = bartender(until(java.time.Duration.ofMinutes(20)), List.of(pico("1111"), pico("2222")), List.of(STANDARD, longOne));
+
+        assertThat(testids(startAll(b))).containsExactly("RUN-TESTS_STANDARD@1111-RPI_PICO");
+        assertThat(b.leftovers()).singleElement().satisfies(l -> {
+            assertThat(l.reason()).isEqualTo(Leftover.Reason.DEADLINE);
+            assertThat(l.detail()).isEqualTo("would not finish before 07:00 (needs ~38 min, 20 min left)");
+            assertThat(l.isInfrastructure()).isFalse();
+        });
+    }
+
+    @Test
+    void nearTheDeadlineShorterItemsThatFitGoFirst() {
+        // One tentacle, 12 min left, 25 min of work: today's rule starts the 10-minute group first (longest first) and
+        // finishes one item; shortest first finishes the three short ones.
+        List<TestRunSpec> specs = List.of(spec("TEN", Fut.FUT_MCU_ONLY, 480), spec("A", Fut.FUT_MCU_ONLY, 120), spec("B", Fut.FUT_MCU_ONLY, 150),
+                spec("C", Fut.FUT_MCU_ONLY, 180));
+        TestBartender b = bartender(until(java.time.Duration.ofMinutes(17)), List.of(pico("1111")), specs);
+        assertThat(b.next().orElseThrow().spec().label()).as("tight: the shortest first").isEqualTo("A");
+
+        TestBartender relaxed = bartender(CONFIG, List.of(pico("1111")), specs);
+        assertThat(relaxed.next().orElseThrow().spec().label()).as("no deadline: longest first").isEqualTo("TEN");
+    }
+
     private static RunOutcome.InfraError infra(RunOutcome.InfraErrorKind kind) {
         return new RunOutcome.InfraError(kind, Set.of(), "injected");
     }
