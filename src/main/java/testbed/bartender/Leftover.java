@@ -37,7 +37,7 @@ public record Leftover(String spec, String item, Reason reason, String detail, j
         FIRMWARE_BROKEN("firmware does not verify"),
         NEEDS_MICROPYTHON_TESTS("needs --micropython-tests"),
         /** A time-boxed session: it would not have finished before the deadline, or was cut at the end of the grace. */
-        DEADLINE("did not fit before the deadline"),
+        DEADLINE("time box"),
         /** Every tentacle of the kind is missing from the lab. */
         OFFLINE("not run (offline)"),
         NOT_STARTED("not run");

@@ -67,7 +67,9 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         Runs.RunRequest request = new Runs.RunRequest(new testbed.session.Session.Request(lab.lab(workspace), selection.toRequest(workspace),
                 scheduling.toConfig(selection.referenceBoardSet()), scheduling.count, Optional.ofNullable(results.dir),
-                python != null ? python : workspace.settings().python(), commandLine()), history.choice(), Optional.ofNullable(xfail), probe);
+                python != null ? python : workspace.settings().python(), commandLine(),
+                scheduling.timeBox().map(testbed.app.TimeBox::grace).orElse(testbed.app.TimeBox.DEFAULT_GRACE)), history.choice(),
+                Optional.ofNullable(xfail), probe);
         PrintWriter out = spec.commandLine().getOut();
         if (dryRun) {
             PlanRenderer.render(Runs.plan(workspace, request), request, out);

@@ -21,13 +21,20 @@ public final class SessionEngine {
      * @param decisionNanos time of every {@code bartender.next()} call, for the benchmarks
      * @param latencyMillis from an event (a tentacle freed, a firmware built) to the first run it let start
      */
-    public record Result(boolean stopped, long[] decisionNanos, double[] latencyMillis) {}
+    public record Result(boolean stopped, long[] decisionNanos, double[] latencyMillis, boolean deadlineReached) {
+
+        public Result(boolean stopped, long[] decisionNanos, double[] latencyMillis) {
+            this(stopped, decisionNanos, latencyMillis, false);
+        }
+    }
 
     private final TestBartender bartender;
     private final FirmwareBartender firmware;
     private final LabBackend backend;
     private final EngineListener listener;
     private volatile boolean stopped;
+    private java.time.Instant stopAt;
+    private boolean deadlineReached;
 
     public SessionEngine(TestBartender bartender, FirmwareBartender firmware, LabBackend backend, EngineListener listener) {
         this.bartender = bartender;
@@ -39,6 +46,11 @@ public final class SessionEngine {
     /** Nothing new starts after this; runs still going are the caller's to record (the loop returns at its next wake-up). */
     public void stop() {
         stopped = true;
+    }
+
+    /** A time-boxed session's hard end (deadline plus grace): the loop stops there, with what runs still running. */
+    public void stopAt(java.time.Instant at) {
+        this.stopAt = at;
     }
 
     public boolean isStopped() {
@@ -82,6 +94,11 @@ public final class SessionEngine {
             if (stopped || (!bartender.isRunning() && !firmware.hasPendingBuilds() && !bartender.waitsForOtherSessions())) {
                 break;
             }
+            if (stopAt != null && !backend.clock().instant().isBefore(stopAt) && bartender.isRunning()) {
+                deadlineReached = true;
+                stopped = true;
+                break;
+            }
             Optional<EngineEvent> event = backend.awaitEvent();
             if (event.isEmpty()) {
                 for (String serial : bartender.heldElsewhere()) {
@@ -94,7 +111,7 @@ public final class SessionEngine {
             lastEvent = event.get().nanos();
             book(event.get());
         }
-        return new Result(stopped, decisions.values(), Arrays.stream(latency.values()).mapToDouble(n -> n / 1e6).toArray());
+        return new Result(stopped, decisions.values(), Arrays.stream(latency.values()).mapToDouble(n -> n / 1e6).toArray(), deadlineReached);
     }
 
     private void book(EngineEvent event) {

@@ -39,7 +39,8 @@ public final class Planner {
     public static Plan plan(SessionInputs inputs, List<Tentacle> tentacles, PlanRequest request, DurationEstimator estimator,
             Map<String, String> versions, String versionsFrom) {
         Selection selection = inputs.select(tentacles);
-        SimClock clock = new SimClock(Instant.EPOCH);
+        // The simulated clock starts now: a time box (--until/--budget) is wall-clock time, as in the session.
+        SimClock clock = new SimClock(Instant.now());
         Bartenders bartenders = Bartenders.of(request.config(), clock, estimator, selection, inputs.catalog());
         Timeline timeline = new Timeline(clock.instant());
         SimulatedLab lab = new SimulatedLab(clock, DurationModel.estimates(estimator, request.flashEstimate()));

@@ -57,7 +57,8 @@ public final class Session {
             int count,
             Optional<Path> results,
             String python,
-            List<String> commandLine) {}
+            List<String> commandLine,
+            Duration grace) {}
 
     /** How the session ended, for the exit code. */
     public enum Verdict { PASSED, TESTS_FAILED, FIRMWARE_FAILED, INFRASTRUCTURE_ERRORS, NOTHING_RAN, INTERRUPTED }
@@ -154,6 +155,8 @@ public final class Session {
         try (RealLab lab = new RealLab(executor, locks, results.root(), clock, duts.size())) {
             SessionEngine engine = bartenders.engine(lab, EngineListener.all(records, progress));
             records.onResultsFull(engine::stop);
+            // A time box: past the deadline plus the grace, what still runs is stopped and recorded as interrupted.
+            request.config().deadline().ifPresent(d -> engine.stopAt(d.at().plus(request.grace())));
             // Ctrl-C / SIGTERM: stop in order (below). The JVM exiting anyway: record what still runs before the boards go.
             Runnable stop = Interruption.onRequest(() -> {
                 engine.stop();
@@ -168,6 +171,7 @@ public final class Session {
             listener.started(inputs.lab().name(), selection.duts().size(), bartender.totalItems(), results.root().toString());
             records.started();
             SessionEngine.Result outcome;
+            List<Leftover> cut = new ArrayList<>();
             try {
                 outcome = engine.run(Bartenders.carried(inputs.catalog(), reported));
             } catch (InterruptedException e) {
@@ -177,7 +181,15 @@ public final class Session {
             } finally {
                 stop.run();
             }
-            if (outcome.stopped() && records.resultsProblem().isPresent()) {
+            if (outcome.deadlineReached()) {
+                executor.cutShort();
+                connected.close();
+                for (RunReport report : lab.drain(Duration.ofSeconds(20))) {
+                    records.runFinished(report, clock.instant());
+                    cut.add(new Leftover(report.run().spec().label(), report.run().testid(), Leftover.Reason.DEADLINE,
+                            "cut at the end of the grace period (" + request.grace().toMinutes() + " min after the deadline)", List.of(report.run().testid())));
+                }
+            } else if (outcome.stopped() && records.resultsProblem().isPresent()) {
                 // results/ is full: what runs may end by itself (boards untouched, nobody blamed), then the session stops.
                 lab.drain(Duration.ofMinutes(10)).forEach(report -> records.runFinished(report, clock.instant()));
             } else if (outcome.stopped()) {
@@ -188,7 +200,8 @@ public final class Session {
             ShutdownHooks.remove(hook);
             List<Leftover> leftovers = new ArrayList<>(selection.leftovers());
             leftovers.addAll(bartender.leftovers());
-            boolean interrupted = records.isInterrupted() || (outcome.stopped() && records.resultsProblem().isEmpty());
+            leftovers.addAll(cut);
+            boolean interrupted = records.isInterrupted() || (outcome.stopped() && !outcome.deadlineReached() && records.resultsProblem().isEmpty());
             Verdict verdict = records.resultsProblem().isPresent() ? Verdict.INFRASTRUCTURE_ERRORS
                     : verdict(interrupted, records.runs(), leftovers, bartender.quarantined());
             SessionRecord record = records.finished(verdict.name().toLowerCase(), leftovers, new SessionRecords.Latency(outcome.latencyMillis()));

@@ -70,6 +70,12 @@ public final class TestRunExecutor {
     private final Flasher flasher;
     private final Clock clock;
     private final Set<String> flashedThisSession = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The session cut what still runs (a time box's end): the attempts end as interrupted, the boards are not blamed. */
+    private volatile boolean cutShort;
+
+    public void cutShort() {
+        cutShort = true;
+    }
 
     public TestRunExecutor(Settings settings, Map<String, Dut> duts, ResultsDir results, TentacleLocks locks, Flasher flasher, Clock clock) {
         this.settings = settings;
@@ -206,7 +212,7 @@ public final class TestRunExecutor {
                 infra(new RunOutcome.InfraError(DiskFull.is(e) ? RunOutcome.InfraErrorKind.RESULTS_UNWRITABLE : RunOutcome.InfraErrorKind.INTERNAL,
                         Set.of(), "cannot write " + dir + ": " + e.getMessage()));
             }
-            if (testbed.process.Interruption.isRequested() && infra != null) {
+            if ((cutShort || testbed.process.Interruption.isRequested()) && infra != null) {
                 // Ctrl-C pulled the boards away: the attempt was cut short, the board did nothing wrong.
                 status = Status.INTERRUPTED;
                 error = "the session was interrupted while this attempt ran (" + error + ")";
