@@ -76,7 +76,8 @@ public record TimeBox(Deadline deadline, Duration grace) {
         }
     }
 
-    static Duration duration(String option, String text) {
+    /** "8h", "90m", "1h30m", "90s" or ISO-8601; a bad value is bad input naming the option. */
+    public static Duration duration(String option, String text) {
         String t = text.trim().toLowerCase();
         if (t.startsWith("pt") || t.startsWith("p")) {
             try {

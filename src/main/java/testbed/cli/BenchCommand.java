@@ -48,10 +48,32 @@ final class BenchCommand implements Runnable {
         @Option(names = "--json", description = "One JSON document with every result, for machines.")
         boolean json;
 
+        @Option(names = "--budget", paramLabel = "DURATION", description = "Time-box each session (e.g. 2h): work items finished in time by "
+                + "today's rule and by the deadline-aware bartender, side by side.")
+        String budget;
+
+        @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "10m", description = "With --budget: runs may go on this long after "
+                + "the deadline (default: ${DEFAULT-VALUE}).")
+        String grace;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             java.util.List<String> labNames = labs.isEmpty() ? testbed.bench.LabModel.REFERENCE_LABS : labs;
+            if (budget != null) {
+                java.time.Duration b = testbed.app.TimeBox.duration("--budget", budget);
+                java.time.Duration g = testbed.app.TimeBox.duration("--grace", grace);
+                Table t = new Table("lab", "budget", "work items", "today's rule: finished", "cut", "deadline-aware: finished", "cut", "left over",
+                        "gain");
+                for (String name : labNames) {
+                    var r = testbed.bench.TimeBoxBenchmark.run(testbed.bench.LabModel.load(name), seed, count, jobs, b, g);
+                    t.row(r.lab(), budget, r.workItems(), r.todaysRule().finished(), r.todaysRule().cut(), r.deadlineAware().finished(),
+                            r.deadlineAware().cut(), r.deadlineAware().leftOver(), String.format("%+d", r.gain()));
+                }
+                out.printf("time-boxed sessions, seed %d, grace %s: work items finished by the deadline plus the grace%n%n", seed, grace);
+                t.print(out, "");
+                return ExitCodes.OK;
+            }
             java.util.List<SchedulingPolicy> order = policies.isEmpty() ? java.util.List.of(SchedulingPolicy.TESTBED, SchedulingPolicy.ANCHOR) : policies;
             java.util.List<testbed.bench.ScheduleBenchmark.Result> results = new java.util.ArrayList<>();
             for (String name : labNames) {

@@ -42,6 +42,17 @@ class ScheduleBenchmarkTest {
         assertThat(last).as("bytes per run, by quarter: %s", r.recordBytesPerRun()).isLessThanOrEqualTo(first * 3 / 2);
     }
 
+    /** A time box: the deadline-aware bartender never finishes fewer work items in time than today's rule, and wins when time is short. */
+    @ParameterizedTest
+    @CsvSource({"anchor,1,60", "anchor,2,60", "anchor,1,120", "anchor,2,120", "large,1,60"})
+    void deadlineAwareRankingFinishesAtLeastAsMuchAsTodaysRule(String lab, long seed, long minutes) {
+        TimeBoxBenchmark.Result r = TimeBoxBenchmark.run(LabModel.load(lab), seed, 1, 0, Duration.ofMinutes(minutes), Duration.ofMinutes(10));
+        assertThat(r.deadlineAware().finished()).as("%s", r).isGreaterThanOrEqualTo(r.todaysRule().finished());
+        if (minutes == 60) {
+            assertThat(r.gain()).as("short of time: more finished items").isPositive();
+        }
+    }
+
     @Test
     void referenceLabsHaveTheDocumentedSizes() {
         assertThat(LabModel.load("small").tentacles()).hasSize(5);
