@@ -57,7 +57,14 @@ public final class Runs {
             history.ifPresent(h -> HistoryImport.catchUp(h, session.results().orElse(workspace.resultsDir()))
                     .forEach(i -> listener.message("history: recorded " + i.runs() + " runs of session " + i.sessionId() + " from " + i.dir())));
             SessionRecorder recorder = history.<SessionRecorder>map(h -> h).orElse(SessionRecorder.NONE);
-            Session.Result result = new Session(workspace, session, listener, clock, recorder, Histories.estimator(history), known).run(inputs);
+            Session.Result result = new Session(workspace, session, listener, clock, recorder, Histories.estimator(history), known)
+                    .withReporter(record -> {
+                        try {
+                            ReportWriter.write(record, session.results().orElse(workspace.resultsDir()), history.<testbed.history.History>map(h -> h));
+                        } catch (RuntimeException e) {
+                            org.apache.logging.log4j.LogManager.getLogger(Runs.class).warn("reports: {}", e.getMessage());
+                        }
+                    }).run(inputs);
             Optional<String> problem = Optional.empty();
             try {
                 ReportWriter.write(result.record(), result.resultsDir(), history.<testbed.history.History>map(h -> h));

@@ -53,6 +53,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the plan: the runs in the order the bartender would start them with the estimated durations, then what would be left over and why.")
     boolean dryRun;
 
+    @Option(names = "--report-every", paramLabel = "DURATION", description = "Rewrite report.html and summary.json this often while the "
+            + "session runs (e.g. 10m), so a browser on the results folder shows progress.")
+    String reportEvery;
+
     @Option(names = "--probe", description = "With --dry-run: connect the lab and ask each board what it runs, so the plan starts from the boards' real state.")
     boolean probe;
 
@@ -68,7 +72,8 @@ final class RunCommand implements Callable<Integer> {
         Runs.RunRequest request = new Runs.RunRequest(new testbed.session.Session.Request(lab.lab(workspace), selection.toRequest(workspace),
                 scheduling.toConfig(selection.referenceBoardSet()), scheduling.count, Optional.ofNullable(results.dir),
                 python != null ? python : workspace.settings().python(), commandLine(),
-                scheduling.timeBox().map(testbed.app.TimeBox::grace).orElse(testbed.app.TimeBox.DEFAULT_GRACE)), history.choice(),
+                scheduling.timeBox().map(testbed.app.TimeBox::grace).orElse(testbed.app.TimeBox.DEFAULT_GRACE),
+                Optional.ofNullable(reportEvery).map(e -> testbed.app.TimeBox.duration("--report-every", e))), history.choice(),
                 Optional.ofNullable(xfail), probe);
         PrintWriter out = spec.commandLine().getOut();
         if (dryRun) {

@@ -21,6 +21,7 @@ import testbed.model.LabException;
         description = "Schedules MicroPython tests on a lab of boards (tentacles): real USB boards or the built-in virtual lab.",
         subcommands = {
             RunCommand.class,
+            StopCommand.class,
             ListCommand.class,
             FlashCommand.class,
             HistoryCommand.class,

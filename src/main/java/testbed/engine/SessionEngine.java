@@ -33,6 +33,8 @@ public final class SessionEngine {
     private final LabBackend backend;
     private final EngineListener listener;
     private volatile boolean stopped;
+    /** Start nothing new; end once what runs has ended (testbed stop). */
+    private volatile boolean draining;
     private java.time.Instant stopAt;
     private boolean deadlineReached;
 
@@ -46,6 +48,15 @@ public final class SessionEngine {
     /** Nothing new starts after this; runs still going are the caller's to record (the loop returns at its next wake-up). */
     public void stop() {
         stopped = true;
+    }
+
+    /** Starts nothing new from now on; the loop ends when the runs going now have ended. */
+    public void drain() {
+        draining = true;
+    }
+
+    public boolean isDraining() {
+        return draining;
     }
 
     /** A time-boxed session's hard end (deadline plus grace): the loop stops there, with what runs still running. */
@@ -70,12 +81,14 @@ public final class SessionEngine {
         Samples latency = new Samples();
         long lastEvent = 0;
         while (!stopped) {
-            firmware.nextBuild(bartender.buildUrgencyMillis()).ifPresent(fw -> {
-                listener.buildStarted(fw, backend.clock().instant());
-                backend.startBuild(fw);
-            });
+            if (!draining) {
+                firmware.nextBuild(bartender.buildUrgencyMillis()).ifPresent(fw -> {
+                    listener.buildStarted(fw, backend.clock().instant());
+                    backend.startBuild(fw);
+                });
+            }
             boolean first = true;
-            while (!stopped) {
+            while (!stopped && !draining) {
                 long t0 = System.nanoTime();
                 Optional<TestRun> next = bartender.next();
                 long t1 = System.nanoTime();
@@ -91,7 +104,7 @@ public final class SessionEngine {
                 backend.startRun(next.get());
             }
             listener.dispatched();
-            if (stopped || (!bartender.isRunning() && !firmware.hasPendingBuilds() && !bartender.waitsForOtherSessions())) {
+            if (stopped || (!bartender.isRunning() && (draining || (!firmware.hasPendingBuilds() && !bartender.waitsForOtherSessions())))) {
                 break;
             }
             if (stopAt != null && !backend.clock().instant().isBefore(stopAt) && bartender.isRunning()) {

@@ -58,7 +58,8 @@ public final class Session {
             Optional<Path> results,
             String python,
             List<String> commandLine,
-            Duration grace) {}
+            Duration grace,
+            Optional<Duration> reportEvery) {}
 
     /** How the session ended, for the exit code. */
     public enum Verdict { PASSED, TESTS_FAILED, FIRMWARE_FAILED, INFRASTRUCTURE_ERRORS, NOTHING_RAN, INTERRUPTED }
@@ -75,6 +76,7 @@ public final class Session {
     private final DurationEstimator estimator;
     private final Xfail xfail;
     private final String sessionId;
+    private java.util.function.Consumer<SessionRecord> reporter = record -> { };
 
     /**
      * @param recorder receives the record at the start, after every run and at the end (the history)
@@ -92,6 +94,12 @@ public final class Session {
         this.xfail = xfail;
         this.sessionId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(clock.instant()) + "-"
                 + ProcessHandle.current().pid();
+    }
+
+    /** Rewrites the reports from the record as it stands (for {@code --report-every}). */
+    public Session withReporter(java.util.function.Consumer<SessionRecord> reporter) {
+        this.reporter = reporter;
+        return this;
     }
 
     /** @param inputs the validated inputs ({@link SessionInputs#load}): bad input has failed before a session exists */
@@ -153,7 +161,11 @@ public final class Session {
                 sessionId, xfail), duts, results, locks, new Flasher(ToolLocator.onPath(settings.path())), clock);
         Progress progress = new Progress(bartender);
         try (RealLab lab = new RealLab(executor, locks, results.root(), clock, duts.size())) {
-            SessionEngine engine = bartenders.engine(lab, EngineListener.all(records, progress));
+            java.util.concurrent.atomic.AtomicReference<SessionEngine> self = new java.util.concurrent.atomic.AtomicReference<>();
+            SessionControl control = new SessionControl(results.root(), () -> self.get().drain(), () -> self.get().stop(), clock,
+                    request.reportEvery(), records::current, reporter);
+            SessionEngine engine = bartenders.engine(lab, EngineListener.all(records, progress, control));
+            self.set(engine);
             records.onResultsFull(engine::stop);
             // A time box: past the deadline plus the grace, what still runs is stopped and recorded as interrupted.
             request.config().deadline().ifPresent(d -> engine.stopAt(d.at().plus(request.grace())));
@@ -181,13 +193,16 @@ public final class Session {
             } finally {
                 stop.run();
             }
-            if (outcome.deadlineReached()) {
+            if (outcome.deadlineReached() || control.stopNow()) {
                 executor.cutShort();
                 connected.close();
                 for (RunReport report : lab.drain(Duration.ofSeconds(20))) {
                     records.runFinished(report, clock.instant());
-                    cut.add(new Leftover(report.run().spec().label(), report.run().testid(), Leftover.Reason.DEADLINE,
-                            "cut at the end of the grace period (" + request.grace().toMinutes() + " min after the deadline)", List.of(report.run().testid())));
+                    if (outcome.deadlineReached()) {
+                        cut.add(new Leftover(report.run().spec().label(), report.run().testid(), Leftover.Reason.DEADLINE,
+                                "cut at the end of the grace period (" + request.grace().toMinutes() + " min after the deadline)",
+                                List.of(report.run().testid())));
+                    }
                 }
             } else if (outcome.stopped() && records.resultsProblem().isPresent()) {
                 // results/ is full: what runs may end by itself (boards untouched, nobody blamed), then the session stops.
@@ -201,7 +216,8 @@ public final class Session {
             List<Leftover> leftovers = new ArrayList<>(selection.leftovers());
             leftovers.addAll(bartender.leftovers());
             leftovers.addAll(cut);
-            boolean interrupted = records.isInterrupted() || (outcome.stopped() && !outcome.deadlineReached() && records.resultsProblem().isEmpty());
+            boolean interrupted = records.isInterrupted() || control.stopAsked()
+                    || (outcome.stopped() && !outcome.deadlineReached() && records.resultsProblem().isEmpty());
             Verdict verdict = records.resultsProblem().isPresent() ? Verdict.INFRASTRUCTURE_ERRORS
                     : verdict(interrupted, records.runs(), leftovers, bartender.quarantined());
             SessionRecord record = records.finished(verdict.name().toLowerCase(), leftovers, new SessionRecords.Latency(outcome.latencyMillis()));

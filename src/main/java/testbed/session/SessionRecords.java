@@ -179,6 +179,11 @@ public final class SessionRecords implements EngineListener {
         }
     }
 
+    /** The record as it stands (the last one written). */
+    public SessionRecord current() {
+        return latest;
+    }
+
     public boolean isInterrupted() {
         return interrupted;
     }
