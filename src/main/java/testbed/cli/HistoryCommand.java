@@ -22,7 +22,7 @@ import testbed.history.JdbcHistory;
 @Command(name = "history", mixinStandardHelpOptions = true, description = "Query the history of all sessions: sessions, pass rates, flaky tests, "
         + "regressions, benchmark series, durations.",
         subcommands = {HistoryCommand.Sessions.class, HistoryCommand.Sut.class, HistoryCommand.Flaky.class, HistoryCommand.Regressions.class,
-            HistoryCommand.Perf.class, HistoryCommand.Durations.class, HistoryCommand.Import.class})
+            HistoryCommand.Perf.class, HistoryCommand.Durations.class, HistoryCommand.Changes.class, HistoryCommand.Import.class})
 final class HistoryCommand implements Runnable {
 
     @Spec
@@ -272,6 +272,42 @@ final class HistoryCommand implements Runnable {
             for (History.DurationStats r : cast(rows, History.DurationStats.class)) {
                 t.row(r.testgroup(), r.tag(), String.valueOf(r.runs()), String.format(Locale.ROOT, "%.1fs", r.meanSeconds()),
                         String.format(Locale.ROOT, "%.1fs", r.p90Seconds()));
+            }
+            return t;
+        }
+    }
+
+    @Command(name = "changes", mixinStandardHelpOptions = true,
+            description = "What changed in a session (default: the newest) since the last comparable one: new failures, fixed tests, "
+                    + "flaky tests, benchmarks outside their noise band.")
+    static final class Changes extends Query {
+        @Parameters(arity = "0..1", paramLabel = "SESSION", description = "A session id (default: the newest).")
+        String session;
+
+        Changes(Workspace workspace) {
+            super(workspace);
+        }
+
+        @Override
+        Object query(History h) {
+            String id = session != null ? session
+                    : h.sessions(History.SessionFilter.all()).stream().findFirst().map(History.SessionRow::id)
+                            .orElseThrow(() -> new testbed.model.InvalidInputException("history: no session recorded yet"));
+            History.Changes c = h.changes(id);
+            List<Object[]> rows = new java.util.ArrayList<>();
+            c.regressions().forEach(t -> rows.add(new Object[] {"new failure", t.testgroup(), t.test() + " on " + t.boardVariant(), t.before() + " -> " + t.now()}));
+            c.fixed().forEach(t -> rows.add(new Object[] {"fixed", t.testgroup(), t.test() + " on " + t.boardVariant(), t.before() + " -> " + t.now()}));
+            c.flaky().forEach(t -> rows.add(new Object[] {"flaky", t.testgroup(), t.test() + " on " + t.boardVariant(), "failed, then passed"}));
+            c.perf().forEach(p -> rows.add(new Object[] {"benchmark", p.boardVariant(), p.name(),
+                String.format(Locale.ROOT, "%.1f %s (mean before %.1f)", p.value(), p.unit(), p.meanBefore())}));
+            return json ? c : rows;
+        }
+
+        @Override
+        Table table(Object rows) {
+            Table t = new Table("change", "group/board", "test", "what");
+            for (Object[] r : cast(rows, Object[].class)) {
+                t.row(r);
             }
             return t;
         }

@@ -34,8 +34,27 @@ public interface History extends AutoCloseable {
     /** Pass rate per session, oldest first: the trend chart of the report. */
     List<SessionTrend> trend(String lab, int lastSessions);
 
+    /** What changed in a session since the last comparable one (same lab, a test group in common): the morning report. */
+    Changes changes(String sessionId);
+
     @Override
     void close();
+
+    /**
+     * @param since the session compared with; empty when there is none (then only this session's own flaky tests and perf
+     *     changes against the whole history are listed)
+     */
+    record Changes(String session, Optional<String> since, List<TestChange> regressions, List<TestChange> fixed, List<TestChange> flaky,
+            List<PerfChange> perf) {
+        public boolean isEmpty() {
+            return regressions.isEmpty() && fixed.isEmpty() && flaky.isEmpty() && perf.isEmpty();
+        }
+    }
+
+    record TestChange(String testgroup, String test, String boardVariant, String before, String now) {}
+
+    /** A benchmark outside the noise band of its earlier values (mean ± max(3σ, 5 %)). */
+    record PerfChange(String boardVariant, String name, String unit, double value, double meanBefore) {}
 
     record SessionFilter(Optional<String> lab, Optional<String> board, Optional<String> since, int limit) {
         public static SessionFilter all() {

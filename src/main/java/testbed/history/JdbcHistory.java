@@ -80,7 +80,7 @@ public final class JdbcHistory implements History, SessionRecorder {
                 if (file.getParent() != null) {
                     Files.createDirectories(file.getParent());
                 }
-                checkSqliteHeader(url, file);
+                Connections.checkSqliteHeader(url, file);
             }
             var config = Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration")
                     .loggers("log4j2");
@@ -88,41 +88,10 @@ public final class JdbcHistory implements History, SessionRecorder {
                 config.target(target);
             }
             config.load().migrate();
-            return new JdbcHistory(url, user, password, connect(url, user, password));
+            return new JdbcHistory(url, user, password, Connections.connect(url, user, password));
         } catch (SQLException | org.flywaydb.core.api.FlywayException | java.io.IOException e) {
             throw new LabException("history " + redact(url) + ": " + firstLine(e.getMessage()), e);
         }
-    }
-
-    /** Says at once, and in words, that a file is no SQLite database (SQLite itself answers "file is not a database" after Flyway's retries). */
-    private static void checkSqliteHeader(String url, Path file) throws java.io.IOException {
-        if (!Files.isRegularFile(file) || Files.size(file) == 0) {
-            return; // a new database
-        }
-        byte[] head = new byte[16];
-        int n;
-        try (var in = Files.newInputStream(file)) {
-            n = in.readNBytes(head, 0, 16);
-        }
-        if (n < 16 || !new String(head, 0, 15, java.nio.charset.StandardCharsets.ISO_8859_1).equals("SQLite format 3")) {
-            throw new LabException("history " + redact(url) + ": " + file + " is not an SQLite database (corrupt, or another file): "
-                    + "move it away to start a new history");
-        }
-    }
-
-    /**
-     * A connection; SQLite in WAL mode with a busy timeout, so a reader never blocks a write and a writer waits for
-     * another's lock instead of failing at once.
-     */
-    private static Connection connect(String url, String user, String password) throws SQLException {
-        Connection c = DriverManager.getConnection(url, user, password);
-        if (url.startsWith("jdbc:sqlite:")) {
-            try (var st = c.createStatement()) {
-                st.execute("PRAGMA busy_timeout = 5000");
-                st.execute("PRAGMA journal_mode = WAL");
-            }
-        }
-        return c;
     }
 
     /** After a failed write: a connection the server dropped (a restart) is replaced, so the next try can succeed. */
@@ -140,7 +109,7 @@ public final class JdbcHistory implements History, SessionRecorder {
             LOG.debug("closing a broken history connection: {}", e.getMessage());
         }
         try {
-            connection = connect(url, user, password);
+            connection = Connections.connect(url, user, password);
             recorder = new JdbcRecorder(connection);
             LOG.info("history {}: reconnected", redact(url));
         } catch (SQLException e) {
@@ -254,38 +223,7 @@ public final class JdbcHistory implements History, SessionRecorder {
     @Override
     public List<GroupPassRate> passRates(String boardVariant, int lastSessions) {
         // A board alone means all its variants; BOARD-VARIANT means that one.
-        BoardVariant wanted = BoardVariant.parse(boardVariant);
-        List<ResultRow> rows = finalAttempts(resultRows("WHERE g.board = ?", List.of(wanted.board()))).stream()
-                .filter(r -> wanted.isDefaultVariant() || r.boardVariant().equals(wanted.name())).toList();
-        Set<String> keep = new HashSet<>(lastSessions(rows, lastSessions));
-        Map<String, long[]> byGroup = new TreeMap<>();
-        Map<String, Set<String>> runs = new TreeMap<>();
-        Map<String, Set<String>> failedRuns = new TreeMap<>();
-        Map<String, Set<String>> sessions = new TreeMap<>();
-        for (ResultRow r : rows) {
-            if (!keep.contains(r.session())) {
-                continue;
-            }
-            String key = r.testgroup() + "\t" + r.boardVariant();
-            long[] c = byGroup.computeIfAbsent(key, k -> new long[2]);
-            if (passed(r.outcome()) || failed(r.outcome())) {
-                c[0]++;
-                c[1] += passed(r.outcome()) ? 1 : 0;
-            }
-            runs.computeIfAbsent(key, k -> new HashSet<>()).add(r.runId());
-            sessions.computeIfAbsent(key, k -> new HashSet<>()).add(r.session());
-            if (failed(r.outcome())) {
-                failedRuns.computeIfAbsent(key, k -> new HashSet<>()).add(r.runId());
-            }
-        }
-        List<GroupPassRate> result = new ArrayList<>();
-        byGroup.forEach((key, c) -> {
-            String[] k = key.split("\t");
-            int all = runs.get(key).size();
-            int failedCount = failedRuns.getOrDefault(key, Set.of()).size();
-            result.add(new GroupPassRate(k[0], k[1], sessions.get(key).size(), all, all - failedCount, c[0], c[1]));
-        });
-        return result;
+        return Analyses.passRates(resultRows("WHERE g.board = ?", List.of(BoardVariant.parse(boardVariant).board())), boardVariant, lastSessions);
     }
 
     @Override
@@ -324,6 +262,11 @@ public final class JdbcHistory implements History, SessionRecorder {
                     points.stream().map(p -> (String) p[0]).toList(), Stats.mean(values), Stats.stddev(values), Stats.changes(values)));
         });
         return result;
+    }
+
+    @Override
+    public Changes changes(String sessionId) {
+        return Analyses.changes(resultRows("", List.of()), sessionId, perf(Optional.empty()));
     }
 
     /**

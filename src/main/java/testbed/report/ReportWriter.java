@@ -41,16 +41,20 @@ public final class ReportWriter {
         // The reports are written whatever the history does: without it they only lack the trend charts.
         List<History.SessionTrend> trend = List.of();
         List<History.PerfSeries> perf = List.of();
+        Optional<History.Changes> changes = Optional.empty();
         try {
+            changes = history.map(h -> h.changes(session.sessionId()));
             trend = history.map(h -> h.trend(session.lab(), 30)).orElse(List.of());
             perf = history.map(h -> h.perf(Optional.empty())).orElse(List.of()).stream().filter(p -> p.values().size() > 1).limit(12).toList();
         } catch (RuntimeException e) {
             org.apache.logging.log4j.LogManager.getLogger(ReportWriter.class).warn("reports without trends: {}", e.getMessage());
         }
-        writeString(dir.resolve("report.html"), html(view, trend, perf));
+        writeString(dir.resolve("report.html"), html(view, trend, perf, MorningReport.html(session, changes)));
         writeString(dir.resolve("report.md"), markdown(view));
         writeString(dir.resolve("junit.xml"), JunitXml.of(session));
-        AtomicJson.write(dir.resolve("summary.json"), summary(view));
+        Map<String, Object> summary = summary(view);
+        summary.put("changes", MorningReport.json(session, changes));
+        AtomicJson.write(dir.resolve("summary.json"), summary);
         writeString(dir.resolve("timing.txt"), timing(view));
         List<AttemptRecord> finals = session.runs().stream().filter(r -> !r.attempts().isEmpty())
                 .map(r -> r.attempts().get(r.attempts().size() - 1)).toList();
@@ -210,7 +214,7 @@ public final class ReportWriter {
 
     // ---- html ----
 
-    private static String html(SessionView v, List<History.SessionTrend> trend, List<History.PerfSeries> perf) {
+    private static String html(SessionView v, List<History.SessionTrend> trend, List<History.PerfSeries> perf, String changes) {
         SessionRecord s = v.session();
         String e = Svg.esc(s.verdict());
         StringBuilder h = new StringBuilder();
@@ -234,6 +238,7 @@ public final class ReportWriter {
                 .append(String.format(Locale.ROOT, "%.0f s", s.durationSeconds())).append("</td><th>trigger</th><td>").append(Svg.esc(s.trigger()))
                 .append(" on ").append(Svg.esc(s.host())).append("</td></tr><tr><th>command</th><td colspan=\"3\"><code>")
                 .append(Svg.esc(String.join(" ", s.commandLine()))).append("</code></td></tr></table>");
+        h.append(changes); // the first screen: what changed since the last comparable session
         if (!s.firmwareVersions().isEmpty()) {
             h.append("<h2>Firmware on the boards</h2><table><tr><th>tentacle</th><th>firmware as the board reports it</th></tr>");
             s.firmwareVersions().forEach((t, f) -> h.append("<tr><td>").append(Svg.esc(t)).append("</td><td>").append(Svg.esc(f)).append("</td></tr>"));
