@@ -87,6 +87,12 @@ public record Settings(
     }
 
 
+    /** The same settings, sessions recorded with this trigger (e.g. {@code nightly:<id>}, which links a nightly's rounds). */
+    public Settings withTrigger(String newTrigger) {
+        return new Settings(stateDir, cacheDir, lockDir, runDir, historyUrl, historyUser, historyPassword, lab, python, micropythonTests, path,
+                newTrigger, user);
+    }
+
     /** The history URL in effect: {@code $TESTBED_HISTORY}, else SQLite in the state folder. */
     public String effectiveHistoryUrl() {
         return historyUrl.orElse("jdbc:sqlite:" + stateDir.resolve("history.sqlite"));

@@ -27,6 +27,10 @@ public record Workspace(Path home, Path specsDir, Path firmwareDir, Path labsDir
         return settings.stateDir();
     }
 
+    public Workspace withSettings(Settings s) {
+        return new Workspace(home, specsDir, firmwareDir, labsDir, resultsDir, s);
+    }
+
     public Workspace withResults(Path results) {
         return new Workspace(home, specsDir, firmwareDir, labsDir, results.toAbsolutePath().normalize(), settings);
     }

@@ -1,0 +1,73 @@
+package testbed.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import testbed.config.Workspace;
+import testbed.lab.VirtualLabFixture;
+
+/** A nightly plan of rounds: each a session of its own, in its own folder, linked by the nightly id. */
+@Timeout(300)
+class NightlyIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void roundsRunOneAfterTheOtherAndTheRetryRoundRepeatsWhatFailed() throws Exception {
+        Workspace ws = Cli.copyOfCheckout(dir.resolve("ws"));
+        Path lab = new VirtualLabFixture(dir.resolve("lab")).pico("vngtp0000001-ab01", Map.of("flaky", Map.of("test", "basics/flaky.py", "p", 1.0)))
+                .board("vngtw0000001-ab02", "RPI_PICO_W", "RPI_PICO_W", List.of("FUT_MCU_ONLY", "FUT_EXTMOD_HARDWARE", "FUT_WLAN", "FUT_BLE"), List.of(""),
+                        Map.of()).writeLab();
+        Path plan = dir.resolve("plan.json");
+        Files.writeString(plan, """
+                {"name": "lab-night", "lab": "%s", "budget": "20m",
+                 "rounds": [
+                   {"name": "pico", "args": ["--firmware", "RPI_PICO", "--only-test", "BUILTIN-TESTS_BASICS", "--only-test", "BUILTIN-TESTS_EXTMOD"]},
+                   {"name": "picow", "args": ["--firmware", "RPI_PICO_W", "--only-test", "BUILTIN-TESTS_EXTMOD"]},
+                   {"name": "retry", "repeat_failed_of": "pico", "args": ["--firmware", "RPI_PICO"]}
+                 ]}""".formatted(lab));
+
+        Cli.Result r = Cli.run(ws, "nightly", plan.toString());
+
+        assertThat(r.exitCode()).as("a round had failures: " + r.out() + r.err()).isEqualTo(ExitCodes.TESTS_FAILED);
+        Path root = ws.resultsDir().resolve("nightly-" + LocalDate.now());
+        String trigger = null;
+        for (String round : List.of("pico", "picow", "retry")) {
+            JsonNode session = JSON.readTree(root.resolve(round).resolve("session.json").toFile());
+            assertThat(session.get("trigger").asText()).startsWith("nightly:lab-night-");
+            if (trigger == null) {
+                trigger = session.get("trigger").asText();
+            }
+            assertThat(session.get("trigger").asText()).as("one nightly id links the rounds").isEqualTo(trigger);
+        }
+        List<JsonNode> retried = RunIT.runs(root.resolve("retry"));
+        assertThat(retried).as("only the group that failed in round pico").extracting(n -> n.get("testgroup").asText())
+                .containsExactly("BUILTIN-TESTS_BASICS");
+        assertThat(r.out()).contains("round picow: exit 0");
+        Cli.Result sessions = Cli.run(ws, "history", "sessions", "--json");
+        assertThat(sessions.out().split("nightly:lab-night-", -1)).as("three history sessions of the night").hasSize(4);
+    }
+
+    @Test
+    void aBadPlanIsOneLineNamingTheFieldAndNothingRuns() throws Exception {
+        Workspace ws = Cli.copyOfCheckout(dir.resolve("ws"));
+        Path plan = dir.resolve("plan.json");
+        Files.writeString(plan, "{\"rounds\": [{\"name\": \"a\", \"args\": [\"--results\", \"x\"]}]}");
+        Cli.Result r = Cli.run(ws, "nightly", plan.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err()).contains("plan.json").contains("field 'rounds[0].args'").contains("'--results' is set by the nightly plan itself");
+    }
+}
