@@ -57,6 +57,13 @@ final class RunCommand implements Callable<Integer> {
             + "session runs (e.g. 10m), so a browser on the results folder shows progress.")
     String reportEvery;
 
+    @Option(names = "--notify", paramLabel = "CMD", description = "At the end, run this shell command with the path of summary.json appended, "
+            + "when something changed since the last comparable session (or a board needs attention).")
+    String notify;
+
+    @Option(names = "--notify-always", description = "With --notify: notify after every session, changed or not.")
+    boolean notifyAlways;
+
     @Option(names = "--probe", description = "With --dry-run: connect the lab and ask each board what it runs, so the plan starts from the boards' real state.")
     boolean probe;
 
@@ -90,6 +97,10 @@ final class RunCommand implements Callable<Integer> {
         r.reportProblem().ifPresentOrElse(
                 p -> spec.commandLine().getErr().println("testbed: warning: cannot write the reports: " + p),
                 () -> out.println("reports: " + r.session().resultsDir().resolve("report.html") + " (and report.md, junit.xml, summary.json, timing.txt)"));
+        if (notify != null) {
+            var sent = testbed.app.Notify.after(r.session().resultsDir(), notify, notifyAlways);
+            out.println("notify: " + sent.why());
+        }
         var h = r.session().history();
         if (!h.upToDate()) {
             spec.commandLine().getErr().printf("testbed: history: %d run%s not yet recorded (%s); journal kept at %s; replay with: testbed history import %s%n",

@@ -30,11 +30,15 @@ class MorningReportIT {
         // The same board with a fault that makes one test fail every time: a regression from one night to the next.
         Path bad = new VirtualLabFixture(dir.resolve("bad")).pico("vmrnr0000001-9e01", Map.of("flaky", Map.of("test", "basics/flaky.py", "p", 1.0)))
                 .writeLab();
-        String[] run = {"run", "--firmware", "RPI_PICO", "--only-test", "BUILTIN-TESTS_BASICS", "--lab"};
+        Path inbox = Files.createDirectories(dir.resolve("inbox"));
+        String[] run = {"run", "--firmware", "RPI_PICO", "--only-test", "BUILTIN-TESTS_BASICS", "--notify", "cp -t " + inbox, "--lab"};
         Cli.Result first = Cli.run(ws, append(run, good.toString()));
         assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+        assertThat(first.out()).contains("notify: nothing changed");
         Cli.Result second = Cli.run(ws, append(run, bad.toString()));
         assertThat(second.exitCode()).as(second.out() + second.err()).isEqualTo(ExitCodes.TESTS_FAILED);
+        assertThat(second.out()).contains("notify: sent");
+        assertThat(inbox.resolve("summary.json")).as("the command got the summary").content().contains("basics/flaky.py");
 
         String html = Files.readString(ws.resultsDir().resolve("report.html"));
         int changes = html.indexOf("<h2 id=\"changes\">What changed</h2>");
