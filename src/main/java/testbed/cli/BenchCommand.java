@@ -48,19 +48,20 @@ final class BenchCommand implements Runnable {
         @Option(names = "--json", description = "One JSON document with every result, for machines.")
         boolean json;
 
-        @Option(names = "--budget", paramLabel = "DURATION", description = "Time-box each session (e.g. 2h): work items finished in time by "
-                + "today's rule and by the deadline-aware bartender, side by side.")
-        String budget;
-
-        @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "10m", description = "With --budget: runs may go on this long after "
-                + "the deadline (default: ${DEFAULT-VALUE}).")
-        String grace;
+        /** --budget 2h: work items finished in time by today's rule and by the deadline-aware bartender, side by side. */
+        @picocli.CommandLine.Mixin
+        TimeBoxOptions time = new TimeBoxOptions();
 
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             java.util.List<String> labNames = labs.isEmpty() ? testbed.bench.LabModel.REFERENCE_LABS : labs;
-            if (budget != null) {
+            if (time.until != null) {
+                throw new testbed.model.InvalidInputException("--until: a benchmark's session has no wall clock; give --budget");
+            }
+            if (time.budget != null) {
+                String budget = time.budget;
+                String grace = time.grace != null ? time.grace : "10m";
                 java.time.Duration b = testbed.app.TimeBox.duration("--budget", budget);
                 java.time.Duration g = testbed.app.TimeBox.duration("--grace", grace);
                 Table t = new Table("lab", "budget", "work items", "today's rule: finished", "cut", "deadline-aware: finished", "cut", "left over",
