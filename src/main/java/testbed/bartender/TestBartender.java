@@ -69,6 +69,7 @@ public final class TestBartender {
     /** Candidate generation and ranking, and the accounting of open work: both read this bartender's state. */
     private final Candidates candidates;
     private final Blame blame;
+    private final Health health;
     private final OpenWork openWork;
 
     /**
@@ -105,6 +106,7 @@ public final class TestBartender {
         totalItems = createWorkItems(specs);
         candidates = new Candidates(this);
         blame = new Blame(this);
+        health = new Health(this);
         openWork = new OpenWork(this);
     }
 
@@ -272,6 +274,11 @@ public final class TestBartender {
         }
     }
 
+    /** Health probes of idle tentacles: what to probe, and what their answers change. */
+    public Health health() {
+        return health;
+    }
+
     /** A tentacle another process held is free for us again. */
     public void tentacleAvailable(String serial) {
         if (elsewhere.remove(serial) && !quarantined.contains(serial) && running.values().stream()
@@ -319,10 +326,6 @@ public final class TestBartender {
 
     public Set<String> quarantined() {
         return Set.copyOf(quarantined);
-    }
-
-    public boolean isQuarantined(String serial) {
-        return quarantined.contains(serial);
     }
 
     /** @see OpenWork#waitingWorkMillis */

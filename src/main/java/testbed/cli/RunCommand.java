@@ -57,6 +57,10 @@ final class RunCommand implements Callable<Integer> {
             + "session runs (e.g. 10m), so a browser on the results folder shows progress.")
     String reportEvery;
 
+    @Option(names = "--health-every", paramLabel = "DURATION", description = "Probe each idle tentacle this often (e.g. 30m): one that does not "
+            + "answer is quarantined before it eats a run, one that answers again is taken back.")
+    String healthEvery;
+
     @Option(names = "--notify", paramLabel = "CMD", description = "At the end, run this shell command with the path of summary.json appended, "
             + "when something changed since the last comparable session (or a board needs attention).")
     String notify;
@@ -80,7 +84,8 @@ final class RunCommand implements Callable<Integer> {
                 scheduling.toConfig(selection.referenceBoardSet()), scheduling.count, Optional.ofNullable(results.dir),
                 python != null ? python : workspace.settings().python(), commandLine(),
                 scheduling.timeBox().map(testbed.app.TimeBox::grace).orElse(testbed.app.TimeBox.DEFAULT_GRACE),
-                Optional.ofNullable(reportEvery).map(e -> testbed.app.TimeBox.duration("--report-every", e))), history.choice(),
+                Optional.ofNullable(reportEvery).map(e -> testbed.app.TimeBox.duration("--report-every", e)),
+                Optional.ofNullable(healthEvery).map(e -> testbed.app.TimeBox.duration("--health-every", e))), history.choice(),
                 Optional.ofNullable(xfail), probe);
         PrintWriter out = spec.commandLine().getOut();
         if (dryRun) {

@@ -11,6 +11,9 @@ public sealed interface EngineEvent {
 
     record RunFinished(RunReport report, long nanos) implements EngineEvent {}
 
+    /** A health probe of an idle tentacle ended: did MicroPython answer? */
+    record ProbeFinished(String serial, boolean answered, long nanos) implements EngineEvent {}
+
     /** @param problem why the build failed; empty when it succeeded */
     record BuildFinished(Firmware firmware, Optional<String> problem, long nanos) implements EngineEvent {}
 }

@@ -21,6 +21,9 @@ public interface EngineListener {
 
     default void buildFinished(Firmware firmware, Optional<String> problem, Instant at) {}
 
+    /** A health probe changed a tentacle's standing: {@code change} is "quarantined" or "taken back". */
+    default void probed(String serial, String change) {}
+
     /** Every run that can start now has been started: a good moment for slow work (rewriting records). */
     default void dispatched() {}
 
@@ -59,6 +62,13 @@ public interface EngineListener {
             public void buildFinished(Firmware firmware, Optional<String> problem, Instant at) {
                 for (EngineListener l : listeners) {
                     l.buildFinished(firmware, problem, at);
+                }
+            }
+
+            @Override
+            public void probed(String serial, String change) {
+                for (EngineListener l : listeners) {
+                    l.probed(serial, change);
                 }
             }
 

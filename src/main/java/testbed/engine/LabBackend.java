@@ -27,6 +27,14 @@ public interface LabBackend {
      */
     Optional<EngineEvent> awaitEvent() throws InterruptedException;
 
+    /**
+     * Starts a health probe of an idle tentacle (does its MicroPython answer?); its end arrives as
+     * {@link EngineEvent.ProbeFinished}. False when the backend cannot probe (a simulated lab): nothing was started.
+     */
+    default boolean startProbe(testbed.model.Tentacle tentacle) {
+        return false;
+    }
+
     /** Whether another session has let go of this tentacle (the engine asks after a quiet poll interval). */
     boolean isFreeElsewhere(String serial);
 }

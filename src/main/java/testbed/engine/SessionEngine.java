@@ -36,6 +36,8 @@ public final class SessionEngine {
     /** Start nothing new; end once what runs has ended (testbed stop). */
     private volatile boolean draining;
     private java.time.Instant stopAt;
+    private java.time.Duration healthEvery;
+    private java.time.Instant nextHealth;
     private boolean deadlineReached;
 
     public SessionEngine(TestBartender bartender, FirmwareBartender firmware, LabBackend backend, EngineListener listener) {
@@ -57,6 +59,11 @@ public final class SessionEngine {
 
     public boolean isDraining() {
         return draining;
+    }
+
+    /** Probe idle tentacles this often ({@code --health-every}). */
+    public void healthEvery(java.time.Duration every) {
+        this.healthEvery = every;
     }
 
     /** A time-boxed session's hard end (deadline plus grace): the loop stops there, with what runs still running. */
@@ -104,7 +111,9 @@ public final class SessionEngine {
                 backend.startRun(next.get());
             }
             listener.dispatched();
-            if (stopped || (!bartender.isRunning() && (draining || (!firmware.hasPendingBuilds() && !bartender.waitsForOtherSessions())))) {
+            probeIfDue();
+            if (stopped || (!bartender.isRunning() && probing == 0
+                    && (draining || (!firmware.hasPendingBuilds() && !bartender.waitsForOtherSessions())))) {
                 break;
             }
             if (stopAt != null && !backend.clock().instant().isBefore(stopAt) && bartender.isRunning()) {
@@ -127,6 +136,29 @@ public final class SessionEngine {
         return new Result(stopped, decisions.values(), Arrays.stream(latency.values()).mapToDouble(n -> n / 1e6).toArray(), deadlineReached);
     }
 
+    private void probeIfDue() {
+        if (healthEvery == null || stopped || draining) {
+            return;
+        }
+        java.time.Instant now = backend.clock().instant();
+        if (nextHealth == null) {
+            nextHealth = now.plus(healthEvery);
+            return;
+        }
+        if (now.isBefore(nextHealth)) {
+            return;
+        }
+        nextHealth = now.plus(healthEvery);
+        for (testbed.model.Tentacle t : bartender.health().probeCandidates()) {
+            if (backend.startProbe(t)) {
+                bartender.health().probing(t.serial());
+                probing++;
+            }
+        }
+    }
+
+    private int probing;
+
     private void book(EngineEvent event) {
         if (event instanceof EngineEvent.BuildFinished b) {
             Firmware fw = b.firmware();
@@ -137,6 +169,12 @@ public final class SessionEngine {
                 bartender.firmwareFailed(fw.boardVariant());
             }
             listener.buildFinished(fw, b.problem(), backend.clock().instant());
+        } else if (event instanceof EngineEvent.ProbeFinished p) {
+            probing--;
+            String change = bartender.health().probed(p.serial(), p.answered());
+            if (!change.isEmpty()) {
+                listener.probed(p.serial(), change);
+            }
         } else if (event instanceof EngineEvent.RunFinished f) {
             bartender.completed(f.report().run(), f.report().outcome());
             f.report().firmware().forEach(bartender::firmwareObserved);

@@ -40,7 +40,11 @@ final class RealLab implements LabBackend, AutoCloseable {
     private final ExecutorService workers;
     private final ExecutorService builder = Executors.newSingleThreadExecutor(daemon("build"));
 
-    RealLab(TestRunExecutor executor, TentacleLocks locks, Path resultsRoot, Clock clock, int tentacles) {
+    private final java.util.Map<String, testbed.lab.Dut> duts;
+
+    RealLab(TestRunExecutor executor, TentacleLocks locks, Path resultsRoot, Clock clock, java.util.Map<String, testbed.lab.Dut> duts) {
+        this.duts = java.util.Map.copyOf(duts);
+        int tentacles = duts.size();
         this.executor = executor;
         this.locks = locks;
         this.resultsRoot = resultsRoot;
@@ -76,6 +80,32 @@ final class RealLab implements LabBackend, AutoCloseable {
             String problem = FirmwareBuilder.build(firmware, log, BUILD_TIMEOUT);
             events.add(new EngineEvent.BuildFinished(firmware, Optional.ofNullable(problem), System.nanoTime()));
         });
+    }
+
+    /** A health probe on a worker: lock the tentacle (another session may use it), ask MicroPython who it is, release. */
+    @Override
+    public boolean startProbe(testbed.model.Tentacle tentacle) {
+        testbed.lab.Dut dut = duts.get(tentacle.serial());
+        if (dut == null) {
+            return false;
+        }
+        workers.submit(() -> {
+            boolean answered = true; // held by another session: it is in use, so not ours to judge
+            try {
+                if (locks.tryLockAll(java.util.List.of(tentacle.serial()), "health probe").isEmpty()) {
+                    try {
+                        answered = testbed.lab.IdentityProbe.probe(dut, Duration.ofSeconds(3)).isPresent();
+                    } finally {
+                        locks.unlockAll(java.util.List.of(tentacle.serial()));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                answered = false;
+            }
+            LOG.info("health probe of {}: {}", tentacle.label(), answered ? "answers" : "no answer");
+            events.add(new EngineEvent.ProbeFinished(tentacle.serial(), answered, System.nanoTime()));
+        });
+        return true;
     }
 
     @Override

@@ -59,7 +59,8 @@ public final class Session {
             String python,
             List<String> commandLine,
             Duration grace,
-            Optional<Duration> reportEvery) {}
+            Optional<Duration> reportEvery,
+            Optional<Duration> healthEvery) {}
 
     /** How the session ended, for the exit code. */
     public enum Verdict { PASSED, TESTS_FAILED, FIRMWARE_FAILED, INFRASTRUCTURE_ERRORS, NOTHING_RAN, INTERRUPTED }
@@ -160,7 +161,7 @@ public final class Session {
                 request.config().flashForce(), workspace.specsDir(), request.selection().micropythonTests(), request.python(), inputs.catalog(),
                 sessionId, xfail), duts, results, locks, new Flasher(ToolLocator.onPath(settings.path())), clock);
         Progress progress = new Progress(bartender);
-        try (RealLab lab = new RealLab(executor, locks, results.root(), clock, duts.size())) {
+        try (RealLab lab = new RealLab(executor, locks, results.root(), clock, duts)) {
             java.util.concurrent.atomic.AtomicReference<SessionEngine> self = new java.util.concurrent.atomic.AtomicReference<>();
             SessionControl control = new SessionControl(results.root(), () -> self.get().drain(), () -> self.get().stop(), clock,
                     request.reportEvery(), records::current, reporter);
@@ -169,6 +170,7 @@ public final class Session {
             records.onResultsFull(engine::stop);
             // A time box: past the deadline plus the grace, what still runs is stopped and recorded as interrupted.
             request.config().deadline().ifPresent(d -> engine.stopAt(d.at().plus(request.grace())));
+            request.healthEvery().ifPresent(engine::healthEvery);
             // Ctrl-C / SIGTERM: stop in order (below). The JVM exiting anyway: record what still runs before the boards go.
             Runnable stop = Interruption.onRequest(() -> {
                 engine.stop();
@@ -299,6 +301,11 @@ public final class Session {
                 failed++;
             }
             listener.runFinished(report, snapshot());
+        }
+
+        @Override
+        public void probed(String serial, String change) {
+            listener.message("health: " + serial + " " + (change.equals("quarantined") ? "does not answer: quarantined" : "answers again: taken back"));
         }
 
         @Override
