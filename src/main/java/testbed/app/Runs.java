@@ -23,6 +23,7 @@ import testbed.session.PlanRequest;
 import testbed.session.Planner;
 import testbed.session.Session;
 import testbed.session.SessionInputs;
+import testbed.session.SessionFiles;
 import testbed.session.SessionListener;
 import testbed.session.SessionRecorder;
 
@@ -34,7 +35,7 @@ public final class Runs {
      * @param probe for a dry run: connect the lab and ask every board what it runs
      * @param xfail known failures, applied when each attempt ends
      */
-    public record RunRequest(Session.Request session, Histories.Choice history, Optional<Path> xfail, boolean probe) {
+    public record RunRequest(Session.Request session, Histories.Choice history, Optional<Path> xfail, boolean probe, boolean resume) {
 
         public BartenderConfig config() {
             return session.config();
@@ -54,10 +55,14 @@ public final class Runs {
         Optional<JdbcHistory> history = Histories.open(request.history(), workspace.settings());
         try {
             // A session the history was left without (the marker says so) is replayed from its files before they move to the archive.
-            history.ifPresent(h -> HistoryImport.catchUp(h, session.results().orElse(workspace.resultsDir()))
+            history.filter(h -> !request.resume()).ifPresent(h -> HistoryImport.catchUp(h, session.results().orElse(workspace.resultsDir()))
                     .forEach(i -> listener.message("history: recorded " + i.runs() + " runs of session " + i.sessionId() + " from " + i.dir())));
             SessionRecorder recorder = history.<SessionRecorder>map(h -> h).orElse(SessionRecorder.NONE);
-            Session.Result result = new Session(workspace, session, listener, clock, recorder, Histories.estimator(history), known)
+            Session s = new Session(workspace, session, listener, clock, recorder, Histories.estimator(history), known);
+            if (request.resume()) {
+                s.resuming(SessionFiles.read(session.results().orElse(workspace.resultsDir())));
+            }
+            Session.Result result = s
                     .withReporter(record -> {
                         try {
                             ReportWriter.write(record, session.results().orElse(workspace.resultsDir()), history.<testbed.history.History>map(h -> h));

@@ -1,14 +1,7 @@
 package testbed.bartender;
 
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 import testbed.model.BoardVariant;
 import testbed.model.Tentacle;
 import testbed.model.TestRunSpec;

@@ -1,7 +1,6 @@
 package testbed.bartender;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -11,7 +10,6 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import testbed.model.BoardVariant;
 import testbed.model.Tentacle;
-import testbed.model.TestRunSpec;
 
 /**
  * The accounting of open work: what each pending firmware keeps waiting, how urgently to build it, what the work

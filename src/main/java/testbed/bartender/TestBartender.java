@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 import testbed.model.BoardVariant;
 import testbed.model.Role;
 import testbed.model.Tentacle;
@@ -274,6 +272,9 @@ public final class TestBartender {
         }
     }
 
+    /** A resumed session: what was done before, and what is not tried again. */
+    public void resumed(Set<String> done, Set<String> cutTwice) { new Resumption(this).apply(done, cutTwice); }
+
     /** Health probes of idle tentacles: what to probe, and what their answers change. */
     public Health health() {
         return health;
@@ -305,8 +306,6 @@ public final class TestBartender {
     public Set<String> heldElsewhere() {
         return Set.copyOf(elsewhere);
     }
-
-    // ---- state for the loop, progress and reports ----
 
     public boolean isRunning() {
         return !running.isEmpty();

@@ -30,8 +30,14 @@ public record WorkItem(TestRunSpec spec, String kind, String board, String varia
     }
 
     /** The item however often it was requeued: its spec and what it runs on. */
-    String key() {
+    public String key() {
         return spec.label() + " " + describe();
+    }
+
+    /** The key of the item a recorded run did (for a resumed session): group, tentacle kind, board, variant, role. */
+    public static String keyOf(String label, String kind, String board, String variant, testbed.model.Role role) {
+        String bv = kind.equals(board) ? new BoardVariant(board, variant).name() : kind + (variant.isEmpty() ? "" : "-" + variant);
+        return label + " " + bv + role.testidSuffix();
     }
 
     /** e.g. {@code RPI_PICO2-RISCV} or {@code RPI_PICO_W-instance1}, as used in leftovers. */

@@ -68,6 +68,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--notify-always", description = "With --notify: notify after every session, changed or not.")
     boolean notifyAlways;
 
+    /** Set by {@code testbed resume}, which runs the interrupted session's own command line again with it. */
+    @Option(names = "--resume", hidden = true)
+    boolean resume;
+
     @Option(names = "--probe", description = "With --dry-run: connect the lab and ask each board what it runs, so the plan starts from the boards' real state.")
     boolean probe;
 
@@ -86,7 +90,7 @@ final class RunCommand implements Callable<Integer> {
                 scheduling.timeBox().map(testbed.app.TimeBox::grace).orElse(testbed.app.TimeBox.DEFAULT_GRACE),
                 Optional.ofNullable(reportEvery).map(e -> testbed.app.TimeBox.duration("--report-every", e)),
                 Optional.ofNullable(healthEvery).map(e -> testbed.app.TimeBox.duration("--health-every", e))), history.choice(),
-                Optional.ofNullable(xfail), probe);
+                Optional.ofNullable(xfail), probe, resume);
         PrintWriter out = spec.commandLine().getOut();
         if (dryRun) {
             PlanRenderer.render(Runs.plan(workspace, request), request, out);

@@ -22,6 +22,7 @@ import testbed.model.LabException;
         subcommands = {
             RunCommand.class,
             StopCommand.class,
+            ResumeCommand.class,
             NightlyCommand.class,
             ListCommand.class,
             FlashCommand.class,

@@ -10,7 +10,6 @@ import static testbed.history.ResultRows.tag;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,9 +27,6 @@ import org.flywaydb.core.Flyway;
 import testbed.history.ResultRows.ResultRow;
 import testbed.model.BoardVariant;
 import testbed.model.LabException;
-import testbed.results.AttemptRecord;
-import testbed.runner.Outcome;
-import testbed.runner.TestResult;
 import testbed.session.SessionRecord;
 import testbed.session.SessionRecorder;
 

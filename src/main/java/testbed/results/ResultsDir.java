@@ -33,6 +33,15 @@ public final class ResultsDir implements AutoCloseable {
 
     /** Locks the folder for this session and archives what an earlier session left. Returns where it went, if anywhere. */
     public Path prepare() {
+        return prepare(true);
+    }
+
+    /** Locks the folder for a resumed session: what the interrupted session left stays where it is. */
+    public void prepareResume() {
+        prepare(false);
+    }
+
+    private Path prepare(boolean archive) {
         try {
             Files.createDirectories(root);
             lockChannel = FileChannel.open(root.resolve(".session.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -44,7 +53,7 @@ public final class ResultsDir implements AutoCloseable {
             if (lock == null) {
                 throw new InvalidInputException(root + " is in use by another testbed session; give this one its own folder with --results DIR");
             }
-            return archivePrevious();
+            return archive ? archivePrevious() : null;
         } catch (IOException e) {
             throw new InvalidInputException("cannot use results folder " + root + ": " + e.getMessage(), e);
         }

@@ -76,7 +76,9 @@ public final class Session {
     private final SessionRecorder recorder;
     private final DurationEstimator estimator;
     private final Xfail xfail;
-    private final String sessionId;
+    private String sessionId;
+    /** The interrupted or killed session this one continues, if any. */
+    private Optional<SessionRecord> resumed = Optional.empty();
     private java.util.function.Consumer<SessionRecord> reporter = record -> { };
 
     /**
@@ -103,19 +105,39 @@ public final class Session {
         return this;
     }
 
+    /**
+     * Continues an interrupted or killed session in its own results folder: the same session id, the runs it finished
+     * kept as recorded, the rest run now; a run cut off twice in a row is not tried a third time.
+     */
+    public Session resuming(SessionRecord previous) {
+        this.resumed = Optional.of(previous);
+        this.sessionId = previous.sessionId();
+        return this;
+    }
+
     /** @param inputs the validated inputs ({@link SessionInputs#load}): bad input has failed before a session exists */
     public Result run(SessionInputs inputs) {
         Path root = request.results().orElse(workspace.resultsDir());
         HistoryWriter history = new HistoryWriter(recorder, root);
         Result result;
         try (ResultsDir results = new ResultsDir(root)) {
-            Path archived = results.prepare();
+            Path archived = null;
+            if (resumed.isPresent()) {
+                results.prepareResume(); // what the interrupted session left stays: this one continues it
+                try {
+                    java.nio.file.Files.deleteIfExists(results.root().resolve(SessionControl.STOP_FILE)); // the stop it obeyed
+                } catch (java.io.IOException e) {
+                    throw new LabException("cannot remove " + results.root().resolve(SessionControl.STOP_FILE) + ": " + e.getMessage(), e);
+                }
+            } else {
+                archived = results.prepare();
+            }
             TestRunExecutor.touchLogs(results.root());
             ThreadContext.put("sessionDir", results.root().toString());
             if (archived != null) {
                 listener.message("previous results moved to " + archived);
             }
-            Instant start = clock.instant();
+            Instant start = resumed.map(r -> Instant.parse(r.timeStart())).orElse(clock.instant());
             try (ConnectedLab connected = ConnectedLab.connect(inputs.lab(), workspace.settings())) {
                 Discovery discovery = connected.discovery();
                 discovery.missing().forEach(m -> listener.message("not found: " + m.tentacle().label() + " (" + m.reason() + ")"));
@@ -153,7 +175,9 @@ public final class Session {
             f.identity().ifPresent(id -> reported.put(f.dut().tentacle().serial(), id.firmware()));
         });
         SessionRecords records = new SessionRecords(header(inputs, start), new SessionFiles(RecordSink.directory(results.root())), history::record,
-                clock, serial -> labels.getOrDefault(serial, serial), () -> List.copyOf(bartender.quarantined()), selection.leftovers());
+                clock, serial -> labels.getOrDefault(serial, serial), () -> List.copyOf(bartender.quarantined()), selection.leftovers(),
+                resumed.map(SessionRecord::runs).orElse(List.of()));
+        resumed.ifPresent(previous -> Resume.into(bartender, previous, listener));
         reported.forEach((serial, version) -> records.firmwareFound(labels.get(serial), version));
         Settings settings = workspace.settings();
         TentacleLocks locks = TentacleLocks.in(settings.lockDir());

@@ -53,7 +53,7 @@ public final class SessionRecords implements EngineListener {
      * @param quarantined the bartender's quarantined tentacles right now
      */
     public SessionRecords(Header header, SessionFiles files, SessionRecorder history, Clock clock, Function<String, String> labelOfSerial,
-            Supplier<List<String>> quarantined, List<Leftover> selectionLeftovers) {
+            Supplier<List<String>> quarantined, List<Leftover> selectionLeftovers, List<SessionRecord.Run> earlierRuns) {
         this.header = header;
         this.files = files;
         this.history = history;
@@ -61,6 +61,7 @@ public final class SessionRecords implements EngineListener {
         this.labelOfSerial = labelOfSerial;
         this.quarantined = quarantined;
         this.selectionLeftovers = List.copyOf(selectionLeftovers);
+        this.runs.addAll(earlierRuns); // a resumed session keeps what it recorded before (already in runs.jsonl)
     }
 
     /** What a board answered at discovery, before any run. */

@@ -483,6 +483,20 @@ class TestBartenderScenarioTest {
         assertThat(relaxed.next().orElseThrow().spec().label()).as("no deadline: longest first").isEqualTo("TEN");
     }
 
+    @Test
+    void aResumedSessionRunsOnlyWhatWasNotDoneAndNotWhatWasCutOffTwice() {
+        TestRunSpec c = spec("C", Fut.FUT_MCU_ONLY, 10);
+        TestBartender b = bartender(CONFIG, List.of(pico("1111")), List.of(STANDARD, EXTMOD, c));
+        b.resumed(Set.of(WorkItem.keyOf("RUN-TESTS_STANDARD", "RPI_PICO", "RPI_PICO", "", Role.SINGLE)),
+                Set.of(WorkItem.keyOf("C", "RPI_PICO", "RPI_PICO", "", Role.SINGLE)));
+
+        assertThat(testids(drain(b))).containsExactly("RUN-TESTS_EXTMOD_HARDWARE@1111-RPI_PICO");
+        assertThat(b.leftovers()).singleElement().satisfies(l -> {
+            assertThat(l.spec()).isEqualTo("C");
+            assertThat(l.detail()).contains("cut off twice");
+        });
+    }
+
     private static RunOutcome.InfraError infra(RunOutcome.InfraErrorKind kind) {
         return new RunOutcome.InfraError(kind, Set.of(), "injected");
     }

@@ -1,0 +1,35 @@
+package testbed.bartender;
+
+import java.util.List;
+import java.util.Set;
+
+/** Takes a resumed session's history into a fresh bartender: the work already done, and what was cut off twice. */
+final class Resumption {
+
+    private final TestBartender b;
+
+    Resumption(TestBartender bartender) {
+        this.b = bartender;
+    }
+
+    /**
+     * A resumed session: the items with these keys were done before the interruption (kept as recorded); those in
+     * {@code givenUp} were cut off twice in a row and are not tried a third time (they may crash the host).
+     */
+    void apply(Set<String> done, Set<String> cutTwice) {
+        for (List<WorkItem> items : b.todo.values()) {
+            for (var it = items.iterator(); it.hasNext(); ) {
+                WorkItem item = it.next();
+                boolean gone = done.contains(item.key()) || cutTwice.contains(item.key());
+                if (gone) {
+                    it.remove();
+                    b.booked(item, -1);
+                }
+                if (cutTwice.contains(item.key())) {
+                    b.givenUp.add(new Leftover(item.spec().label(), item.describe(), Leftover.Reason.INFRA_ERRORS,
+                            "cut off twice in a row (the session was killed while it ran): not tried a third time"));
+                }
+            }
+        }
+    }
+}
