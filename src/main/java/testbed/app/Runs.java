@@ -100,7 +100,7 @@ public final class Runs {
                     for (Discovery.Found f : connected.discovery().found()) {
                         f.identity().ifPresent(id -> versions.put(f.dut().tentacle().serial(), id.firmware()));
                     }
-                    return Planner.plan(inputs, connected.discovery().tentacles(), plan, estimator, versions, "probed");
+                    return Planner.plan(inputs, connected.discovery().tentacles(), plan, estimator, versions, "probed", session.grace());
                 }
             }
             Map<String, String> versions = new LinkedHashMap<>();
@@ -115,7 +115,7 @@ public final class Runs {
                 versions.putAll(stored); // the boards' own stores beat the history
                 from = versions.size() > stored.size() ? "stored images and the history" : "the lab's stored images";
             }
-            return Planner.plan(inputs, inputs.lab().tentacles(), plan, estimator, versions, from);
+            return Planner.plan(inputs, inputs.lab().tentacles(), plan, estimator, versions, from, session.grace());
         } finally {
             history.ifPresent(JdbcHistory::close);
         }

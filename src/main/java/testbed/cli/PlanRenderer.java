@@ -50,6 +50,8 @@ final class PlanRenderer {
         } else {
             runs.print(out, "  ");
         }
+        plan.todaysRule().ifPresent(today -> out.printf("%nTime box: %d runs finish before the deadline; started in rank order and cut at the end "
+                + "(no time box), %d would (%+d)%n", sim.runs().size(), today, sim.runs().size() - today));
         out.printf("%n%d run%s, %d flash%s, expected duration %s%n", sim.runs().size(), sim.runs().size() == 1 ? "" : "s", sim.flashes(),
                 sim.flashes() == 1 ? "" : "es", hms(sim.makespan()));
         if (!plan.leftovers().isEmpty()) {

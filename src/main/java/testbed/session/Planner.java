@@ -26,9 +26,11 @@ public final class Planner {
 
     /**
      * @param carried what each tentacle (serial) was taken to run at the start, and {@code carriedFrom} where that came from
+     * @param todaysRule with a time box: how many runs the same session would finish by the deadline (plus grace) if it
+     *     started whatever ranks first and were cut at the end, as before time boxes
      */
     public record Plan(Lab lab, Selection selection, Timeline timeline, List<Leftover> leftovers, Map<String, BoardVariant> carried,
-            String carriedFrom) {}
+            String carriedFrom, java.util.Optional<Long> todaysRule) {}
 
     private Planner() {}
 
@@ -37,6 +39,23 @@ public final class Planner {
      * @param versions what boards report (serial → version text), matched against the catalog
      */
     public static Plan plan(SessionInputs inputs, List<Tentacle> tentacles, PlanRequest request, DurationEstimator estimator,
+            Map<String, String> versions, String versionsFrom, java.time.Duration grace) {
+        Plan plan = simulate(inputs, tentacles, request, estimator, versions, versionsFrom);
+        if (request.config().deadline().isEmpty()) {
+            return plan;
+        }
+        // The gain of the time box, shown in the plan: the same session without it, cut at the deadline plus the grace.
+        Instant hardStop = request.config().deadline().get().at().plus(grace);
+        PlanRequest without = new PlanRequest(request.lab(), request.selection(), request.config().withDeadline(java.util.Optional.empty()),
+                request.flashEstimate(), request.probe());
+        java.time.Duration window = java.time.Duration.between(plan.timeline().start(), hardStop);
+        Timeline untimed = simulate(inputs, tentacles, without, estimator, versions, versionsFrom).timeline();
+        long today = untimed.runs().stream()
+                .filter(e -> java.time.Duration.between(untimed.start(), e.end().orElseThrow()).compareTo(window) <= 0).count();
+        return new Plan(plan.lab(), plan.selection(), plan.timeline(), plan.leftovers(), plan.carried(), plan.carriedFrom(), java.util.Optional.of(today));
+    }
+
+    private static Plan simulate(SessionInputs inputs, List<Tentacle> tentacles, PlanRequest request, DurationEstimator estimator,
             Map<String, String> versions, String versionsFrom) {
         Selection selection = inputs.select(tentacles);
         // The simulated clock starts now: a time box (--until/--budget) is wall-clock time, as in the session.
@@ -52,6 +71,6 @@ public final class Planner {
         }
         List<Leftover> leftovers = new ArrayList<>(selection.leftovers());
         leftovers.addAll(bartenders.tests().leftovers());
-        return new Plan(inputs.lab(), selection, timeline, leftovers, carried, versionsFrom);
+        return new Plan(inputs.lab(), selection, timeline, leftovers, carried, versionsFrom, java.util.Optional.empty());
     }
 }
