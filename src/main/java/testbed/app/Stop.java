@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import testbed.model.InvalidInputException;
+import testbed.session.SessionFiles;
 
 /**
  * {@code testbed stop [--now]}: asks the session running in a results folder to stop, through the STOP file it
@@ -15,7 +16,6 @@ import testbed.model.InvalidInputException;
  */
 public final class Stop {
 
-    public static final String FILE = "STOP";
 
     private Stop() {}
 
@@ -24,9 +24,9 @@ public final class Stop {
             throw new InvalidInputException(resultsDir + ": no testbed session is running here");
         }
         try {
-            Files.writeString(resultsDir.resolve(FILE), now ? "now\n" : "after the running runs\n");
+            Files.writeString(resultsDir.resolve(SessionFiles.STOP), now ? "now\n" : "after the running runs\n");
         } catch (IOException e) {
-            throw new InvalidInputException("cannot write " + resultsDir.resolve(FILE) + ": " + e.getMessage());
+            throw new InvalidInputException("cannot write " + resultsDir.resolve(SessionFiles.STOP) + ": " + e.getMessage());
         }
     }
 

@@ -30,7 +30,6 @@ import testbed.lab.Dut;
 import testbed.lab.drivers.ConnectedLab;
 import testbed.model.LabException;
 import testbed.model.Status;
-import testbed.model.TestRun;
 import testbed.process.Interruption;
 import testbed.process.ShutdownHooks;
 import testbed.results.ResultsDir;
@@ -184,7 +183,7 @@ public final class Session {
         TestRunExecutor executor = new TestRunExecutor(new TestRunExecutor.Settings(request.count(), request.config().flashSkip(),
                 request.config().flashForce(), workspace.specsDir(), request.selection().micropythonTests(), request.python(), inputs.catalog(),
                 sessionId, xfail), duts, results, locks, new Flasher(ToolLocator.onPath(settings.path())), clock);
-        Progress progress = new Progress(bartender);
+        ConsoleFeed progress = new ConsoleFeed(listener, bartender, clock, request.config().jobs());
         try (RealLab lab = new RealLab(executor, locks, results.root(), clock, duts)) {
             java.util.concurrent.atomic.AtomicReference<SessionEngine> self = new java.util.concurrent.atomic.AtomicReference<>();
             SessionControl control = new SessionControl(results.root(), () -> self.get().drain(), () -> self.get().stop(), clock,
@@ -292,67 +291,6 @@ public final class Session {
             return Verdict.FIRMWARE_FAILED; // news about the firmware, as a failing test is
         }
         return !quarantined.isEmpty() || leftovers.stream().anyMatch(Leftover::isInfrastructure) ? Verdict.INFRASTRUCTURE_ERRORS : Verdict.PASSED;
-    }
-
-    /** Feeds the console: counters, what runs, the ETA from the estimates. */
-    private final class Progress implements EngineListener {
-        private final TestBartender bartender;
-        private int done;
-        private int failed;
-        private int errors;
-
-        Progress(TestBartender bartender) {
-            this.bartender = bartender;
-        }
-
-        @Override
-        public void runStarted(TestRun run, Instant at) {
-            listener.runStarted(run, snapshot());
-        }
-
-        @Override
-        public void runBusy(RunReport report) {
-            listener.message(report.run().testid() + ": " + ((testbed.bartender.RunOutcome.Busy) report.outcome()).busySerials()
-                    + " in use by another testbed session, waiting");
-        }
-
-        @Override
-        public void runFinished(RunReport report, Instant at) {
-            done++;
-            if (report.status().isInfra()) {
-                errors++;
-            } else if (report.status() == Status.FAILED) {
-                failed++;
-            }
-            listener.runFinished(report, snapshot());
-        }
-
-        @Override
-        public void probed(String serial, String change) {
-            listener.message("health: " + serial + " " + (change.equals("quarantined") ? "does not answer: quarantined" : "answers again: taken back"));
-        }
-
-        @Override
-        public void buildStarted(testbed.model.Firmware firmware, Instant at) {
-            listener.message("building firmware " + firmware.boardVariant().name());
-        }
-
-        @Override
-        public void buildFinished(testbed.model.Firmware firmware, Optional<String> problem, Instant at) {
-            listener.message(problem.map(p -> "firmware build failed: " + p).orElse("firmware " + firmware.boardVariant().name() + " built"));
-        }
-
-        private SessionListener.Progress snapshot() {
-            List<TestRun> running = bartender.runningRuns();
-            long work = 0;
-            for (TestRun r : running) {
-                work += Math.max(0, r.estimatedDuration().toMillis() - Duration.between(r.startedAt(), clock.instant()).toMillis());
-            }
-            long open = bartender.waitingWorkMillis().values().stream().mapToLong(Long::longValue).sum();
-            long parallel = Math.max(1, request.config().jobs() == 0 ? running.size() + 1 : request.config().jobs());
-            return new SessionListener.Progress(done, done + bartender.openItems() + running.size(), running, failed, errors,
-                    (work + open) / 1000 / parallel);
-        }
     }
 
     private static String host() {

@@ -17,7 +17,7 @@ import testbed.engine.EngineListener;
  */
 final class SessionControl implements EngineListener {
 
-    static final String STOP_FILE = "STOP"; // app.Stop writes it
+    static final String STOP_FILE = SessionFiles.STOP;
 
     private final Path resultsDir;
     private final Runnable drain;

@@ -31,6 +31,8 @@ public final class SessionFiles {
 
     public static final String SUMMARY = "session.json";
     public static final String RUNS = "runs.jsonl";
+    /** The kill switch a running session watches for ({@code testbed stop} writes it). */
+    public static final String STOP = "STOP";
 
     @JsonIgnoreProperties({"runs"})
     private interface WithoutRuns {}
