@@ -26,6 +26,7 @@ import testbed.model.LabException;
             NightlyCommand.class,
             ListCommand.class,
             FlashCommand.class,
+            LabCommand.class,
             HistoryCommand.class,
             ReportCommand.class,
             DoctorCommand.class,

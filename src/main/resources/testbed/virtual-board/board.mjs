@@ -1,7 +1,7 @@
 // A virtual MicroPython board: the real WebAssembly MicroPython VM behind this process's stdin/stdout, which
 // testbed pumps to a pseudo-terminal. It adds what a port's main loop normally does (soft reboot, raw-paste,
 // input(), asyncio.run, \n -> \r\n, Ctrl-C while code runs, non-spinning sleeps, crash recovery), boots only a
-// valid image from its flash store, reports that image's identity through sys.implementation, and injects the
+// valid image from its flash store, reports that image's identity in sys.implementation (_machine, _build), and injects the
 // faults its tentacle is configured with.
 //
 // usage: node board.mjs --serial SERIAL --store DIR [--faults JSON]
@@ -103,14 +103,18 @@ function pollInterrupt() {
     // EAGAIN: nothing there
   }
 }
-// time.sleep busy-waits on Date.now: sleep a little when asked twice in one millisecond, and look for Ctrl-C.
+// time.sleep busy-waits on Date.now: sleep a little when asked many times in one millisecond (a wait loop, not the
+// VM's own clock reads, which a print or two ticks_us() calls make: sleeping on those made every print cost 1-2 ms
+// and two ticks_us() calls 1000 us apart), and look for Ctrl-C.
 let lastNow = 0;
+let sameMs = 0;
 Date.now = () => {
   let now = realNow();
-  if (now === lastNow) {
+  if (now === lastNow && ++sameMs > 64) {
     sleepMs(1);
     now = realNow();
   }
+  if (now !== lastNow) sameMs = 0;
   lastNow = now;
   pollInterrupt();
   checkHang(null);
@@ -168,23 +172,6 @@ if (!image) {
 const hexId = Buffer.from(serial, "utf8").toString("hex");
 const PRELUDE = `
 import sys as _sys
-class _Implementation:
-    name = 'micropython'
-    version = _sys.implementation.version
-    _machine = ${JSON.stringify(image.machine)}
-    _build = ${JSON.stringify(image.build)}
-    _mpy = _sys.implementation._mpy
-class _Sys:
-    pass
-_s = _Sys()
-for _k in dir(_sys):
-    try:
-        setattr(_s, _k, getattr(_sys, _k))
-    except Exception:
-        pass
-_s.implementation = _Implementation()
-_s.platform = ${JSON.stringify(image.port ?? "rp2")}
-_sys.modules['sys'] = _s
 def input(prompt=''):
     _sys.stdout.write(prompt)
     line = ''
@@ -227,10 +214,11 @@ try:
     asyncio.run = _run
 except ImportError:
     pass
-del _k, _s, _Sys, _Implementation
 `;
 const MACHINE_PY = `
-# The virtual board's machine module: identity, a UART with its rx wired to tx (the extmod loopback), pins.
+# The virtual board's machine module: its identity (unique_id, freq) and pins. No UART: on a 1 ms clock (the
+# WebAssembly port's ticks_us is ticks_ms * 1000) a stand-in cannot keep a UART's line timing, and MicroPython's
+# UART tests skip a board without one, as they do on the WebAssembly port itself.
 import binascii
 _UID = binascii.unhexlify('${hexId}')
 def unique_id():
@@ -262,23 +250,6 @@ class Pin:
         self._v = 1
     def off(self):
         self._v = 0
-class UART:
-    def __init__(self, id, baudrate=115200, **kw):
-        self._buf = bytearray()
-    def init(self, *a, **kw):
-        pass
-    def write(self, data):
-        self._buf.extend(data)
-        return len(data)
-    def any(self):
-        return len(self._buf)
-    def read(self, n=-1):
-        if not self._buf:
-            return None
-        n = len(self._buf) if n is None or n < 0 else n
-        data = bytes(self._buf[:n])
-        self._buf = self._buf[n:]
-        return data
 `;
 
 const PERSIST_SKIP = new Set(["dev", "proc", "tmp", "home", "lib"]);
@@ -325,7 +296,27 @@ async function createVm() {
     if (b === null) vm.FS.mkdirTree(p);
     else vm.FS.writeFile(p, b);
   }
+  presentIdentity();
   vm.runPython(PRELUDE);
+}
+
+// The board keeps its real sys module, so MicroPython's runners see what it is (sys.platform 'webassembly', its
+// skip lists and expectations); only the two strings testbed verifies the flashed image by, _machine and _build,
+// are the image's. They are static str objects {type, hash, len, data} in the wasm memory: point them at copies
+// of the image's strings (hash 0 means "compute on first use").
+function presentIdentity() {
+  const m = vm._module;
+  vm.runPython("import sys\n_m = id(sys.implementation._machine)\n_b = id(sys.implementation._build)");
+  const ids = [vm.globals.get("_m"), vm.globals.get("_b")];
+  vm.runPython("del _m, _b, sys");
+  [image.machine, image.build].forEach((text, i) => {
+    const len = m.lengthBytesUTF8(text);
+    const data = m._malloc(len + 1);
+    m.stringToUTF8(text, data, len + 1);
+    m.setValue(ids[i] + 4, 0, "i32");
+    m.setValue(ids[i] + 8, len, "i32");
+    m.setValue(ids[i] + 12, data, "i32");
+  });
 }
 
 function banner() {

@@ -49,7 +49,7 @@ class ArchitectureTest {
         ALLOWED.put("report", List.of("model", "bartender", "history", "results", "runner", "session"));
         ALLOWED.put("bench", List.of("model", "bartender", "board", "config", "engine", "lab", "results", "selection", "session", "simulation"));
         ALLOWED.put("app", List.of("model", "bartender", "board", "config", "flash", "history", "lab", "lab.drivers", "lab.virtual", "process", "report",
-                "results", "selection", "session"));
+                "results", "selection", "session", "testrun"));
         ALLOWED.put("cli", List.of("model", "bartender", "app", "bench", "board", "config", "engine", "flash", "history", "lab", "lab.drivers",
                 "process", "report", "results", "selection", "session"));
     }
