@@ -50,6 +50,7 @@ public final class Flashing {
             Discovery discovery = connected.discovery();
             Selection selected = Selection.select(discovery.tentacles(), workspace.specs(), catalog.keySet(), request.selection());
             var bySerial = discovery.bySerial();
+            java.util.Optional<Path> source = request.selection().micropython().flatMap(testbed.model.MicroPythonSource::root);
             List<CompletableFuture<Outcome>> jobs = new ArrayList<>();
             for (Tentacle t : selected.duts()) {
                 String variant = request.lastVariant() ? t.variants().get(t.variants().size() - 1) : t.variants().get(0);
@@ -59,7 +60,7 @@ public final class Flashing {
                 jobs.add(CompletableFuture.supplyAsync(() -> {
                     // This tentacle's log lines go to its own logger_*.log files, as for an attempt of a run.
                     try (var ignored = CloseableThreadContext.put("attemptDir", logDir.toString())) {
-                        return flashOne(flasher, dut, t.boardVariant(variant).name(), firmware, request.force(), logDir);
+                        return flashOne(flasher, dut, t.boardVariant(variant).name(), firmware, request.force(), logDir, source);
                     }
                 }));
             }
@@ -67,14 +68,15 @@ public final class Flashing {
         }
     }
 
-    private static Outcome flashOne(Flasher flasher, Dut dut, String name, Firmware firmware, boolean force, Path logDir) {
+    private static Outcome flashOne(Flasher flasher, Dut dut, String name, Firmware firmware, boolean force, Path logDir, java.util.Optional<Path> source) {
         Tentacle t = dut.tentacle();
         long start = System.nanoTime();
         if (firmware == null) {
             return new Outcome(t, name, "FAILED: no firmware/" + name + "/firmware.json", true, Duration.ZERO);
         }
-        if (firmware.needsBuild() && !Files.isRegularFile(firmware.image())) {
-            String problem = FirmwareBuilder.build(firmware, logDir.resolve("build_stdout.txt"), Duration.ofHours(1));
+        // Built from the source under test every time one is given (it may be another commit); else only when missing.
+        if (firmware.needsBuild() && (source.isPresent() || !Files.isRegularFile(firmware.image()))) {
+            String problem = FirmwareBuilder.build(firmware, source, logDir.resolve("build_stdout.txt"), Duration.ofHours(1));
             if (problem != null) {
                 return new Outcome(t, name, "FAILED: " + problem, true, Duration.ofNanos(System.nanoTime() - start));
             }

@@ -4,7 +4,29 @@ package testbed.board;
  * Who a board says it is. {@code firmware} is the version text testbed compares with {@code firmware.json}:
  * {@code <_build or _machine>;<MicroPython version>}, e.g. {@code RPI_PICO_W;3.4.0; MicroPython v1.27.0 on 2025-12-10}.
  */
-public record BoardIdentity(String build, String machine, String version, String uniqueId, String platform) {
+public record BoardIdentity(String build, String machine, String version, String uniqueId, String platform, String mpy,
+        java.util.Set<String> modules) {
+
+    /** The optional modules whose presence the query reports: what network and BLE test groups need. */
+    public static final java.util.List<String> PROBED_MODULES = java.util.List.of("socket", "network", "bluetooth");
+
+    /** Architecture names by the arch field of {@code sys.implementation._mpy}, as MicroPython's target_info.py has them. */
+    private static final String[] ARCHS = {"", "x86", "x64", "armv6", "armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp", "xtensa",
+            "xtensawin", "rv32imc", "rv64imc"};
+
+    public BoardIdentity {
+        modules = java.util.Set.copyOf(modules);
+    }
+
+    /** The native code architecture, empty when the firmware has none (no native emitter, no dynamic native modules). */
+    public String nativeArch() {
+        try {
+            int arch = (Integer.parseInt(mpy) >> 10) & 0x0F;
+            return arch < ARCHS.length ? ARCHS[arch] : "";
+        } catch (NumberFormatException e) {
+            return "";
+        }
+    }
 
     public String firmware() {
         return (build.isEmpty() ? machine : build) + ";" + version;
@@ -28,7 +50,16 @@ public record BoardIdentity(String build, String machine, String version, String
             "except Exception:",
             "    print('')",
             "print(sys.platform)",
-            "del _u, _i",
+            "print(getattr(_i, '_mpy', ''))",
+            "_m = []",
+            "for _n in " + PROBED_MODULES.stream().map(m -> "'" + m + "'").collect(java.util.stream.Collectors.joining(", ", "(", ")")) + ":",
+            "    try:",
+            "        __import__(_n)",
+            "        _m.append(_n)",
+            "    except Exception:",
+            "        pass",
+            "print(','.join(_m))",
+            "del _u, _i, _m, _n",
             "");
 
     static BoardIdentity parse(String stdout) throws BoardIoException {
@@ -36,6 +67,8 @@ public record BoardIdentity(String build, String machine, String version, String
         if (lines.length < 5) {
             throw new BoardIoException.Protocol("unexpected identity answer: " + stdout);
         }
-        return new BoardIdentity(lines[0].strip(), lines[1].strip(), lines[2].strip(), lines[3].strip(), lines[4].strip());
+        String mpy = lines.length > 5 ? lines[5].strip() : "";
+        java.util.Set<String> modules = lines.length > 6 && !lines[6].isBlank() ? java.util.Set.of(lines[6].strip().split(",")) : java.util.Set.of();
+        return new BoardIdentity(lines[0].strip(), lines[1].strip(), lines[2].strip(), lines[3].strip(), lines[4].strip(), mpy, modules);
     }
 }

@@ -50,6 +50,12 @@ final class SelectionOptions {
             description = "MicroPython's tests folder, for the external runners (run-tests.py and friends; default: $TESTBED_MICROPYTHON_TESTS).")
     Path micropythonTests;
 
+    @Option(names = "--micropython", paramLabel = "SOURCE",
+            description = {"The MicroPython under test: a checkout, a source tarball, or a git URL with @REF (branch, tag, commit, pull/N/head), "
+                    + "fetched once into the cache and checked out per commit. Its tests/ run, mpy-cross and firmware builds come from it, "
+                    + "and its commit is recorded with the session."})
+    String micropython;
+
     Set<String> referenceBoardSet() {
         return new SelectionRequest(onlyTests, skipTests, onlyFuts, skipFuts, onlyBoards, skipBoards, onlyTags, firmware,
                 new LinkedHashSet<>(referenceBoards), Optional.empty()).effectiveReferenceBoards();
@@ -57,6 +63,16 @@ final class SelectionOptions {
 
     SelectionRequest toRequest(testbed.config.Workspace workspace) {
         return new SelectionRequest(onlyTests, skipTests, onlyFuts, skipFuts, onlyBoards, skipBoards, onlyTags, firmware,
-                new LinkedHashSet<>(referenceBoards), Optional.ofNullable(micropythonTests).or(() -> workspace.settings().micropythonTests()));
+                new LinkedHashSet<>(referenceBoards), micropython(workspace));
+    }
+
+    private Optional<testbed.model.MicroPythonSource> micropython(testbed.config.Workspace workspace) {
+        if (micropython != null && micropythonTests != null) {
+            throw new testbed.model.InvalidInputException("--micropython and --micropython-tests: give one (the source's tests/ are its tests)");
+        }
+        if (micropython != null) {
+            return Optional.of(testbed.source.Sources.resolve(micropython, workspace.settings().cacheDir()));
+        }
+        return Optional.ofNullable(micropythonTests).or(() -> workspace.settings().micropythonTests()).map(testbed.source.Sources::fromTestsFolder);
     }
 }

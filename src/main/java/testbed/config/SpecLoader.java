@@ -75,7 +75,15 @@ public final class SpecLoader {
                 if (command.isEmpty()) {
                     throw r.error("command", "expected a non-empty command");
                 }
-                yield new RunnerSpec.External(command, r.stringMap("env"));
+                List<testbed.model.Requirement> requires = new java.util.ArrayList<>();
+                for (String req : r.has("requires") ? r.strings("requires") : List.<String>of()) {
+                    try {
+                        requires.add(testbed.model.Requirement.parse(req));
+                    } catch (IllegalArgumentException e) {
+                        throw r.error("requires", e.getMessage());
+                    }
+                }
+                yield new RunnerSpec.External(command, r.stringMap("env"), requires);
             }
             case RunnerSpec.BuiltinTests.KIND -> new RunnerSpec.BuiltinTests(r.string("suite"), r.number("per_test_timeout_s", 10));
             case RunnerSpec.BuiltinPerfbench.KIND -> new RunnerSpec.BuiltinPerfbench(

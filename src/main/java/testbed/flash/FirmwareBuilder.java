@@ -9,16 +9,29 @@ import testbed.config.FirmwareLoader;
 import testbed.process.ToolRunner;
 import testbed.model.Firmware;
 
-/** Runs a firmware's build command in its folder and checks that it produced the image (and its sha256, if given). */
+/**
+ * Runs a firmware's build command in its folder and checks that it produced the image (and its sha256, if given).
+ * {@code {micropython}} in the command is the MicroPython source tree under test ({@code --micropython}).
+ */
 public final class FirmwareBuilder {
 
     private FirmwareBuilder() {}
 
     /** @return null on success, else why the build failed */
-    public static String build(Firmware firmware, Path log, Duration timeout) {
+    public static String build(Firmware firmware, java.util.Optional<Path> micropython, Path log, Duration timeout) {
         Firmware.Build build = firmware.build().orElseThrow();
+        java.util.List<String> command = new java.util.ArrayList<>();
+        for (String arg : build.command()) {
+            if (arg.contains("{micropython}")) {
+                if (micropython.isEmpty()) {
+                    return "build of " + firmware.boardVariant() + " needs the MicroPython source: give --micropython SOURCE";
+                }
+                arg = arg.replace("{micropython}", micropython.get().toString());
+            }
+            command.add(arg);
+        }
         try {
-            ToolRunner.Result r = ToolRunner.run(build.command(), firmware.file().getParent(), Map.of(), timeout, log);
+            ToolRunner.Result r = ToolRunner.run(command, firmware.file().getParent(), Map.of(), timeout, log);
             if (!r.succeeded()) {
                 return "build of " + firmware.boardVariant() + (r.timedOut() ? " timed out" : " exited " + r.exitCode()) + " (see " + log + ")";
             }
@@ -30,6 +43,9 @@ public final class FirmwareBuilder {
         }
         if (firmware.sha256().isPresent() && !firmware.sha256().get().equals(FirmwareLoader.sha256(firmware.image()))) {
             return "build of " + firmware.boardVariant() + " produced an image that does not match its sha256";
+        }
+        if (firmware.versionFile().isPresent() && !Files.isRegularFile(firmware.versionFile().get())) {
+            return "build of " + firmware.boardVariant() + " wrote no " + firmware.versionFile().get().getFileName() + " (the version to verify)";
         }
         return null;
     }

@@ -40,7 +40,19 @@ public final class Flasher {
 
     /** True when the board does not run exactly this firmware. */
     public boolean needsFlash(Dut dut, Firmware firmware) {
-        return installed(dut).map(id -> !id.firmware().equals(firmware.version())).orElse(true);
+        return installed(dut).map(id -> !id.firmware().equals(expectedVersion(firmware))).orElse(true);
+    }
+
+    /** The version text the board must report: firmware.json's, or what the build wrote for a {@code "file:NAME"} version. */
+    public static String expectedVersion(Firmware firmware) {
+        if (firmware.versionFile().isEmpty()) {
+            return firmware.version();
+        }
+        try {
+            return java.nio.file.Files.readString(firmware.versionFile().get()).strip();
+        } catch (java.io.IOException e) {
+            return "(not built yet: no " + firmware.versionFile().get() + ")";
+        }
     }
 
     /** Flashes and verifies; returns the identity the board reports afterwards. */
@@ -86,9 +98,10 @@ public final class Flasher {
             throw new FlashException(RunOutcome.InfraErrorKind.VERSION_MISMATCH,
                     "no MicroPython answers after flashing " + firmware.boardVariant() + " (wrong or corrupted image?)");
         }
-        if (!identity.get().firmware().equals(firmware.version())) {
+        String expected = expectedVersion(firmware);
+        if (!identity.get().firmware().equals(expected)) {
             throw new FlashException(RunOutcome.InfraErrorKind.VERSION_MISMATCH, "after flashing, the board reports '" + identity.get().firmware()
-                    + "', expected '" + firmware.version() + "'");
+                    + "', expected '" + expected + "'");
         }
         note(log, "verified: " + identity.get().firmware());
         return identity.get();

@@ -27,6 +27,19 @@ public record Firmware(
         }
     }
 
+    /** A version given as {@code "file:NAME"}: the build writes the version text the board will report into NAME. */
+    public static final String VERSION_FROM_FILE = "file:";
+
+    /** Where the build writes the version, for firmware whose version is known only once it is built. */
+    public Optional<Path> versionFile() {
+        return version.startsWith(VERSION_FROM_FILE) ? Optional.of(file.resolveSibling(version.substring(VERSION_FROM_FILE.length()))) : Optional.empty();
+    }
+
+    /** Built from the MicroPython source under test ({@code {micropython}} in its build command): needs {@code --micropython}. */
+    public boolean needsSource() {
+        return build.map(b -> b.command().stream().anyMatch(a -> a.contains("{micropython}"))).orElse(false);
+    }
+
     public boolean needsBuild() {
         return build.isPresent();
     }

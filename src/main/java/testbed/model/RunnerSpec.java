@@ -18,12 +18,17 @@ public sealed interface RunnerSpec {
      * run-multitests.py, run-natmodtests.py). The command may use placeholders: {@code {python}}, {@code {tests}}
      * (the MicroPython tests dir), {@code {dut}}, {@code {reference}} (device ports), {@code {resultdir}}.
      */
-    record External(List<String> command, Map<String, String> env) implements RunnerSpec {
+    record External(List<String> command, Map<String, String> env, List<Requirement> requires) implements RunnerSpec {
         public static final String KIND = "external";
 
         public External {
             command = List.copyOf(command);
             env = Map.copyOf(env);
+            requires = List.copyOf(requires);
+        }
+
+        public External(List<String> command, Map<String, String> env) {
+            this(command, env, List.of());
         }
 
         @Override

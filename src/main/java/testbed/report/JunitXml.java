@@ -57,7 +57,8 @@ final class JunitXml {
             }
             long failures = cases.stream().filter(c -> last(c).outcome() == Outcome.FAILED).count();
             long errorCount = cases.stream().filter(c -> last(c).outcome() == Outcome.ERROR || last(c).outcome() == Outcome.TIMEOUT).count() + errors.size();
-            long skipped = cases.stream().filter(c -> last(c).outcome() == Outcome.SKIPPED || last(c).outcome() == Outcome.XFAILED).count();
+            long skipped = cases.stream().filter(c -> last(c).outcome() == Outcome.SKIPPED || last(c).outcome() == Outcome.XFAILED
+                    || last(c).outcome() == Outcome.IGNORED).count();
             double time = cases.stream().mapToDouble(c -> c.attempts().stream().mapToDouble(TestResult::durationSeconds).sum()).sum();
             x.append("  <testsuite name=\"").append(Svg.esc(suite.getKey())).append("\" tests=\"").append(cases.size() + errors.size())
                     .append("\" failures=\"").append(failures).append("\" errors=\"").append(errorCount).append("\" skipped=\"").append(skipped)
@@ -75,7 +76,8 @@ final class JunitXml {
                             .append(Svg.esc(last.reason())).append("</failure>\n");
                     case ERROR, TIMEOUT -> x.append("      <error message=\"").append(Svg.esc(firstLine(last.reason()))).append("\" type=\"")
                             .append(last.outcome().label()).append("\">").append(Svg.esc(last.reason())).append("</error>\n");
-                    case SKIPPED, XFAILED -> x.append("      <skipped message=\"").append(Svg.esc(last.outcome() == Outcome.XFAILED ? "xfail: " : ""))
+                    case SKIPPED, XFAILED, IGNORED -> x.append("      <skipped message=\"")
+                            .append(Svg.esc(last.outcome() == Outcome.XFAILED ? "xfail: " : last.outcome() == Outcome.IGNORED ? "ignored (known flaky): " : ""))
                             .append(Svg.esc(firstLine(last.reason()))).append("\"/>\n");
                     case PASSED -> { }
                 }

@@ -84,6 +84,7 @@ public final class ReportWriter {
         m.put("status", s.status());
         m.put("firmware", s.firmware());
         m.put("firmware_versions", s.firmwareVersions());
+        m.put("micropython", s.testsRef());
         m.put("time_start", s.timeStart());
         m.put("duration_s", s.durationSeconds());
         m.put("tests", v.totalsByLabel());
@@ -180,7 +181,7 @@ public final class ReportWriter {
                 .append("`\n\n");
         md.append("Firmware: ").append(s.firmware().isEmpty() ? "(all)" : String.join(", ", s.firmware())).append(" · session `")
                 .append(s.sessionId()).append("` · ").append(String.format(Locale.ROOT, "%.0f s", s.durationSeconds())).append(" · trigger ")
-                .append(s.trigger()).append("\n\n");
+                .append(s.trigger()).append("\n\nMicroPython: ").append(s.testsRef()).append("\n\n");
         md.append("| group | runs | skipped | retried | errors | passed | failed | skipped tests | xfailed |\n|---|---|---|---|---|---|---|---|---|\n");
         v.groups().forEach((g, x) -> md.append("| ").append(g).append(" | ").append(x.runs()).append(" | ").append(x.skippedRuns()).append(" | ")
                 .append(x.retriedRuns()).append(" | ").append(x.errorRuns()).append(" | ").append(x.tests().getOrDefault(Outcome.PASSED, 0L))
@@ -236,7 +237,8 @@ public final class ReportWriter {
                 .append("</td></tr><tr><th>firmware</th><td>").append(Svg.esc(s.firmware().isEmpty() ? "(all)" : String.join(", ", s.firmware())))
                 .append("</td><th>started</th><td>").append(Svg.esc(s.timeStart())).append("</td></tr><tr><th>duration</th><td>")
                 .append(String.format(Locale.ROOT, "%.0f s", s.durationSeconds())).append("</td><th>trigger</th><td>").append(Svg.esc(s.trigger()))
-                .append(" on ").append(Svg.esc(s.host())).append("</td></tr><tr><th>command</th><td colspan=\"3\"><code>")
+                .append(" on ").append(Svg.esc(s.host())).append("</td></tr><tr><th>MicroPython</th><td colspan=\"3\">").append(Svg.esc(s.testsRef()))
+                .append("</td></tr><tr><th>command</th><td colspan=\"3\"><code>")
                 .append(Svg.esc(String.join(" ", s.commandLine()))).append("</code></td></tr></table>");
         h.append(changes); // the first screen: what changed since the last comparable session
         if (!s.firmwareVersions().isEmpty()) {

@@ -16,6 +16,12 @@ import testbed.bartender.RunOutcome;
 import testbed.board.BoardIoException;
 import testbed.process.ToolRunner;
 import testbed.model.RunnerSpec;
+import testbed.model.MicroPythonSource;
+import testbed.model.Requirement;
+import testbed.board.BoardIdentity;
+import testbed.lab.Dut;
+import testbed.lab.IdentityProbe;
+import testbed.source.MpyCross;
 
 /**
  * Runs one of MicroPython's own runners (run-tests.py, run-perfbench.py, run-multitests.py, run-natmodtests.py) the
@@ -71,6 +77,13 @@ public final class ExternalRunner implements TestRunner {
 
     @Override
     public RunnerResult run(RunContext ctx) throws RunAborted {
+        Map<String, String> env = new HashMap<>(spec.env());
+        env.put("PYTHONUNBUFFERED", "1");
+        Optional<String> missing = missingRequirement(ctx, env);
+        if (missing.isPresent()) {
+            ctx.log("skipped: " + missing.get());
+            return RunnerResult.skipped(missing.get());
+        }
         List<String> command;
         try {
             command = command(ctx);
@@ -78,11 +91,10 @@ public final class ExternalRunner implements TestRunner {
             throw new RunAborted(RunOutcome.InfraErrorKind.BOARD_LOST, Set.of(), e.getMessage());
         }
         Path cwd = ctx.micropythonTests().filter(Files::isDirectory).orElse(ctx.attemptDir());
-        Map<String, String> env = new HashMap<>(spec.env());
-        env.put("PYTHONUNBUFFERED", "1");
+        Tail tail = new Tail(ctx.logStream());
         ToolRunner.Result r;
         try {
-            r = ToolRunner.run(command, cwd, env, ctx.remaining(), ctx.logStream());
+            r = ToolRunner.run(command, cwd, env, ctx.remaining(), tail);
         } catch (IOException e) {
             return error("cannot run " + command.get(0) + ": " + e.getMessage(), Optional.empty());
         }
@@ -93,18 +105,113 @@ public final class ExternalRunner implements TestRunner {
         if (Files.isRegularFile(results)) {
             // _results.json wins over the exit code: the runners exit 1 when tests fail, and sometimes oddly otherwise.
             try {
-                return new RunnerResult(ResultsJson.parse(results), List.of(), Optional.empty(), Optional.of(r.exitCode()));
+                return new RunnerResult(relative(ResultsJson.parse(results), ctx), List.of(), Optional.empty(), Optional.of(r.exitCode()));
             } catch (IOException e) {
                 return error("unreadable _results.json: " + e.getMessage(), Optional.of(r.exitCode()));
             }
         }
-        if (r.exitCode() == 0 || r.exitCode() == 1) {
-            return error(command.get(0) + " exited " + r.exitCode() + " without writing _results.json", Optional.of(r.exitCode()));
+        // A runner that declines the target says so on its last line (run-natmodtests.py: "Cannot run tests: the target
+        // does not support dynamic modules"): the group is skipped with the runner's reason, it did not fail.
+        String last = tail.lastLine();
+        if (last.startsWith(CANNOT_RUN)) {
+            return new RunnerResult(List.of(), List.of(), Optional.of(last.substring(CANNOT_RUN.length()).strip()), Optional.of(r.exitCode()));
         }
-        return error(command.get(0) + " exited " + r.exitCode() + " (see testresults.txt)", Optional.of(r.exitCode()));
+        String cause = last.isEmpty() ? "see testresults.txt" : last;
+        return error(command.get(0) + " exited " + r.exitCode() + " without writing _results.json: " + cause, Optional.of(r.exitCode()));
+    }
+
+    private static final String CANNOT_RUN = "Cannot run tests:";
+
+    /** Why this run cannot run here (a requirement of the group that the host or a board lacks), or empty. */
+    private Optional<String> missingRequirement(RunContext ctx, Map<String, String> env) {
+        for (Requirement req : spec.requires()) {
+            if (req instanceof Requirement.MpyCross) {
+                Optional<Path> root = ctx.micropython().flatMap(MicroPythonSource::root);
+                if (root.isEmpty()) {
+                    return Optional.of("needs mpy-cross: give --micropython SOURCE (mpy-cross is built from it), not only a tests folder");
+                }
+                try {
+                    env.put("MICROPY_MPYCROSS", MpyCross.ensure(root.get(), ctx.cacheDir(), ctx.logStream()).toString());
+                } catch (MpyCross.Unavailable e) {
+                    return Optional.of(e.getMessage());
+                }
+            } else if (req instanceof Requirement.NativeEmitter) {
+                Optional<BoardIdentity> id = identity(ctx, ctx.dut());
+                if (id.isPresent() && id.get().nativeArch().isEmpty()) {
+                    return Optional.of("the target has no native code architecture (sys.implementation._mpy = " + id.get().mpy()
+                            + "): no native emitter");
+                }
+            } else if (req instanceof Requirement.Module m) {
+                List<Dut> boards = new ArrayList<>(List.of(ctx.dut()));
+                ctx.reference().ifPresent(boards::add);
+                for (Dut board : boards) {
+                    Optional<BoardIdentity> id = identity(ctx, board);
+                    if (id.isPresent() && !id.get().modules().contains(m.name())) {
+                        return Optional.of("the firmware of " + board.tentacle().label() + " has no '" + m.name() + "' module");
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** What the board reported when this attempt flashed or verified it; asked now when the attempt did neither (--flash-skip). */
+    private static Optional<BoardIdentity> identity(RunContext ctx, Dut board) {
+        BoardIdentity known = ctx.identities().get(board.tentacle().serial());
+        return known != null ? Optional.of(known) : IdentityProbe.probe(board, java.time.Duration.ofSeconds(3));
+    }
+
+    /** Test names relative to the tests folder: run-multitests.py writes absolute paths, run-tests.py relative ones. */
+    private static List<TestResult> relative(List<TestResult> tests, RunContext ctx) {
+        Optional<String> prefix = ctx.micropythonTests().map(p -> p.toAbsolutePath().normalize() + "/");
+        if (prefix.isEmpty()) {
+            return tests;
+        }
+        return tests.stream().map(t -> t.name().startsWith(prefix.get())
+                ? new TestResult(t.name().substring(prefix.get().length()), t.outcome(), t.durationSeconds(), t.reason()) : t).toList();
     }
 
     private RunnerResult error(String why, Optional<Integer> code) {
         return new RunnerResult(List.of(new TestResult("(runner)", Outcome.ERROR, 0, why)), List.of(), Optional.empty(), code);
+    }
+
+    /** Passes the runner's output to the attempt log and keeps its last few kilobytes, for the line that says why it stopped. */
+    static final class Tail extends java.io.OutputStream {
+        private final java.io.OutputStream out;
+        private final byte[] ring = new byte[8192];
+        private long written;
+
+        Tail(java.io.OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public synchronized void write(int b) throws IOException {
+            ring[(int) (written++ % ring.length)] = (byte) b;
+            out.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) throws IOException {
+            for (int i = 0; i < len; i++) {
+                ring[(int) (written++ % ring.length)] = b[off + i];
+            }
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        synchronized String lastLine() {
+            int n = (int) Math.min(written, ring.length);
+            byte[] buf = new byte[n];
+            for (int i = 0; i < n; i++) {
+                buf[i] = ring[(int) ((written - n + i) % ring.length)];
+            }
+            String[] lines = new String(buf, java.nio.charset.StandardCharsets.UTF_8).strip().split("\r?\n");
+            return lines.length == 0 ? "" : lines[lines.length - 1].strip();
+        }
     }
 }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** The outcome of one test inside a test group (one .py file, one benchmark). */
 public enum Outcome {
-    PASSED, FAILED, SKIPPED, XFAILED, ERROR, TIMEOUT;
+    PASSED, FAILED, SKIPPED, XFAILED, ERROR, TIMEOUT,
+    /** Failed, but on the runner's own list of known-flaky tests (run-tests.py's "ignored", since MicroPython v1.28.0): not a failure. */
+    IGNORED;
 
     public boolean isFailure() {
         return this == FAILED || this == ERROR || this == TIMEOUT;

@@ -17,7 +17,7 @@ public final class ResultsJson {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, Outcome> OUTCOMES = Map.of(
-            "pass", Outcome.PASSED, "ok", Outcome.PASSED, "fail", Outcome.FAILED, "skip", Outcome.SKIPPED, "ignored", Outcome.SKIPPED,
+            "pass", Outcome.PASSED, "ok", Outcome.PASSED, "fail", Outcome.FAILED, "skip", Outcome.SKIPPED, "ignored", Outcome.IGNORED,
             "xfail", Outcome.XFAILED, "timeout", Outcome.TIMEOUT, "error", Outcome.ERROR);
 
     private ResultsJson() {}

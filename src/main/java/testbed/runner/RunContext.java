@@ -12,7 +12,9 @@ import testbed.model.TestRun;
  * @param attemptLog testresults.txt, readable with tail -f while the attempt runs
  * @param deadline the attempt must end by then (System.nanoTime); the spec's timeout
  * @param specsDir testrunspecs/, where built-in suites live
- * @param micropythonTests MicroPython's tests folder, for external runners
+ * @param micropython the MicroPython source under test: its tests for external runners, its tree for mpy-cross
+ * @param cacheDir where host tools built from it go
+ * @param identities what the boards of this run reported when flashed or verified in this attempt, by serial
  */
 public record RunContext(
         TestRun run,
@@ -23,8 +25,14 @@ public record RunContext(
         long deadline,
         Duration timeout,
         Path specsDir,
-        Optional<Path> micropythonTests,
-        String python) {
+        Optional<testbed.model.MicroPythonSource> micropython,
+        String python,
+        Path cacheDir,
+        java.util.Map<String, testbed.board.BoardIdentity> identities) {
+
+    public Optional<Path> micropythonTests() {
+        return micropython.map(testbed.model.MicroPythonSource::tests);
+    }
 
     public void log(String line) {
         attemptLog.line(line);

@@ -24,7 +24,7 @@ public record SelectionRequest(
         List<String> onlyTags,
         List<String> firmware,
         Set<String> referenceBoards,
-        Optional<Path> micropythonTests) {
+        Optional<testbed.model.MicroPythonSource> micropython) {
 
     public SelectionRequest {
         onlyTests = List.copyOf(onlyTests);
@@ -36,6 +36,11 @@ public record SelectionRequest(
         onlyTags = List.copyOf(onlyTags);
         firmware = List.copyOf(firmware);
         referenceBoards = Set.copyOf(referenceBoards);
+    }
+
+    /** MicroPython's tests folder, from --micropython SOURCE or --micropython-tests DIR. */
+    public Optional<Path> micropythonTests() {
+        return micropython.map(testbed.model.MicroPythonSource::tests);
     }
 
     /** The reference boards to use: those given, else the default, which a lab need not have. */

@@ -42,7 +42,11 @@ final class RealLab implements LabBackend, AutoCloseable {
 
     private final java.util.Map<String, testbed.lab.Dut> duts;
 
-    RealLab(TestRunExecutor executor, TentacleLocks locks, Path resultsRoot, Clock clock, java.util.Map<String, testbed.lab.Dut> duts) {
+    private final java.util.Optional<Path> micropython;
+
+    RealLab(TestRunExecutor executor, TentacleLocks locks, Path resultsRoot, Clock clock, java.util.Map<String, testbed.lab.Dut> duts,
+            java.util.Optional<Path> micropython) {
+        this.micropython = micropython;
         this.duts = java.util.Map.copyOf(duts);
         int tentacles = duts.size();
         this.executor = executor;
@@ -77,7 +81,7 @@ final class RealLab implements LabBackend, AutoCloseable {
     public void startBuild(Firmware firmware) {
         Path log = resultsRoot.resolve("build").resolve(firmware.boardVariant().name()).resolve("build_stdout.txt");
         builder.submit(() -> {
-            String problem = FirmwareBuilder.build(firmware, log, BUILD_TIMEOUT);
+            String problem = FirmwareBuilder.build(firmware, micropython, log, BUILD_TIMEOUT);
             events.add(new EngineEvent.BuildFinished(firmware, Optional.ofNullable(problem), System.nanoTime()));
         });
     }

@@ -181,10 +181,11 @@ public final class Session {
         Settings settings = workspace.settings();
         TentacleLocks locks = TentacleLocks.in(settings.lockDir());
         TestRunExecutor executor = new TestRunExecutor(new TestRunExecutor.Settings(request.count(), request.config().flashSkip(),
-                request.config().flashForce(), workspace.specsDir(), request.selection().micropythonTests(), request.python(), inputs.catalog(),
+                request.config().flashForce(), workspace.specsDir(), request.selection().micropython(), request.python(), settings.cacheDir(), inputs.catalog(),
                 sessionId, xfail), duts, results, locks, new Flasher(ToolLocator.onPath(settings.path())), clock);
         ConsoleFeed progress = new ConsoleFeed(listener, bartender, clock, request.config().jobs());
-        try (RealLab lab = new RealLab(executor, locks, results.root(), clock, duts)) {
+        try (RealLab lab = new RealLab(executor, locks, results.root(), clock, duts,
+                request.selection().micropython().flatMap(testbed.model.MicroPythonSource::root))) {
             java.util.concurrent.atomic.AtomicReference<SessionEngine> self = new java.util.concurrent.atomic.AtomicReference<>();
             SessionControl control = new SessionControl(results.root(), () -> self.get().drain(), () -> self.get().stop(), clock,
                     request.reportEvery(), records::current, reporter);
@@ -273,7 +274,7 @@ public final class Session {
         Settings s = workspace.settings();
         return new SessionRecords.Header(sessionId, inputs.lab().name(), inputs.lab().file().toString(), host(), s.user(), s.trigger(),
                 request.commandLine(), request.selection().firmware(),
-                request.selection().micropythonTests().map(Path::toString).orElse("builtin"), start);
+                request.selection().micropython().map(testbed.model.MicroPythonSource::summary).orElse("builtin"), start);
     }
 
     /** Tests before the lab: a failing test is news about the firmware; then a lab that needs attention (a quarantined board, lost work). */

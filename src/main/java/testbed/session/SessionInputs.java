@@ -25,7 +25,7 @@ public record SessionInputs(Lab lab, Map<BoardVariant, Firmware> catalog, List<T
     public static SessionInputs load(Workspace workspace, String lab, SelectionRequest request) {
         Lab l = workspace.lab(lab);
         ConnectedLab.validate(l);
-        Map<BoardVariant, Firmware> catalog = workspace.firmware();
+        Map<BoardVariant, Firmware> catalog = withoutSourceBuilds(workspace.firmware(), request);
         catalog.values().forEach(FirmwareLoader::verifyImage);
         request.micropythonTests().ifPresent(dir -> {
             if (!Files.isDirectory(dir)) {
@@ -41,6 +41,26 @@ public record SessionInputs(Lab lab, Map<BoardVariant, Firmware> catalog, List<T
             });
         }
         return new SessionInputs(l, catalog, specs, request, selection);
+    }
+
+    /**
+     * Without a MicroPython source, firmware built from one is not there to test: its tentacles are left over as having
+     * no firmware, and asking for it by name is an error that says what to give.
+     */
+    static Map<BoardVariant, Firmware> withoutSourceBuilds(Map<BoardVariant, Firmware> all, SelectionRequest request) {
+        if (request.micropython().flatMap(testbed.model.MicroPythonSource::root).isPresent()) {
+            return all;
+        }
+        Map<BoardVariant, Firmware> kept = new java.util.LinkedHashMap<>();
+        all.forEach((bv, fw) -> {
+            if (!fw.needsSource()) {
+                kept.put(bv, fw);
+            } else if (request.firmware().stream().anyMatch(f -> f.equals(bv.name()) || f.equals(bv.board()))) {
+                throw new InvalidInputException("--firmware " + bv.name() + ": it is built from the MicroPython source under test (" + fw.file()
+                        + "): give --micropython SOURCE");
+            }
+        });
+        return kept;
     }
 
     /** The selection among these tentacles of the inventory (all of them for a plan, the connected ones for a session). */

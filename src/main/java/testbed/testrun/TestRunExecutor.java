@@ -57,8 +57,9 @@ public final class TestRunExecutor {
             boolean flashSkip,
             boolean flashForce,
             Path specsDir,
-            Optional<Path> micropythonTests,
+            Optional<testbed.model.MicroPythonSource> micropython,
             String python,
+            Path cacheDir,
             Map<BoardVariant, Firmware> catalog,
             String sessionId,
             Xfail xfail) {}
@@ -149,6 +150,7 @@ public final class TestRunExecutor {
         final boolean prepare;
         final Map<String, Optional<BoardVariant>> firmware;
         final Map<String, String> versions = new LinkedHashMap<>();
+        final Map<String, BoardIdentity> identities = new LinkedHashMap<>();
         final List<String> flashed = new ArrayList<>();
         final Instant start = clock.instant();
         RunOutcome.InfraError infra;
@@ -183,8 +185,8 @@ public final class TestRunExecutor {
                         }
                     }
                     RunContext ctx = new RunContext(run, dut, reference, dir, log, deadline,
-                            Duration.ofMillis(Math.round(run.spec().timeoutSeconds() * 1000)), settings.specsDir(), settings.micropythonTests(),
-                            settings.python());
+                            Duration.ofMillis(Math.round(run.spec().timeoutSeconds() * 1000)), settings.specsDir(), settings.micropython(),
+                            settings.python(), settings.cacheDir(), Map.copyOf(identities));
                     RunnerResult raw = TestRunner.forSpec(run.spec().runner()).run(ctx);
                     result = new RunnerResult(settings.xfail().apply(raw.tests(), run.spec().label(), run.dutFirmware().name()),
                             raw.measurements(), raw.skipped(), raw.returnCode());
@@ -247,9 +249,10 @@ public final class TestRunExecutor {
             // --flash-force holds until a flash of this board has succeeded and verified: a failed one does not use it up.
             boolean force = settings.flashForce() && !flashedThisSession.contains(serial);
             Optional<BoardIdentity> installed = force ? Optional.empty() : flasher.installed(board);
-            if (installed.isPresent() && installed.get().firmware().equals(fw.version())) {
+            if (installed.isPresent() && installed.get().firmware().equals(Flasher.expectedVersion(fw))) {
                 log.line(board.tentacle().label() + ": runs " + wanted.name() + " already, no flash");
                 versions.put(serial, installed.get().firmware());
+                identities.put(serial, installed.get());
                 firmware.put(serial, Optional.of(wanted));
                 return;
             }
@@ -259,6 +262,7 @@ public final class TestRunExecutor {
             BoardIdentity now = flasher.flash(board, fw, dir.resolve(logName));
             flashedThisSession.add(serial);
             versions.put(serial, now.firmware());
+            identities.put(serial, now);
             firmware.put(serial, Optional.of(wanted));
             flashed.add(board.tentacle().label());
             log.line(board.tentacle().label() + ": flashed and verified " + now.firmware());

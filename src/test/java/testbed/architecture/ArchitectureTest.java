@@ -38,7 +38,8 @@ class ArchitectureTest {
         ALLOWED.put("lab.virtual", List.of("model", "board", "config", "process", "lab"));
         ALLOWED.put("lab.drivers", List.of("model", "config", "lab", "lab.virtual"));
         ALLOWED.put("flash", List.of("model", "bartender", "board", "config", "lab", "process"));
-        ALLOWED.put("runner", List.of("model", "bartender", "board", "lab", "process"));
+        ALLOWED.put("source", List.of("model", "process"));
+        ALLOWED.put("runner", List.of("model", "bartender", "board", "lab", "process", "source"));
         ALLOWED.put("results", List.of("model", "bartender", "config", "runner"));
         ALLOWED.put("engine", List.of("model", "bartender", "selection", "results"));
         ALLOWED.put("simulation", List.of("model", "bartender", "engine", "results"));
@@ -51,7 +52,7 @@ class ArchitectureTest {
         ALLOWED.put("app", List.of("model", "bartender", "board", "config", "flash", "history", "lab", "lab.drivers", "lab.virtual", "process", "report",
                 "results", "selection", "session", "testrun"));
         ALLOWED.put("cli", List.of("model", "bartender", "app", "bench", "board", "config", "engine", "flash", "history", "lab", "lab.drivers",
-                "process", "report", "results", "selection", "session"));
+                "process", "report", "results", "selection", "session", "source"));
     }
 
     private static JavaClasses classes;

@@ -59,8 +59,8 @@ class CliTest {
     void listTentaclesShowsTheVirtualLab() {
         Cli.Result r = Cli.run(WS, "list", "tentacles", "--lab", "virtual");
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).contains("Lab 'virtual'").contains("8 tentacles").contains("2a01-RPI_PICO2").contains("(default),RISCV")
-                .contains("3b01-RPI_PICO_W").contains("MCU_ONLY,EXTMOD_HARDWARE,WLAN,BLE").contains("qemu-microbit");
+        assertThat(r.out()).contains("Lab 'virtual'").contains("9 tentacles").contains("2a01-RPI_PICO2").contains("(default),RISCV")
+                .contains("3b01-RPI_PICO_W").contains("MCU_ONLY,EXTMOD_HARDWARE,WLAN,BLE").contains("qemu-microbit").contains("qemu-mps2");
     }
 
     @Test

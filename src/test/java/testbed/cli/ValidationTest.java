@@ -228,7 +228,7 @@ class ValidationTest {
         Path previous = previousSession();
         Path nowhere = dir.resolve("no-such-tests");
         assertOneLineError(Cli.run(ws, "run", "--lab", "virtual", "--firmware", "RPI_PICO", "--micropython-tests", nowhere.toString()),
-                "--micropython-tests: '" + nowhere + "' is not a folder");
+                "--micropython-tests " + nowhere + ": no run-tests.py in it (give MicroPython's tests/ folder)");
         assertNothingArchived(previous);
     }
 

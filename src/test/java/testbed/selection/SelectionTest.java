@@ -34,7 +34,8 @@ class SelectionTest {
                 options.getOrDefault("only-board", List.of()), options.getOrDefault("skip-board", List.of()),
                 options.getOrDefault("only-tag", List.of()), options.getOrDefault("firmware", List.of()),
                 Set.copyOf(options.getOrDefault("reference-board", List.of("RPI_PICO_W"))),
-                Optional.ofNullable(options.get("tests")).map(t -> Path.of(t.get(0))));
+                Optional.ofNullable(options.get("tests")).map(t -> new testbed.model.MicroPythonSource(Path.of(t.get(0)), Optional.empty(), t.get(0),
+                        Optional.empty(), "tests folder")));
     }
 
     private static Selection select(Map<String, List<String>> options) {
@@ -55,7 +56,7 @@ class SelectionTest {
     void everythingWithoutFilters() {
         Selection s = select(Map.of());
 
-        assertThat(s.duts()).hasSize(8);
+        assertThat(s.duts()).hasSize(9);
         assertThat(labels(s)).containsExactly("BUILTIN-MULTITESTS", "BUILTIN-PERFBENCH", "BUILTIN-TESTS_BASICS", "BUILTIN-TESTS_EXTMOD");
         assertThat(s.leftovers()).hasSize(10).allMatch(l -> l.reason() == Leftover.Reason.NEEDS_MICROPYTHON_TESTS);
     }
@@ -115,7 +116,8 @@ class SelectionTest {
                 .containsExactlyInAnyOrder("LOLIN_D1_MINI", "MICROBIT");
         assertThat(select(Map.of("only-tag", List.of("tier=1,3", "port=esp8266,nrf"))).duts()).extracting(Tentacle::tag)
                 .containsExactlyInAnyOrder("LOLIN_D1_MINI", "MICROBIT");
-        assertThat(select(Map.of("only-tag", List.of("tier=2"))).duts()).isEmpty();
+        assertThat(select(Map.of("only-tag", List.of("tier=2"))).duts()).extracting(Tentacle::tag).containsExactly("MPS2_AN385");
+        assertThat(select(Map.of("only-tag", List.of("tier=5"))).duts()).isEmpty();
     }
 
     @Test

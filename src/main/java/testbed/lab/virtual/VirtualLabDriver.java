@@ -26,7 +26,9 @@ import testbed.model.Tentacle;
 
 /**
  * The built-in virtual lab: every tentacle of connection kind {@code virtual} becomes a WebAssembly MicroPython board,
- * every {@code qemu-microbit} tentacle a QEMU micro:bit, each behind its own pseudo-terminal. Their flash stores live
+ * every {@code qemu-microbit} tentacle a QEMU micro:bit, every {@code qemu-mps2} tentacle an Arm MPS2-AN385 (Cortex-M3)
+ * running whatever image was flashed (MicroPython's QEMU port, built from the source under test), each behind its own
+ * pseudo-terminal. Their flash stores live
  * in the workspace's state folder, so a virtual board keeps its firmware between sessions like a real one.
  * All processes and ptys go away on close, and on Ctrl-C through a shutdown hook.
  */
@@ -34,6 +36,7 @@ public final class VirtualLabDriver implements LabDriver {
 
     public static final String KIND = "virtual";
     public static final String QEMU_KIND = "qemu-microbit";
+    public static final String QEMU_MPS2_KIND = "qemu-mps2";
     static final String QEMU = "qemu-system-arm";
 
     private static final Logger LOG = LogManager.getLogger(VirtualLabDriver.class);
@@ -102,12 +105,14 @@ public final class VirtualLabDriver implements LabDriver {
             VirtualFaults faults = VirtualFaults.parse(t.connection().options().get("faults"), where);
             Path store = storeRoot.resolve(t.serial());
             SimulatedBoard board;
-            if (t.connection().kind().equals(QEMU_KIND)) {
+            if (t.connection().kind().equals(QEMU_KIND) || t.connection().kind().equals(QEMU_MPS2_KIND)) {
                 if (!onPath(path, QEMU)) {
                     missing.add(new Discovery.Missing(t, QEMU + " not installed (apt-get install qemu-system-arm)"));
                     continue;
                 }
-                board = new SimulatedBoard(t.serial(), store, runDir.resolve(t.serial()), () -> qemuCommand(store), faults, processes);
+                boolean mps2 = t.connection().kind().equals(QEMU_MPS2_KIND);
+                board = new SimulatedBoard(t.serial(), store, runDir.resolve(t.serial()), () -> mps2 ? mps2Command(store) : qemuCommand(store), faults,
+                        processes);
             } else {
                 NodeRuntime runtime = node();
                 String faultJson = json(faults.all());
@@ -155,6 +160,16 @@ public final class VirtualLabDriver implements LabDriver {
         }
         return List.of(QEMU, "-M", "microbit", "-display", "none", "-monitor", "none", "-serial", "stdio", "-device",
                 "loader,file=" + image);
+    }
+
+    /** MicroPython's QEMU port as its Makefile runs it (semihosting on, for its exit path), the ELF loaded as the kernel. */
+    private static List<String> mps2Command(Path store) {
+        Path image = store.resolve("flash.img");
+        if (!Files.isRegularFile(image)) {
+            return null;
+        }
+        return List.of(QEMU, "-M", "mps2-an385", "-display", "none", "-monitor", "none", "-semihosting", "-serial", "stdio", "-kernel",
+                image.toString());
     }
 
     private static double slowBoot(Tentacle t) {
