@@ -25,8 +25,10 @@ public final class Doctor {
     private final ToolLocator tools;
     private final SysfsUsb sysfs;
     private final Path cacheDir;
+    private final String python;
 
-    public Doctor(ToolLocator tools, SysfsUsb sysfs, Path cacheDir) {
+    public Doctor(ToolLocator tools, SysfsUsb sysfs, Path cacheDir, String python) {
+        this.python = python;
         this.tools = tools;
         this.sysfs = sysfs;
         this.cacheDir = cacheDir;
@@ -53,6 +55,7 @@ public final class Doctor {
                     .orElse(new Check(tool.getKey(), Status.MISSING, tool.getValue(), false)));
         }
         checks.add(python());
+        checks.addAll(builders());
         checks.add(serialPorts());
         checks.add(hubPower());
         return checks;
@@ -90,15 +93,30 @@ public final class Doctor {
         }
     }
 
+    /** The Python for MicroPython's runners (run-tests.py and friends), as a session would choose it. */
     private Check python() {
-        var python = tools.find("python3");
-        if (python.isEmpty()) {
-            return new Check("python3 + pyserial", Status.MISSING, "external runners (--micropython-tests) need python3 with pyserial", false);
+        String chosen = testbed.process.Python.forRunners(python);
+        var version = testbed.process.Python.pyserialVersion(chosen);
+        if (version.isPresent()) {
+            String note = chosen.equals(python) ? "" : " (" + python + " lacks pyserial, so the runners use " + chosen + ")";
+            return new Check("python + pyserial", Status.OK, chosen + ", pyserial " + version.get() + note, false);
         }
-        String out = output(List.of(python.get().toString(), "-c", "import serial; print(serial.__version__)"));
-        return out.contains("Error") || out.isBlank()
-                ? new Check("python3 + pyserial", Status.WARN, python.get() + " lacks pyserial: apt-get install python3-serial (then use /usr/bin/python3)", false)
-                : new Check("python3 + pyserial", Status.OK, python.get() + ", pyserial " + out.strip(), false);
+        return new Check("python + pyserial", Status.MISSING, "MicroPython's runners (--micropython) need a Python with pyserial; " + python
+                + " has none: apt-get install python3-serial (for Debian's /usr/bin/python3; PyPI-less hosts cannot pip install), or name one with "
+                + "--python / $TESTBED_PYTHON", false);
+    }
+
+    /** What builds host tools and firmware from --micropython: mpy-cross (make, gcc) and the QEMU port (the Arm toolchain). */
+    private List<Check> builders() {
+        List<Check> checks = new ArrayList<>();
+        boolean host = tools.find("make").isPresent() && tools.find("gcc").isPresent();
+        checks.add(host ? new Check("mpy-cross build", Status.OK, "make and gcc: mpy-cross is built from --micropython when a group needs it", false)
+                : new Check("mpy-cross build", Status.MISSING, "--via-mpy and native groups build mpy-cross: apt-get install make gcc", false));
+        boolean arm = tools.find("arm-none-eabi-gcc").isPresent() && Files.isDirectory(Path.of("/usr/lib/arm-none-eabi/newlib"));
+        checks.add(arm ? new Check("arm-none-eabi toolchain", Status.OK, "the MPS2_AN385 (QEMU) firmware is built from --micropython", false)
+                : new Check("arm-none-eabi toolchain", Status.MISSING,
+                        "the MPS2_AN385 tentacle's firmware is built with it: apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi", false));
+        return checks;
     }
 
     private Check serialPorts() {

@@ -35,7 +35,7 @@ final class DoctorCommand implements Callable<Integer> {
         out.println();
         Table table = new Table("check", "status", "detail");
         boolean requiredMissing = false;
-        var doctor = new Doctor(ToolLocator.onPath(workspace.settings().path()), SysfsUsb.system(), workspace.settings().cacheDir());
+        var doctor = new Doctor(ToolLocator.onPath(workspace.settings().path()), SysfsUsb.system(), workspace.settings().cacheDir(), workspace.settings().python());
         for (Doctor.Check c : doctor.run()) {
             table.row(c.name(), c.status().name().toLowerCase(), c.detail());
             requiredMissing |= c.required() && c.status() == Doctor.Status.MISSING;

@@ -70,6 +70,21 @@ public final class ToolRunner {
     }
 
     public static Result run(List<String> command, Path workDir, Map<String, String> env, Duration timeout, OutputStream out) throws IOException {
+        return run(command, workDir, env, timeout, out, true);
+    }
+
+    /** What a quick tool prints (stdout and stderr), without the transcript lines: for tools whose answer is parsed (git rev-parse). */
+    public record Captured(Result result, String output) {}
+
+    public static Captured capture(List<String> command, Path workDir, Map<String, String> env, Duration timeout) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        Result r = run(command, workDir, env, timeout, out, false);
+        return new Captured(r, out.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The tool's output goes to {@code out}, framed by a transcript (cd, timeout, env, command; return code, duration) when asked. */
+    public static Result run(List<String> command, Path workDir, Map<String, String> env, Duration timeout, OutputStream out, boolean transcript)
+            throws IOException {
         CommandLine cl = new CommandLine(command.get(0));
         for (String arg : command.subList(1, command.size())) {
             cl.addArgument(arg, false);
@@ -79,8 +94,10 @@ public final class ToolRunner {
         header.append("timeout_s=").append(timeout.toSeconds()).append('\n');
         env.forEach((k, v) -> header.append("export ").append(k).append('=').append(v).append('\n'));
         header.append(String.join(" ", command)).append('\n');
-        out.write(header.toString().getBytes(StandardCharsets.UTF_8));
-        out.flush();
+        if (transcript) {
+            out.write(header.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
 
         ExecuteWatchdog watchdog = new TreeKillingWatchdog(timeout);
         DefaultExecutor executor = DefaultExecutor.builder().setWorkingDirectory(workDir.toFile()).get();
@@ -114,7 +131,9 @@ public final class ToolRunner {
         boolean killed = watchdog.killedProcess();
         String trailer = (killed ? "TIMEOUT after " + timeout.toSeconds() + "s: killed\n" : "") + "returncode=" + code + "\nduration="
                 + String.format("%.3fs", took.toNanos() / 1e9) + "\n";
-        out.write(trailer.getBytes(StandardCharsets.UTF_8));
+        if (transcript) {
+            out.write(trailer.getBytes(StandardCharsets.UTF_8));
+        }
         out.flush();
         return new Result(code, killed, took);
     }

@@ -149,6 +149,13 @@ public final class ReportWriter {
                 }
             }
         }
+        // Builds run beside the tests (the FirmwareBartender's background job): one row, so the overlap shows.
+        for (SessionRecord.Build b : v.session().builds()) {
+            Instant start = Instant.parse(b.timeStart());
+            Instant end = b.timeEnd().isEmpty() ? v.end() : Instant.parse(b.timeEnd());
+            bars.add(new Svg.Bar("firmware builds", start, end, b.error().isEmpty() ? Svg.PASS : Svg.FAIL, "build " + b.firmware() + " ("
+                    + (b.timeEnd().isEmpty() ? "not finished" : b.error().isEmpty() ? "built" : "failed: " + b.error()) + ", " + b.durationSeconds() + " s)"));
+        }
         return bars;
     }
 

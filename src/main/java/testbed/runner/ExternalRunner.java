@@ -90,6 +90,7 @@ public final class ExternalRunner implements TestRunner {
         } catch (BoardIoException e) {
             throw new RunAborted(RunOutcome.InfraErrorKind.BOARD_LOST, Set.of(), e.getMessage());
         }
+        List<TestResult> withoutUnittest = withoutUnittest(ctx, command);
         Path cwd = ctx.micropythonTests().filter(Files::isDirectory).orElse(ctx.attemptDir());
         Tail tail = new Tail(ctx.logStream());
         ToolRunner.Result r;
@@ -105,7 +106,9 @@ public final class ExternalRunner implements TestRunner {
         if (Files.isRegularFile(results)) {
             // _results.json wins over the exit code: the runners exit 1 when tests fail, and sometimes oddly otherwise.
             try {
-                return new RunnerResult(relative(ResultsJson.parse(results), ctx), List.of(), Optional.empty(), Optional.of(r.exitCode()));
+                List<TestResult> tests = new ArrayList<>(relative(ResultsJson.parse(results), ctx));
+                tests.addAll(withoutUnittest);
+                return new RunnerResult(tests, List.of(), Optional.empty(), Optional.of(r.exitCode()));
             } catch (IOException e) {
                 return error("unreadable _results.json: " + e.getMessage(), Optional.of(r.exitCode()));
             }
@@ -124,6 +127,10 @@ public final class ExternalRunner implements TestRunner {
 
     /** Why this run cannot run here (a requirement of the group that the host or a board lacks), or empty. */
     private Optional<String> missingRequirement(RunContext ctx, Map<String, String> env) {
+        if (spec.command().get(0).equals("{python}") && testbed.process.Python.pyserialVersion(ctx.python()).isEmpty()) {
+            return Optional.of("host prerequisite: " + ctx.python() + " cannot import serial (pyserial), which MicroPython's runners need: "
+                    + "apt-get install python3-serial, or --python / $TESTBED_PYTHON (see testbed doctor)");
+        }
         for (Requirement req : spec.requires()) {
             if (req instanceof Requirement.MpyCross) {
                 Optional<Path> root = ctx.micropython().flatMap(MicroPythonSource::root);
@@ -159,6 +166,46 @@ public final class ExternalRunner implements TestRunner {
     private static Optional<BoardIdentity> identity(RunContext ctx, Dut board) {
         BoardIdentity known = ctx.identities().get(board.tentacle().serial());
         return known != null ? Optional.of(known) : IdentityProbe.probe(board, java.time.Duration.ofSeconds(3));
+    }
+
+    private static final java.util.regex.Pattern UNITTEST = java.util.regex.Pattern.compile("(?m)^\\s*(import unittest|from unittest )");
+    /** The folders run-tests.py runs by default (and ports/ holds port tests that may not be selected): where an excluded test counts. */
+    private static final Set<String> DEFAULT_DIRS = Set.of("basics", "micropython", "misc", "extmod", "stress", "float", "unicode", "inlineasm", "thread");
+
+    /**
+     * run-tests.py stops the whole run at the first test that imports unittest when the firmware has none ("error: test X
+     * requires unittest"), e.g. a build from a source without micropython-lib. On such a board those tests are left out
+     * ({@code --exclude}) and recorded as skipped with the reason, so the other tests still run. The command is changed in place.
+     */
+    private static List<TestResult> withoutUnittest(RunContext ctx, List<String> command) {
+        Optional<Path> tests = ctx.micropythonTests();
+        if (tests.isEmpty() || command.stream().noneMatch(a -> a.endsWith("run-tests.py"))) {
+            return List.of();
+        }
+        Optional<BoardIdentity> id = identity(ctx, ctx.dut());
+        if (id.isEmpty() || id.get().modules().contains("unittest")) {
+            return List.of();
+        }
+        Set<String> dirs = command.stream().filter(a -> a.startsWith("--test-dirs=") || a.startsWith("-d="))
+                .flatMap(a -> java.util.Arrays.stream(a.substring(a.indexOf('=') + 1).split(","))).collect(java.util.stream.Collectors.toSet());
+        List<TestResult> skipped = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(tests.get())) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".py")).sorted().toList()) {
+                String rel = tests.get().relativize(f).toString();
+                if (!UNITTEST.matcher(Files.readString(f)).find()) {
+                    continue;
+                }
+                command.add("--exclude=^" + rel.replaceAll("([\\\\.^$*+?()\\[\\]{}|])", "\\\\$1") + "$"); // Python's re: no \\Q..\\E
+                String top = rel.contains("/") ? rel.substring(0, rel.indexOf('/')) : rel;
+                if (dirs.isEmpty() ? DEFAULT_DIRS.contains(top) : dirs.stream().anyMatch(d -> rel.startsWith(d + "/"))) {
+                    skipped.add(new TestResult(rel, Outcome.SKIPPED, 0, "needs unittest, which the firmware lacks (left out: run-tests.py would stop the run)"));
+                }
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        ctx.log("the firmware has no unittest: " + skipped.size() + " tests that need it are left out and recorded as skipped");
+        return skipped;
     }
 
     /** Test names relative to the tests folder: run-multitests.py writes absolute paths, run-tests.py relative ones. */
@@ -211,7 +258,14 @@ public final class ExternalRunner implements TestRunner {
                 buf[i] = ring[(int) ((written - n + i) % ring.length)];
             }
             String[] lines = new String(buf, java.nio.charset.StandardCharsets.UTF_8).strip().split("\r?\n");
-            return lines.length == 0 ? "" : lines[lines.length - 1].strip();
+            for (int i = lines.length - 1; i >= 0; i--) {
+                String line = lines[i].strip();
+                // Past the transcript's trailer (ToolRunner's return code and duration): the tool's own last line.
+                if (!line.isEmpty() && !line.matches("returncode=-?\\d+|duration=[0-9.]+s|TIMEOUT after .*")) {
+                    return line;
+                }
+            }
+            return "";
         }
     }
 }

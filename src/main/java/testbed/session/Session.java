@@ -181,7 +181,7 @@ public final class Session {
         Settings settings = workspace.settings();
         TentacleLocks locks = TentacleLocks.in(settings.lockDir());
         TestRunExecutor executor = new TestRunExecutor(new TestRunExecutor.Settings(request.count(), request.config().flashSkip(),
-                request.config().flashForce(), workspace.specsDir(), request.selection().micropython(), request.python(), settings.cacheDir(), inputs.catalog(),
+                request.config().flashForce(), workspace.specsDir(), request.selection().micropython(), testbed.process.Python.forRunners(request.python()), settings.cacheDir(), inputs.catalog(),
                 sessionId, xfail), duts, results, locks, new Flasher(ToolLocator.onPath(settings.path())), clock);
         ConsoleFeed progress = new ConsoleFeed(listener, bartender, clock, request.config().jobs());
         try (RealLab lab = new RealLab(executor, locks, results.root(), clock, duts,

@@ -31,7 +31,20 @@ public record SessionRecord(
         List<Run> runs,
         List<Leftover> leftovers,
         List<String> quarantined,
-        @JsonProperty("dispatch_latency_ms") Latency dispatchLatency) {
+        @JsonProperty("dispatch_latency_ms") Latency dispatchLatency,
+        List<Build> builds) {
+
+    public SessionRecord {
+        builds = builds == null ? List.of() : List.copyOf(builds); // a session.json from before builds were recorded
+    }
+
+    /** A firmware build of the session: when, how long, and why it failed if it did. */
+    public record Build(
+            String firmware,
+            @JsonProperty("time_start") String timeStart,
+            @JsonProperty("time_end") String timeEnd,
+            @JsonProperty("duration_s") double durationSeconds,
+            String error) {}
 
     /** A TestRun and its attempts; {@code status} is its last attempt's (see {@link Status}). */
     public record Run(
@@ -57,12 +70,12 @@ public record SessionRecord(
 
     public SessionRecord withRuns(List<Run> newRuns) {
         return new SessionRecord(sessionId, lab, labFile, host, user, trigger, commandLine, firmware, firmwareVersions, testsRef, timeStart,
-                timeEnd, durationSeconds, status, verdict, List.copyOf(newRuns), leftovers, quarantined, dispatchLatency);
+                timeEnd, durationSeconds, status, verdict, List.copyOf(newRuns), leftovers, quarantined, dispatchLatency, builds);
     }
 
     /** The same session, ended now with this status and verdict. */
     public SessionRecord ended(String newStatus, String newVerdict, String end, double duration) {
         return new SessionRecord(sessionId, lab, labFile, host, user, trigger, commandLine, firmware, firmwareVersions, testsRef, timeStart, end,
-                duration, newStatus, newVerdict, runs, leftovers, quarantined, dispatchLatency);
+                duration, newStatus, newVerdict, runs, leftovers, quarantined, dispatchLatency, builds);
     }
 }

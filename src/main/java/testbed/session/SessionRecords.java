@@ -74,6 +74,21 @@ public final class SessionRecords implements EngineListener {
     }
 
     @Override
+    public synchronized void buildStarted(testbed.model.Firmware firmware, Instant at) {
+        builds.put(firmware.boardVariant().name(), new SessionRecord.Build(firmware.boardVariant().name(), at.toString(), "", 0, ""));
+    }
+
+    @Override
+    public synchronized void buildFinished(testbed.model.Firmware firmware, java.util.Optional<String> problem, Instant at) {
+        SessionRecord.Build started = builds.get(firmware.boardVariant().name());
+        Instant start = started == null ? at : Instant.parse(started.timeStart());
+        builds.put(firmware.boardVariant().name(), new SessionRecord.Build(firmware.boardVariant().name(), start.toString(), at.toString(),
+                Duration.between(start, at).toMillis() / 1000.0, problem.orElse("")));
+    }
+
+    private final Map<String, SessionRecord.Build> builds = new java.util.LinkedHashMap<>();
+
+    @Override
     public void runStarted(TestRun run, Instant at) {
         running.put(run, at);
     }
@@ -199,7 +214,7 @@ public final class SessionRecords implements EngineListener {
         SessionRecord record = new SessionRecord(header.sessionId(), header.lab(), header.labFile(), header.host(), header.user(), header.trigger(),
                 header.commandLine(), header.firmware(), new TreeMap<>(firmwareVersions), header.testsRef(), header.start().toString(),
                 open ? "" : now.toString(), Duration.between(header.start(), now).toMillis() / 1000.0, status, verdict, List.copyOf(runs),
-                List.copyOf(leftovers), quarantined.get(), latency.record());
+                List.copyOf(leftovers), quarantined.get(), latency.record(), List.copyOf(builds.values()));
         try {
             files.writeSummary(record);
         } catch (java.io.UncheckedIOException e) {

@@ -1,6 +1,5 @@
 package testbed.source;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -112,12 +111,11 @@ public final class Sources {
             Files.createDirectories(tmp);
             List<String> cmd = new ArrayList<>(unpack);
             cmd.add(tmp.toString());
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ToolRunner.Result r = ToolRunner.run(cmd, tmp, Map.of(), GIT_TIMEOUT, out);
-            if (!r.succeeded()) {
+            ToolRunner.Captured c = ToolRunner.capture(cmd, tmp, Map.of(), GIT_TIMEOUT);
+            if (!c.result().succeeded()) {
                 deleteTree(tmp);
-                throw new InvalidInputException("--micropython " + origin + ": cannot unpack (" + cmd.get(0) + " exited " + r.exitCode() + "): "
-                        + out.toString(StandardCharsets.UTF_8).strip());
+                throw new InvalidInputException("--micropython " + origin + ": cannot unpack (" + cmd.get(0) + " exited " + c.result().exitCode() + "): "
+                        + lastLine(c.output()));
             }
             Files.move(tmp, dest);
         }
@@ -170,13 +168,12 @@ public final class Sources {
     }
 
     private static void git(String origin, Path cwd, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
         List<String> cmd = new ArrayList<>(List.of("git"));
         cmd.addAll(List.of(args));
         try {
-            ToolRunner.Result r = ToolRunner.run(cmd, cwd, Map.of("GIT_TERMINAL_PROMPT", "0"), GIT_TIMEOUT, out);
-            if (!r.succeeded()) {
-                throw new InvalidInputException("--micropython " + origin + ": git " + args[0] + " failed: " + lastLine(out.toString(StandardCharsets.UTF_8)));
+            ToolRunner.Captured c = ToolRunner.capture(cmd, cwd, Map.of("GIT_TERMINAL_PROMPT", "0"), GIT_TIMEOUT);
+            if (!c.result().succeeded()) {
+                throw new InvalidInputException("--micropython " + origin + ": git " + args[0] + " failed: " + lastLine(c.output()));
             }
         } catch (IOException e) {
             throw new InvalidInputException("--micropython " + origin + ": cannot run git (" + e.getMessage() + "); install git", e);
@@ -184,13 +181,11 @@ public final class Sources {
     }
 
     private static Optional<String> tryGit(Path cwd, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
         List<String> cmd = new ArrayList<>(List.of("git", "-c", "safe.directory=*"));
         cmd.addAll(List.of(args));
         try {
-            ToolRunner.Result r = ToolRunner.run(cmd, cwd, Map.of("GIT_TERMINAL_PROMPT", "0"), GIT_TIMEOUT, out);
-            String text = out.toString(StandardCharsets.UTF_8).strip();
-            return r.succeeded() ? Optional.of(text) : Optional.empty();
+            ToolRunner.Captured c = ToolRunner.capture(cmd, cwd, Map.of("GIT_TERMINAL_PROMPT", "0"), GIT_TIMEOUT);
+            return c.result().succeeded() ? Optional.of(c.output().strip()) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }

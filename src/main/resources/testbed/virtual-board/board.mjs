@@ -108,7 +108,11 @@ function pollInterrupt() {
 // and two ticks_us() calls 1000 us apart), and look for Ctrl-C.
 let lastNow = 0;
 let sameMs = 0;
+// The poll (at most every 2 ms: a flush and a read) comes before the clock is read, so two clock reads in a row
+// are not split by it: ticks_us() pairs stay within the same millisecond as on the WebAssembly port itself.
 Date.now = () => {
+  pollInterrupt();
+  checkHang(null);
   let now = realNow();
   if (now === lastNow && ++sameMs > 64) {
     sleepMs(1);
@@ -116,8 +120,6 @@ Date.now = () => {
   }
   if (now !== lastNow) sameMs = 0;
   lastNow = now;
-  pollInterrupt();
-  checkHang(null);
   return now;
 };
 

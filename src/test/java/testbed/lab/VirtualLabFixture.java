@@ -76,6 +76,19 @@ public final class VirtualLabFixture {
         return this;
     }
 
+    /** An Arm MPS2-AN385 under QEMU: runs MicroPython's QEMU port, its firmware built from --micropython. */
+    public VirtualLabFixture mps2(String serial) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("serial", serial);
+        t.put("tag", "MPS2_AN385");
+        t.put("port", "qemu");
+        t.put("futs", List.of("FUT_MCU_ONLY"));
+        t.put("programmer", Map.of("name", "virtual"));
+        t.put("connection", Map.of("kind", "qemu-mps2"));
+        tentacles.add(t);
+        return this;
+    }
+
     public Path writeLab() throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve("lab.json");
@@ -98,7 +111,7 @@ public final class VirtualLabFixture {
         if (firmware.needsBuild() && !Files.isRegularFile(firmware.image())) {
             try {
                 Path log = Files.createTempFile("build-" + boardVariant, ".txt");
-                String failure = FirmwareBuilder.build(firmware, log, Duration.ofMinutes(2));
+                String failure = FirmwareBuilder.build(firmware, java.util.Optional.empty(), log, Duration.ofMinutes(2));
                 if (failure != null) {
                     throw new IllegalStateException(failure + ": " + Files.readString(log));
                 }

@@ -80,7 +80,7 @@ class ReportTest {
                 List.of("RPI_PICO"), Map.of("1e01-RPI_PICO", "RPI_PICO;3.4.0; MicroPython v1.27.0"), "builtin", "2026-11-01T10:00:00Z",
                 "2026-11-01T10:05:00Z", 300, "completed", "tests_failed", runs,
                 List.of(new Leftover("BUILTIN-MULTITESTS", "RPI_PICO-instance0", Leftover.Reason.NO_REFERENCE, "no RPI_PICO_W with FUT_WLAN")),
-                List.of(), new SessionRecord.Latency(1, 5, 5, 5));
+                List.of(), new SessionRecord.Latency(1, 5, 5, 5), java.util.List.of());
     }
 
     @Test

@@ -1,0 +1,150 @@
+package testbed.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import testbed.app.LabUp;
+import testbed.config.Workspace;
+import testbed.lab.VirtualLabFixture;
+import testbed.model.MicroPythonSource;
+import testbed.process.Python;
+import testbed.runner.ResultsJson;
+import testbed.runner.TestResult;
+import testbed.source.Sources;
+
+/**
+ * MicroPython's own suite end to end, from MicroPython v1.27.0's source tarball: testbed's RUN-TESTS_STANDARD on a
+ * virtual RPI_PICO gives exactly the outcomes of run-tests.py run directly on the same board, and the MPS2-AN385 QEMU
+ * board gets its firmware built from that source during the session (while the Pico already tests), is flashed,
+ * verified and passes. The tarball is test data outside the repository (../shared/micropython, or
+ * $TESTBED_TEST_MICROPYTHON): without it these tests are skipped, saying so.
+ */
+class MicroPythonSuiteIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final Path TARBALL = Path.of(System.getenv().getOrDefault("TESTBED_TEST_MICROPYTHON", "../shared/micropython/micropython-1.27.0.tar.xz"))
+            .toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    static void assumeSource() {
+        assumeTrue(Files.isRegularFile(TARBALL), "MicroPython's source tarball is not at " + TARBALL + " (set TESTBED_TEST_MICROPYTHON)");
+        assumeTrue(Python.pyserialVersion(Python.forRunners(Python.DEFAULT)).isPresent(), "no python3 with pyserial (apt-get install python3-serial)");
+    }
+
+    @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    void standardSuiteEqualsADirectRunAndTheQemuBoardRunsFirmwareBuiltFromTheSource() throws Exception {
+        assumeSource();
+        Workspace ws = Cli.copyOfCheckout(dir);
+        Path lab = new VirtualLabFixture(dir.resolve("lab")).pico("vmpsuite-1e01", Map.of()).mps2("vmpsuite-7a01").writeLab();
+        Path results = dir.resolve("results");
+
+        Cli.Result r = Cli.run(ws, "run", "--lab", lab.toString(), "--micropython", TARBALL.toString(), "--only-test", "RUN-TESTS_STANDARD",
+                "--results", results.toString(), "--no-history");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+
+        JsonNode session = JSON.readTree(results.resolve("session.json").toFile());
+        assertThat(session.get("tests_ref").asText()).startsWith("v1.27.0 (tarball sha256:");
+        Map<String, JsonNode> runs = new TreeMap<>();
+        for (JsonNode run : RunIT.runs(results)) {
+            runs.put(run.get("testid").asText(), run);
+        }
+        JsonNode pico = runs.get("RUN-TESTS_STANDARD@1e01-RPI_PICO");
+        JsonNode qemu = runs.get("RUN-TESTS_STANDARD@7a01-MPS2_AN385");
+        assertThat(pico.get("status").asText()).isEqualTo("passed");
+        assertThat(qemu.get("status").asText()).isEqualTo("passed");
+
+        // The QEMU board: its firmware was built from the source while the Pico already ran, then flashed and verified.
+        JsonNode qemuAttempt = qemu.get("attempts").get(0);
+        assertThat(qemuAttempt.get("flashed").toString()).contains("7a01-MPS2_AN385");
+        assertThat(qemuAttempt.get("firmware").toString()).contains("MPS2_AN385;3.4.0; MicroPython v1.27.0 on ");
+        assertThat(qemuAttempt.get("counts").get("failed").asLong()).isZero();
+        assertThat(qemuAttempt.get("counts").get("passed").asLong()).isGreaterThan(600);
+        assertThat(Instant.parse(pico.get("time_start").asText())).isBefore(Instant.parse(qemu.get("time_start").asText()));
+        String timing = Files.readString(results.resolve("timing.txt"));
+        assertThat(timing).contains("MPS2_AN385");
+        assertThat(Files.readString(results.resolve("build/MPS2_AN385/build_stdout.txt"))).contains("built without hashlib").contains("built MPS2_AN385");
+
+        // The Pico: the same outcomes, test by test, as run-tests.py run directly on that board with the group's command.
+        Path picoDir = results.resolve(pico.get("attempts").get(0).get("directory").asText());
+        Map<String, String> viaTestbed = outcomes(ResultsJson.parse(picoDir.resolve("_results.json")));
+        assertThat(viaTestbed.values().stream().filter("passed"::equals).count()).isGreaterThanOrEqualTo(750);
+        assertThat(viaTestbed).doesNotContainValue("failed");
+
+        Map<String, String> direct = outcomes(ResultsJson.parse(directRun(ws, lab).resolve("_results.json")));
+        assertThat(counts(viaTestbed)).isEqualTo(counts(direct));
+        assertThat(viaTestbed).isEqualTo(direct);
+    }
+
+    /** run-tests.py on the Pico held up by {@code testbed lab up}, with RUN-TESTS_STANDARD's own arguments. */
+    private Path directRun(Workspace ws, Path lab) throws Exception {
+        MicroPythonSource source = Sources.resolve(TARBALL.toString(), ws.settings().cacheDir());
+        ProcessBuilder pb = new ProcessBuilder("java", "-Dtestbed.home=" + ws.home(), "-jar", Path.of("target/testbed.jar").toAbsolutePath().toString(),
+                "lab", "up", "--lab", lab.toString(), "--only-board", "RPI_PICO");
+        pb.environment().putAll(testbed.TestWorkspaces.environment(dir));
+        pb.redirectErrorStream(true);
+        Process up = pb.start();
+        try {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(up.getInputStream(), StandardCharsets.UTF_8));
+            String device = null;
+            List<String> seen = new ArrayList<>();
+            for (String line; (line = lines.readLine()) != null && !line.equals(LabUp.READY); ) {
+                seen.add(line);
+                if (line.startsWith("1e01-RPI_PICO")) {
+                    device = line.split("\\s+")[2];
+                }
+            }
+            assertThat(device).as("lab up printed: %s", seen).isNotNull();
+            Path out = dir.resolve("direct");
+            Files.createDirectories(out);
+            JsonNode spec = JSON.readTree(Path.of("testrunspecs/run-tests-standard.json").toFile());
+            List<String> command = new ArrayList<>();
+            for (JsonNode arg : spec.get("runner").get("command")) {
+                command.add(arg.asText().replace("{python}", Python.forRunners(Python.DEFAULT)).replace("{tests}", source.tests().toString())
+                        .replace("{dut}", device).replace("{resultdir}", out.toString()));
+            }
+            Process run = new ProcessBuilder(command).directory(source.tests().toFile()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("direct.txt").toFile()).start();
+            assertThat(run.waitFor(8, TimeUnit.MINUTES)).isTrue();
+            assertThat(out.resolve("_results.json")).as(Files.readString(dir.resolve("direct.txt"))).exists();
+            return out;
+        } finally {
+            up.destroy();
+            up.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Map<String, String> outcomes(List<TestResult> tests) {
+        Map<String, String> m = new TreeMap<>();
+        tests.forEach(t -> m.put(t.name(), t.outcome().label()));
+        return m;
+    }
+
+    private static Map<String, Long> counts(Map<String, String> outcomes) {
+        return outcomes.values().stream().collect(Collectors.groupingBy(o -> o, TreeMap::new, Collectors.counting()));
+    }
+
+    private static JsonNode json(Path file) throws IOException {
+        return JSON.readTree(file.toFile());
+    }
+}
