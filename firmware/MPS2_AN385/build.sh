@@ -12,6 +12,10 @@ build="$here/build/$(printf '%s' "$src" | sha1sum | cut -c1-12)"
 mkdir -p "$build"
 command -v arm-none-eabi-gcc >/dev/null || { echo "build.sh: arm-none-eabi-gcc not found (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi)" >&2; exit 2; }
 jobs=$(nproc 2>/dev/null || echo 2)
+# The version MicroPython's build bakes in comes from `git describe` of the source; a tarball unpacked inside some
+# other repository (a cache in a checkout) must not pick up that repository's: git stops at the source's parent.
+export GIT_CEILING_DIRECTORIES
+GIT_CEILING_DIRECTORIES=$(dirname "$src")
 
 echo "== mpy-cross (host), into $build/mpy-cross"
 make -C "$src/mpy-cross" -j"$jobs" BUILD="$build/mpy-cross" FROZEN_MANIFEST= >/dev/null

@@ -46,6 +46,10 @@ final class NightlyCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PLAN", description = "The nightly plan (JSON).")
     Path planFile;
 
+    @picocli.CommandLine.Option(names = "--micropython", paramLabel = "SOURCE",
+            description = "The MicroPython under test for every round that names none (a checkout, a tarball, URL@REF; see run --micropython).")
+    String micropython;
+
     NightlyCommand(Workspace workspace) {
         this.workspace = workspace;
     }
@@ -72,6 +76,9 @@ final class NightlyCommand implements Callable<Integer> {
             List<String> args = new ArrayList<>(List.of("run"));
             plan.lab().ifPresent(l -> args.addAll(List.of("--lab", l)));
             args.addAll(round.args());
+            if (micropython != null && !round.args().contains("--micropython") && !round.args().contains("--micropython-tests")) {
+                args.addAll(List.of("--micropython", micropython));
+            }
             if (round.repeatFailedOf().isPresent()) {
                 TreeSet<String> failed = failedGroups(root.resolve(round.repeatFailedOf().get()));
                 if (failed.isEmpty()) {

@@ -96,6 +96,45 @@ class MicroPythonSuiteIT {
         assertThat(viaTestbed).isEqualTo(direct);
     }
 
+    /**
+     * Groups whose prerequisites the WebAssembly boards lack are skipped with the reason, never failed: no native
+     * emitter (RUN-TESTS_STANDARD_NATIVE), no dynamic modules (RUN-NATMODTESTS, in run-natmodtests.py's own words),
+     * no socket or bluetooth module (network and BLE groups, although the tentacles declare FUT_WLAN and FUT_BLE).
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void groupsTheBoardsCannotRunAreSkippedWithTheReason() throws Exception {
+        assumeSource();
+        Workspace ws = Cli.copyOfCheckout(dir);
+        List<String> wireless = List.of("FUT_MCU_ONLY", "FUT_EXTMOD_HARDWARE", "FUT_WLAN", "FUT_BLE");
+        Path lab = new VirtualLabFixture(dir.resolve("lab")).board("vmpgroup-3b01", "RPI_PICO_W", "RPI_PICO_W", wireless, List.of(""), Map.of())
+                .board("vmpgroup-3b02", "RPI_PICO_W", "RPI_PICO_W", wireless, List.of(""), Map.of()).writeLab();
+        Path results = dir.resolve("results");
+        List<String> args = new ArrayList<>(List.of("run", "--lab", lab.toString(), "--micropython", TARBALL.toString(), "--results", results.toString(),
+                "--no-history"));
+        for (String group : List.of("RUN-TESTS_STANDARD_NATIVE", "RUN-NATMODTESTS", "RUN-MULTITESTS_MULTINET", "RUN-MULTITESTS_MULTIBLUETOOTH",
+                "RUN-TESTS_NET_HOSTED", "RUN-TESTS_NET_INET")) {
+            args.addAll(List.of("--only-test", group));
+        }
+        Cli.Result r = Cli.run(ws, args.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+
+        Map<String, String> reasons = new TreeMap<>();
+        for (JsonNode run : RunIT.runs(results)) {
+            JsonNode attempt = run.get("attempts").get(0);
+            assertThat(attempt.get("status").asText()).as(run.get("testid").asText() + ": " + attempt.get("error").asText()).isEqualTo("skipped");
+            reasons.put(run.get("testgroup").asText(), attempt.get("error").asText());
+        }
+        assertThat(reasons).containsOnlyKeys("RUN-TESTS_STANDARD_NATIVE", "RUN-NATMODTESTS", "RUN-MULTITESTS_MULTINET", "RUN-MULTITESTS_MULTIBLUETOOTH",
+                "RUN-TESTS_NET_HOSTED", "RUN-TESTS_NET_INET");
+        assertThat(reasons.get("RUN-TESTS_STANDARD_NATIVE")).contains("no native emitter");
+        assertThat(reasons.get("RUN-NATMODTESTS")).isEqualTo("the target does not support dynamic modules");
+        assertThat(reasons.get("RUN-MULTITESTS_MULTINET")).contains("has no 'socket' module");
+        assertThat(reasons.get("RUN-MULTITESTS_MULTIBLUETOOTH")).contains("has no 'bluetooth' module");
+        assertThat(reasons.get("RUN-TESTS_NET_HOSTED")).contains("has no 'socket' module");
+        assertThat(reasons.get("RUN-TESTS_NET_INET")).contains("has no 'socket' module");
+    }
+
     /** run-tests.py on the Pico held up by {@code testbed lab up}, with RUN-TESTS_STANDARD's own arguments. */
     private Path directRun(Workspace ws, Path lab) throws Exception {
         MicroPythonSource source = Sources.resolve(TARBALL.toString(), ws.settings().cacheDir());
