@@ -148,8 +148,12 @@ public final class LabLoader {
                     return new Connection(kind, withoutKind(c.asPlainMap()));
                 })
                 .orElse(new Connection(defaultConnection, Map.of()));
+        List<String> perftest = e.strings("perftest_args", Tentacle.DEFAULT_PERFTEST_ARGS);
+        if (perftest.size() != 2 || !perftest.stream().allMatch(a -> a.matches("\\d+"))) {
+            throw e.error("perftest_args", "expected two numbers, run-perfbench.py's N and M (e.g. [\"100\", \"100\"]), got " + perftest);
+        }
         e.rejectUnknownFields();
-        return new Tentacle(serial, tag, board, port, futs, variants, programmer, delay, tags, connection);
+        return new Tentacle(serial, tag, board, port, futs, variants, programmer, delay, tags, connection, perftest);
     }
 
     private static Map<String, Object> withoutKind(Map<String, Object> map) {

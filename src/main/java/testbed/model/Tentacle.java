@@ -26,9 +26,19 @@ public record Tentacle(
         Programmer programmer,
         double powerOnDelaySeconds,
         Map<String, String> tags,
-        Connection connection) {
+        Connection connection,
+        List<String> perftestArgs) {
+
+    /** run-perfbench.py's N and M (CPU MHz, memory KB the benchmarks are sized for), as the anchor's mcu_config has them. */
+    public static final List<String> DEFAULT_PERFTEST_ARGS = List.of("100", "100");
+
+    public Tentacle(String serial, String tag, String board, String port, Set<Fut> futs, List<String> variants, Programmer programmer,
+            double powerOnDelaySeconds, Map<String, String> tags, Connection connection) {
+        this(serial, tag, board, port, futs, variants, programmer, powerOnDelaySeconds, tags, connection, DEFAULT_PERFTEST_ARGS);
+    }
 
     public Tentacle {
+        perftestArgs = List.copyOf(perftestArgs);
         Objects.requireNonNull(serial, "serial");
         Objects.requireNonNull(tag, "tag");
         Objects.requireNonNull(board, "board");

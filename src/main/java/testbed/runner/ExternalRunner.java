@@ -50,6 +50,10 @@ public final class ExternalRunner implements TestRunner {
         values.put("{resultdir}", ctx.attemptDir().toString());
         List<String> command = new ArrayList<>();
         for (String arg : spec.command()) {
+            if (arg.equals("{perftest_args}")) {
+                command.addAll(ctx.dut().tentacle().perftestArgs());
+                continue;
+            }
             String filled = arg;
             for (var v : values.entrySet()) {
                 filled = filled.replace(v.getKey(), v.getValue());

@@ -221,6 +221,6 @@ public record Selection(List<Tentacle> duts, List<Tentacle> referencePool, List<
 
     private static Tentacle withVariants(Tentacle t, List<String> variants) {
         return new Tentacle(t.serial(), t.tag(), t.board(), t.port(), t.futs(), variants, t.programmer(), t.powerOnDelaySeconds(),
-                t.tags(), t.connection());
+                t.tags(), t.connection(), t.perftestArgs());
     }
 }

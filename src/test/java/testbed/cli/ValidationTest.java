@@ -49,7 +49,9 @@ class ValidationTest {
                 Arguments.of("unknown FUT", "\"FUT_WLAN\"", "\"FUT_WIFI\"", "unknown FUT 'FUT_WIFI'"),
                 Arguments.of("unknown field", "\"priority\": 0", "\"priority\": 0, \"prio\": 3", "field 'prio': unknown field"),
                 Arguments.of("unknown runner kind", "\"kind\": \"external\"", "\"kind\": \"pytest\"", "field 'runner.kind': unknown runner kind"),
-                Arguments.of("bad JSON", "\"label\": \"RUN-MULTITESTS_MULTINET\",", "\"label\": \"RUN-MULTITESTS_MULTINET\"", "malformed JSON"));
+                Arguments.of("bad JSON", "\"label\": \"RUN-MULTITESTS_MULTINET\",", "\"label\": \"RUN-MULTITESTS_MULTINET\"", "malformed JSON"),
+                Arguments.of("unknown requirement", "\"module:socket\"", "\"wifi\"",
+                        "field 'runner.requires': unknown requirement \"wifi\" (valid: mpy-cross, native-emitter, module:NAME)"));
     }
 
     @ParameterizedTest(name = "spec: {0}")
@@ -76,7 +78,9 @@ class ValidationTest {
                 Arguments.of("duplicate serial", "vlab0000pico-2a02", "vlab0000pico-2a01", "field 'tentacles[1].serial': duplicate serial"),
                 Arguments.of("bad JSON", "\"name\": \"virtual\",", "\"name\": \"virtual\"", "malformed JSON"),
                 Arguments.of("negative number", "\"power_on_delay_s\": 0.2", "\"power_on_delay_s\": -1",
-                        "field 'tentacles[4].power_on_delay_s': expected a number >= 0"));
+                        "field 'tentacles[4].power_on_delay_s': expected a number >= 0"),
+                Arguments.of("bad perftest args", "\"serial\": \"vlab0000pico-2a02\",", "\"serial\": \"vlab0000pico-2a02\", \"perftest_args\": [\"fast\"],",
+                        "field 'tentacles[1].perftest_args': expected two numbers"));
     }
 
     @ParameterizedTest(name = "lab: {0}")
