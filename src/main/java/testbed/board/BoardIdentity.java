@@ -5,7 +5,7 @@ package testbed.board;
  * {@code <_build or _machine>;<MicroPython version>}, e.g. {@code RPI_PICO_W;3.4.0; MicroPython v1.27.0 on 2025-12-10}.
  */
 public record BoardIdentity(String build, String machine, String version, String uniqueId, String platform, String mpy,
-        java.util.Set<String> modules) {
+        java.util.Set<String> modules, String clockStepUs) {
 
     /** The optional modules whose presence the query reports: what network and BLE test groups need, and unittest (run-tests.py stops at a test that needs it). */
     public static final java.util.List<String> PROBED_MODULES = java.util.List.of("socket", "network", "bluetooth", "unittest");
@@ -16,6 +16,15 @@ public record BoardIdentity(String build, String machine, String version, String
 
     public BoardIdentity {
         modules = java.util.Set.copyOf(modules);
+    }
+
+    /** How far {@code time.ticks_us()} moves when it moves (1 on an MCU, 1000 on the WebAssembly port); empty when unknown. */
+    public java.util.OptionalLong clockStep() {
+        try {
+            return java.util.OptionalLong.of(Long.parseLong(clockStepUs));
+        } catch (NumberFormatException e) {
+            return java.util.OptionalLong.empty();
+        }
     }
 
     /** The native code architecture, empty when the firmware has none (no native emitter, no dynamic native modules). */
@@ -59,6 +68,16 @@ public record BoardIdentity(String build, String machine, String version, String
             "    except Exception:",
             "        pass",
             "print(','.join(_m))",
+            "try:",
+            "    import time",
+            "    _t = time.ticks_us()",
+            "    _c = _t",
+            "    while _c == _t:",
+            "        _c = time.ticks_us()",
+            "    print(time.ticks_diff(_c, _t))",
+            "    del _t, _c",
+            "except Exception:",
+            "    print('')",
             "del _u, _i, _m, _n",
             "");
 
@@ -69,6 +88,7 @@ public record BoardIdentity(String build, String machine, String version, String
         }
         String mpy = lines.length > 5 ? lines[5].strip() : "";
         java.util.Set<String> modules = lines.length > 6 && !lines[6].isBlank() ? java.util.Set.of(lines[6].strip().split(",")) : java.util.Set.of();
-        return new BoardIdentity(lines[0].strip(), lines[1].strip(), lines[2].strip(), lines[3].strip(), lines[4].strip(), mpy, modules);
+        String step = lines.length > 7 ? lines[7].strip() : "";
+        return new BoardIdentity(lines[0].strip(), lines[1].strip(), lines[2].strip(), lines[3].strip(), lines[4].strip(), mpy, modules, step);
     }
 }

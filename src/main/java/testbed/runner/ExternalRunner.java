@@ -152,6 +152,12 @@ public final class ExternalRunner implements TestRunner {
                     return Optional.of("the target has no native code architecture (sys.implementation._mpy = " + id.get().mpy()
                             + "): no native emitter");
                 }
+            } else if (req instanceof Requirement.MicrosecondClock) {
+                Optional<BoardIdentity> id = identity(ctx, ctx.dut());
+                if (id.isPresent() && id.get().clockStep().orElse(1) > 100) {
+                    return Optional.of("the board's time.ticks_us() moves in steps of " + id.get().clockStepUs() + " us: too coarse to time "
+                            + "benchmarks (run-perfbench.py would divide by a zero time)");
+                }
             } else if (req instanceof Requirement.Module m) {
                 List<Dut> boards = new ArrayList<>(List.of(ctx.dut()));
                 ctx.reference().ifPresent(boards::add);

@@ -15,6 +15,8 @@ class BoardIdentityTest {
         BoardIdentity wasm = BoardIdentity.parse("RPI_PICO\nRaspberry Pi Pico with RP2040\n3.4.0; MicroPython v1.27.0\n72\nwebassembly\n774\nunittest\n");
         assertThat(wasm.nativeArch()).isEmpty();
         assertThat(wasm.modules()).containsExactly("unittest");
+        assertThat(BoardIdentity.parse("B\nm\nv\nid\nwebassembly\n774\nunittest\n1000\n").clockStep()).hasValue(1000);
+        assertThat(wasm.clockStep()).isEmpty();
         BoardIdentity picoW = BoardIdentity.parse("RPI_PICO_W\nm\nv\nid\nrp2\n4102\nsocket,network,bluetooth,unittest\n");
         assertThat(picoW.modules()).contains("socket", "bluetooth");
         assertThat(picoW.nativeArch()).isEqualTo("armv6m");

@@ -51,7 +51,7 @@ class ValidationTest {
                 Arguments.of("unknown runner kind", "\"kind\": \"external\"", "\"kind\": \"pytest\"", "field 'runner.kind': unknown runner kind"),
                 Arguments.of("bad JSON", "\"label\": \"RUN-MULTITESTS_MULTINET\",", "\"label\": \"RUN-MULTITESTS_MULTINET\"", "malformed JSON"),
                 Arguments.of("unknown requirement", "\"module:socket\"", "\"wifi\"",
-                        "field 'runner.requires': unknown requirement \"wifi\" (valid: mpy-cross, native-emitter, module:NAME)"));
+                        "field 'runner.requires': unknown requirement \"wifi\" (valid: mpy-cross, native-emitter, microsecond-clock, module:NAME)"));
     }
 
     @ParameterizedTest(name = "spec: {0}")
