@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # Stand-in for MicroPython's tests/run-tests.py: same command line (-t/--test-instance port:<dev>, --result-dir,
-# --test-dirs, --via-mpy, --emit, --jobs), writes _results.json in the new format, exits 1 when a test failed.
+# --test-dirs, --via-mpy, --emit, --jobs, -e/--exclude, -i/--include), writes _results.json in the new format, exits 1 when a test failed.
 import argparse, json, os, sys
 
 p = argparse.ArgumentParser()
@@ -10,6 +10,8 @@ p.add_argument("--test-dirs", default="basics")
 p.add_argument("--via-mpy", action="store_true")
 p.add_argument("--emit")
 p.add_argument("--jobs")
+p.add_argument("-e", "--exclude", action="append", default=[])
+p.add_argument("-i", "--include", action="append", default=[])
 p.add_argument("files", nargs="*")
 a = p.parse_args()
 for inst in a.test_instance:

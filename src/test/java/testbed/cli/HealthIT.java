@@ -30,7 +30,7 @@ class HealthIT {
         assertThat(Cli.run(ws, "flash", "--lab", clean.toString(), "--firmware", "RPI_PICO").exitCode()).isZero();
         Path lab = new VirtualLabFixture(dir.resolve("lab")).pico(A, Map.of()).pico(B, faultOnB).writeLab();
         Cli.Result r = Cli.run(ws, "run", "--lab", lab.toString(), "--firmware", "RPI_PICO", "--only-test", "BUILTIN-TESTS_BASICS", "--only-test",
-                "BUILTIN-TESTS_EXTMOD", "-j", "1", "--health-every", "2s", "--no-history");
+                "BUILTIN-TESTS_EXTMOD", "-j", "1", "--health-every", "1s", "--no-history");
         this.ws = ws;
         return r;
     }
@@ -53,7 +53,7 @@ class HealthIT {
 
     @Test
     void aBoardThatComesBackIsTakenBack() throws Exception {
-        Cli.Result r = session(Map.of("disconnect", Map.of("after_s", 1, "back_after_s", 3)));
+        Cli.Result r = session(Map.of("disconnect", Map.of("after_s", 0.5, "back_after_s", 1.5)));
 
         assertThat(r.out()).contains("health: " + B + " does not answer: quarantined").contains("health: " + B + " answers again: taken back");
         JsonNode session = JSON.readTree(ws.resultsDir().resolve("session.json").toFile());

@@ -247,8 +247,11 @@ class RunIT {
         Path lab = lab(new VirtualLabFixture(dir.resolve("lab"))
                 .board("vextn0000001-e0e0", "RPI_PICO_W", "RPI_PICO_W", wlan, List.of(""), Map.of())
                 .board("vextn0000002-e1e1", "RPI_PICO_W", "RPI_PICO_W", wlan, List.of(""), Map.of()));
+        // The shipped RUN-MULTITESTS_MULTINET requires a socket module, which WebAssembly boards lack (it would be skipped):
+        // its command, given on the command line, runs the stand-in without that requirement.
         Cli.Result r = Cli.run(ws, "run", "--lab", lab.toString(), "--firmware", "RPI_PICO_W", "--micropython-tests", tests.toString(),
-                "--only-test", "RUN-TESTS_STANDARD", "--only-test", "RUN-MULTITESTS_MULTINET");
+                "--only-test", "RUN-TESTS_STANDARD", "--only-test", "RUN-MULTITESTS_MULTINET:{python} {tests}/run-multitests.py "
+                        + "--test-instance=port:{instance0} --test-instance=port:{instance1} --result-dir={resultdir} {tests}/multi_net/*.py");
 
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         JsonNode standard = run(ws, "RUN-TESTS_STANDARD@").get("attempts").get(0);
