@@ -172,10 +172,14 @@ public final class ExternalRunner implements TestRunner {
         return Optional.empty();
     }
 
-    /** What the board reported when this attempt flashed or verified it; asked now when the attempt did neither (--flash-skip). */
-    private static Optional<BoardIdentity> identity(RunContext ctx, Dut board) {
+    /** Boards asked in this attempt (a runner runs one attempt), so each requirement does not ask again. */
+    private final Map<String, Optional<BoardIdentity>> probed = new HashMap<>();
+
+    /** What the board reported when this attempt flashed or verified it; asked now, once, when the attempt did neither (--flash-skip). */
+    private Optional<BoardIdentity> identity(RunContext ctx, Dut board) {
         BoardIdentity known = ctx.identities().get(board.tentacle().serial());
-        return known != null ? Optional.of(known) : IdentityProbe.probe(board, java.time.Duration.ofSeconds(3));
+        return known != null ? Optional.of(known)
+                : probed.computeIfAbsent(board.tentacle().serial(), s -> IdentityProbe.probe(board, java.time.Duration.ofSeconds(3)));
     }
 
     private static final java.util.regex.Pattern UNITTEST = java.util.regex.Pattern.compile("(?m)^\\s*(import unittest|from unittest )");
@@ -187,7 +191,7 @@ public final class ExternalRunner implements TestRunner {
      * requires unittest"), e.g. a build from a source without micropython-lib. On such a board those tests are left out
      * ({@code --exclude}) and recorded as skipped with the reason, so the other tests still run. The command is changed in place.
      */
-    private static List<TestResult> withoutUnittest(RunContext ctx, List<String> command) {
+    private List<TestResult> withoutUnittest(RunContext ctx, List<String> command) {
         Optional<Path> tests = ctx.micropythonTests();
         if (tests.isEmpty() || command.stream().noneMatch(a -> a.endsWith("run-tests.py"))) {
             return List.of();

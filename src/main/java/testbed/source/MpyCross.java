@@ -21,6 +21,7 @@ public final class MpyCross {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
     private static final Map<Path, Path> BUILT = new ConcurrentHashMap<>();
+    private static final Map<Path, Object> BUILDING = new ConcurrentHashMap<>();
 
     /** The build failed or could not start: the run's prerequisite is missing, it says why. */
     public static final class Unavailable extends Exception {
@@ -38,7 +39,7 @@ public final class MpyCross {
         if (done != null) {
             return done;
         }
-        synchronized (key.toString().intern()) {
+        synchronized (BUILDING.computeIfAbsent(key, k -> new Object())) {
             done = BUILT.get(key);
             if (done != null) {
                 return done;

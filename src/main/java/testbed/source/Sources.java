@@ -103,7 +103,7 @@ public final class Sources {
         } else {
             throw new InvalidInputException("--micropython " + origin + ": not a folder and not a tarball (.tar.xz, .tar.gz, .tgz, .tar, .zip)");
         }
-        String hash = sha256(file);
+        String hash = testbed.config.FirmwareLoader.sha256(file);
         Path dest = cache.resolve("tarballs").resolve(hash.substring(0, 16));
         if (!Files.isDirectory(dest)) {
             Path tmp = Files.createDirectories(cache.resolve("tarballs")).resolve(dest.getFileName() + ".tmp");
@@ -200,19 +200,6 @@ public final class Sources {
         try (Stream<Path> s = Files.list(dir)) {
             List<Path> all = s.toList();
             return all.size() == 1 && Files.isDirectory(all.get(0)) ? Optional.of(all.get(0)) : Optional.empty();
-        }
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try (var in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -38,7 +38,7 @@ class ArchitectureTest {
         ALLOWED.put("lab.virtual", List.of("model", "board", "config", "process", "lab"));
         ALLOWED.put("lab.drivers", List.of("model", "config", "lab", "lab.virtual"));
         ALLOWED.put("flash", List.of("model", "bartender", "board", "config", "lab", "process"));
-        ALLOWED.put("source", List.of("model", "process"));
+        ALLOWED.put("source", List.of("model", "config", "process"));
         ALLOWED.put("runner", List.of("model", "bartender", "board", "lab", "process", "source"));
         ALLOWED.put("results", List.of("model", "bartender", "config", "runner"));
         ALLOWED.put("engine", List.of("model", "bartender", "selection", "results"));

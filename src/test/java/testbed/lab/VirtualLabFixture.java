@@ -64,27 +64,24 @@ public final class VirtualLabFixture {
         return this;
     }
 
+    /** A QEMU micro:bit running Debian's MicroPython micro:bit firmware. */
     public VirtualLabFixture microbit(String serial) {
-        Map<String, Object> t = new LinkedHashMap<>();
-        t.put("serial", serial);
-        t.put("tag", "MICROBIT");
-        t.put("port", "nrf");
-        t.put("futs", List.of("FUT_MCU_ONLY"));
-        t.put("programmer", Map.of("name", "virtual"));
-        t.put("connection", Map.of("kind", "qemu-microbit"));
-        tentacles.add(t);
-        return this;
+        return qemu(serial, "MICROBIT", "nrf", "qemu-microbit");
     }
 
     /** An Arm MPS2-AN385 under QEMU: runs MicroPython's QEMU port, its firmware built from --micropython. */
     public VirtualLabFixture mps2(String serial) {
+        return qemu(serial, "MPS2_AN385", "qemu", "qemu-mps2");
+    }
+
+    private VirtualLabFixture qemu(String serial, String tag, String port, String kind) {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("serial", serial);
-        t.put("tag", "MPS2_AN385");
-        t.put("port", "qemu");
+        t.put("tag", tag);
+        t.put("port", port);
         t.put("futs", List.of("FUT_MCU_ONLY"));
         t.put("programmer", Map.of("name", "virtual"));
-        t.put("connection", Map.of("kind", "qemu-mps2"));
+        t.put("connection", Map.of("kind", kind));
         tentacles.add(t);
         return this;
     }
