@@ -50,7 +50,9 @@ public final class Runs {
     public static RunResult run(Workspace workspace, RunRequest request, SessionListener listener, Clock clock) {
         // All input is checked before anything is touched: data files, names, the xfail list, then the history.
         Session.Request session = request.session();
-        SessionInputs inputs = SessionInputs.load(workspace, session.lab(), session.selection());
+        SessionInputs inputs = session.queue().isPresent()
+                ? SessionInputs.load(workspace, testbed.queue.Coordinator.inventory(session.queue().get(), workspace.settings()), session.selection())
+                : SessionInputs.load(workspace, session.lab(), session.selection());
         Xfail known = request.xfail().map(Xfail::load).orElse(Xfail.NONE);
         Optional<JdbcHistory> history = Histories.open(request.history(), workspace.settings());
         try {

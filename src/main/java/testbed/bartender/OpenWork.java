@@ -176,4 +176,19 @@ final class OpenWork {
         }
         return new Leftover(label, what, Leftover.Reason.NOT_STARTED, "");
     }
+
+    /** A reference-needing item has some reference tentacle other than each DUT of its kind. */
+    boolean hasPossibleReference(WorkItem item) {
+        if (!item.spec().requiresReference()) {
+            return true;
+        }
+        for (Tentacle dut : b.dutsByKind.get(item.kind())) {
+            for (Tentacle r : b.referencePool) {
+                if (!r.serial().equals(dut.serial()) && r.has(item.spec().requiredFut())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 }

@@ -32,4 +32,26 @@ final class Resumption {
             }
         }
     }
+
+    /**
+     * A run started before the coordinator restarted, still held by its agent: its work item (found by group, kind,
+     * variant and role) leaves the open work and its tentacles are busy, as if this bartender had started it. False
+     * when no open item matches (done before, per the record): the caller drops the run.
+     */
+    boolean adopt(testbed.model.TestRun run) {
+        List<WorkItem> items = b.todo.get(run.dut().tag());
+        if (items == null || b.running.containsKey(run.testid())) {
+            return false;
+        }
+        for (WorkItem item : items) {
+            if (item.spec().label().equals(run.spec().label()) && item.variant().equals(run.variant()) && item.role() == run.role()) {
+                items.remove(item);
+                b.booked(item, -1);
+                run.tentacles().forEach(t -> b.free.remove(t.serial()));
+                b.running.put(run.testid(), new TestBartender.Running(run, item));
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -37,6 +37,8 @@ public sealed interface RunOutcome {
         TIMEOUT,
         PORT_UNAVAILABLE,
         INTERNAL,
+        /** The agent that ran it stopped answering (its lease expired): its tentacles are away until it is back. */
+        HOST_LOST,
         /** The host could not write the results (a full disk): no board is blamed, the item goes back, the session stops. */
         RESULTS_UNWRITABLE
     }

@@ -101,11 +101,11 @@ public final class TestBartender {
             tentacles.putIfAbsent(t.serial(), t);
         }
         free.addAll(tentacles.keySet());
-        totalItems = createWorkItems(specs);
         candidates = new Candidates(this);
         blame = new Blame(this);
         health = new Health(this);
         openWork = new OpenWork(this);
+        totalItems = createWorkItems(specs);
     }
 
     private int createWorkItems(List<TestRunSpec> specs) {
@@ -179,25 +179,11 @@ public final class TestBartender {
     }
 
     void booked(WorkItem item, int sign) {
-        if (!hasPossibleReference(item)) {
+        if (!openWork.hasPossibleReference(item)) {
             return; // never runs (left over with its reason): it must not make its kind look busier than it is
         }
         long millis = estimator.estimate(item.spec(), dutsByKind.get(item.kind()).get(0)).toMillis();
         openMillis.merge(item.kind(), sign * millis, Long::sum);
-    }
-
-    private boolean hasPossibleReference(WorkItem item) {
-        if (!item.spec().requiresReference()) {
-            return true;
-        }
-        for (Tentacle dut : dutsByKind.get(item.kind())) {
-            for (Tentacle r : referencePool) {
-                if (!r.serial().equals(dut.serial()) && r.has(item.spec().requiredFut())) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private TestRun start(Candidate c) {
@@ -265,12 +251,18 @@ public final class TestBartender {
                 consecutiveInfraErrors.remove(t.serial());
             }
         }
+        boolean hostLost = outcome instanceof RunOutcome.InfraError e && e.kind() == RunOutcome.InfraErrorKind.HOST_LOST;
         for (Tentacle t : run.tentacles()) {
-            if (!quarantined.contains(t.serial())) {
+            if (hostLost) {
+                elsewhere.add(t.serial()); // gone with its host; back when the host is (isFreeElsewhere)
+            } else if (!quarantined.contains(t.serial())) {
                 free.add(t.serial());
             }
         }
     }
+
+    /** A run that went on while this session's coordinator was away (a resumed queue session): booked as running. */
+    public boolean adopt(TestRun run) { return new Resumption(this).adopt(run); }
 
     /** A resumed session: what was done before, and what is not tried again. */
     public void resumed(Set<String> done, Set<String> cutTwice) { new Resumption(this).apply(done, cutTwice); }

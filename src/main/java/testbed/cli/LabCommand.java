@@ -9,7 +9,7 @@ import testbed.app.LabUp;
 import testbed.config.Workspace;
 
 /** {@code testbed lab up}: the lab's boards held up for direct use. */
-@Command(name = "lab", mixinStandardHelpOptions = true, description = "Work with the lab itself.", subcommands = {LabCommand.Up.class})
+@Command(name = "lab", mixinStandardHelpOptions = true, description = "Work with the lab itself.", subcommands = {LabCommand.Up.class, LabCommand.Status.class})
 final class LabCommand implements Runnable {
 
     @Spec
@@ -17,7 +17,7 @@ final class LabCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing what to do: up");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing what to do: up, status");
     }
 
     @Command(name = "up", mixinStandardHelpOptions = true,
@@ -42,6 +42,44 @@ final class LabCommand implements Runnable {
         @Override
         public Integer call() {
             LabUp.run(workspace, lab.lab(workspace), selection.toRequest(workspace), spec.commandLine().getOut());
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "The hosts of a queue (testbed agent), their tentacles, the leases held now and each host's last heartbeat.")
+    static final class Status implements Callable<Integer> {
+        private final Workspace workspace;
+
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Option(names = "--queue", required = true, paramLabel = "JDBC_URL", description = "The queue: jdbc:postgresql://HOST/DB.")
+        String queue;
+
+        Status(Workspace workspace) {
+            this.workspace = workspace;
+        }
+
+        @Override
+        public Integer call() {
+            testbed.queue.LabStatus.Status s = testbed.queue.LabStatus.read(queue, workspace.settings());
+            java.io.PrintWriter out = spec.commandLine().getOut();
+            Table hosts = new Table("HOST", "LAB", "STATE", "LAST HEARTBEAT", "TENTACLES", "LEASED");
+            s.hosts().forEach(h -> hosts.row(h.host(), h.lab(), h.live() ? "live" : h.state().equals("online") ? "silent" : h.state(),
+                    h.silentSeconds() + " s ago", h.tentacles(), h.leased()));
+            out.println(s.hosts().isEmpty() ? "no hosts registered" : "hosts:");
+            hosts.print(out, "  ");
+            Table tentacles = new Table("HOST", "TENTACLE", "SERIAL", "FIRMWARE", "LEASED FOR");
+            s.tentacles().forEach(t -> tentacles.row(t.host(), t.label(), t.serial(), t.firmware(), t.lease().isEmpty() ? "-" : t.lease()));
+            if (!tentacles.isEmpty()) {
+                out.println("tentacles:");
+                tentacles.print(out, "  ");
+            }
+            Table leases = new Table("LEASE", "SESSION", "RUN", "HOST", "STATE", "EPOCH", "EXPIRES IN");
+            s.leases().forEach(l -> leases.row(l.id(), l.session(), l.testid(), l.host(), l.state(), l.epoch(), l.expiresInSeconds() + " s"));
+            out.println(leases.isEmpty() ? "no leases held" : "leases:");
+            leases.print(out, "  ");
             return ExitCodes.OK;
         }
     }

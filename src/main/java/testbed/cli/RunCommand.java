@@ -68,6 +68,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--notify-always", description = "With --notify: notify after every session, changed or not.")
     boolean notifyAlways;
 
+    @Option(names = "--queue", paramLabel = "JDBC_URL", description = "Coordinate the agents of this queue (jdbc:postgresql://HOST/DB) "
+            + "instead of this host's boards: the lab is every tentacle of a live testbed agent.")
+    String queue;
+
     /** Set by {@code testbed resume}, which runs the interrupted session's own command line again with it. */
     @Option(names = "--resume", hidden = true)
     boolean resume;
@@ -89,7 +93,7 @@ final class RunCommand implements Callable<Integer> {
                 python != null ? python : workspace.settings().python(), commandLine(),
                 scheduling.timeBox().map(testbed.app.TimeBox::grace).orElse(testbed.app.TimeBox.DEFAULT_GRACE),
                 Optional.ofNullable(reportEvery).map(e -> testbed.app.TimeBox.duration("--report-every", e)),
-                Optional.ofNullable(healthEvery).map(e -> testbed.app.TimeBox.duration("--health-every", e))), history.choice(),
+                Optional.ofNullable(healthEvery).map(e -> testbed.app.TimeBox.duration("--health-every", e)), Optional.ofNullable(queue)), history.choice(),
                 Optional.ofNullable(xfail), probe, resume);
         PrintWriter out = spec.commandLine().getOut();
         if (dryRun) {

@@ -27,6 +27,7 @@ import testbed.model.LabException;
             ListCommand.class,
             FlashCommand.class,
             LabCommand.class,
+            AgentCommand.class,
             HistoryCommand.class,
             ReportCommand.class,
             DoctorCommand.class,

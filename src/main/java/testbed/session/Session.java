@@ -22,11 +22,9 @@ import testbed.config.Settings;
 import testbed.config.Workspace;
 import testbed.engine.Bartenders;
 import testbed.engine.EngineListener;
+import testbed.engine.LabBackend;
 import testbed.engine.SessionEngine;
-import testbed.flash.Flasher;
-import testbed.flash.ToolLocator;
 import testbed.lab.Discovery;
-import testbed.lab.Dut;
 import testbed.lab.drivers.ConnectedLab;
 import testbed.model.LabException;
 import testbed.model.Status;
@@ -38,7 +36,6 @@ import testbed.results.RunReport;
 import testbed.results.Xfail;
 import testbed.selection.Selection;
 import testbed.selection.SelectionRequest;
-import testbed.testrun.TentacleLocks;
 import testbed.testrun.TestRunExecutor;
 
 /**
@@ -59,7 +56,15 @@ public final class Session {
             List<String> commandLine,
             Duration grace,
             Optional<Duration> reportEvery,
-            Optional<Duration> healthEvery) {}
+            Optional<Duration> healthEvery,
+            Optional<String> queue) {
+
+        /** A session on this host's own boards. */
+        public Request(String lab, SelectionRequest selection, BartenderConfig config, int count, Optional<Path> results, String python,
+                List<String> commandLine, Duration grace, Optional<Duration> reportEvery, Optional<Duration> healthEvery) {
+            this(lab, selection, config, count, results, python, commandLine, grace, reportEvery, healthEvery, Optional.empty());
+        }
+    }
 
     /** How the session ended, for the exit code. */
     public enum Verdict { PASSED, TESTS_FAILED, FIRMWARE_FAILED, INFRASTRUCTURE_ERRORS, NOTHING_RAN, INTERRUPTED }
@@ -137,16 +142,15 @@ public final class Session {
                 listener.message("previous results moved to " + archived);
             }
             Instant start = resumed.map(r -> Instant.parse(r.timeStart())).orElse(clock.instant());
-            try (ConnectedLab connected = ConnectedLab.connect(inputs.lab(), workspace.settings())) {
-                Discovery discovery = connected.discovery();
-                discovery.missing().forEach(m -> listener.message("not found: " + m.tentacle().label() + " (" + m.reason() + ")"));
-                discovery.unknown().forEach(u -> listener.message("unknown board, not used: " + u));
-                Selection selection = withOffline(inputs.select(discovery.tentacles()), inputs, discovery);
+            try (SessionLab lab = connect(inputs)) {
+                lab.missing().forEach(m -> listener.message("not found: " + m.tentacle().label() + " (" + m.reason() + ")"));
+                lab.unknown().forEach(u -> listener.message("unknown board, not used: " + u));
+                Selection selection = withOffline(inputs.select(lab.tentacles()), inputs, lab.missing());
                 if (selection.duts().isEmpty()) {
                     throw new LabException("no selected tentacle of lab '" + inputs.lab().name() + "' is connected (found "
-                            + discovery.found().size() + " of " + inputs.lab().tentacles().size() + ")");
+                            + lab.tentacles().size() + " of " + inputs.lab().tentacles().size() + ")");
                 }
-                result = execute(inputs, connected, selection, results, history, start);
+                result = execute(inputs, lab, selection, results, history, start);
             }
         } finally {
             history.close();
@@ -160,107 +164,103 @@ public final class Session {
         return new Result(result.verdict(), result.record(), result.resultsDir(), status, result.resultsProblem());
     }
 
-    private Result execute(SessionInputs inputs, ConnectedLab connected, Selection selection, ResultsDir results, HistoryWriter history,
+    /** This host's boards, or the agents of the queue the session coordinates. */
+    private SessionLab connect(SessionInputs inputs) {
+        if (request.queue().isPresent()) {
+            return QueueSessionLab.open(request.queue().get(), workspace.settings(), inputs.lab());
+        }
+        return new LocalLab(ConnectedLab.connect(inputs.lab(), workspace.settings()));
+    }
+
+    private Result execute(SessionInputs inputs, SessionLab lab, Selection selection, ResultsDir results, HistoryWriter history,
             Instant start) {
-        Discovery discovery = connected.discovery();
         Bartenders bartenders = Bartenders.of(request.config(), clock, estimator, selection, inputs.catalog());
         TestBartender bartender = bartenders.tests();
-        Map<String, Dut> duts = new HashMap<>();
         Map<String, String> labels = new HashMap<>();
-        Map<String, String> reported = new LinkedHashMap<>();
-        discovery.found().forEach(f -> {
-            duts.put(f.dut().tentacle().serial(), f.dut());
-            labels.put(f.dut().tentacle().serial(), f.dut().tentacle().label());
-            f.identity().ifPresent(id -> reported.put(f.dut().tentacle().serial(), id.firmware()));
-        });
+        lab.tentacles().forEach(t -> labels.put(t.serial(), t.label()));
+        Map<String, String> reported = lab.reported();
         SessionRecords records = new SessionRecords(header(inputs, start), new SessionFiles(RecordSink.directory(results.root())), history::record,
                 clock, serial -> labels.getOrDefault(serial, serial), () -> List.copyOf(bartender.quarantined()), selection.leftovers(),
                 resumed.map(SessionRecord::runs).orElse(List.of()));
         resumed.ifPresent(previous -> Resume.into(bartender, previous, listener));
         reported.forEach((serial, version) -> records.firmwareFound(labels.get(serial), version));
-        Settings settings = workspace.settings();
-        TentacleLocks locks = TentacleLocks.in(settings.lockDir());
-        TestRunExecutor executor = new TestRunExecutor(new TestRunExecutor.Settings(request.count(), request.config().flashSkip(),
-                request.config().flashForce(), workspace.specsDir(), request.selection().micropython(), testbed.process.Python.forRunners(request.python()), settings.cacheDir(), inputs.catalog(),
-                sessionId, xfail), duts, results, locks, new Flasher(ToolLocator.onPath(settings.path())), clock);
         ConsoleFeed progress = new ConsoleFeed(listener, bartender, clock, request.config().jobs());
-        try (RealLab lab = new RealLab(executor, locks, results.root(), clock, duts,
-                request.selection().micropython().flatMap(testbed.model.MicroPythonSource::root))) {
-            java.util.concurrent.atomic.AtomicReference<SessionEngine> self = new java.util.concurrent.atomic.AtomicReference<>();
-            SessionControl control = new SessionControl(results.root(), () -> self.get().drain(), () -> self.get().stop(), clock,
-                    request.reportEvery(), records::current, reporter);
-            SessionEngine engine = bartenders.engine(lab, EngineListener.all(records, progress, control));
-            self.set(engine);
-            records.onResultsFull(engine::stop);
-            // A time box: past the deadline plus the grace, what still runs is stopped and recorded as interrupted.
-            request.config().deadline().ifPresent(d -> engine.stopAt(d.at().plus(request.grace())));
-            request.healthEvery().ifPresent(engine::healthEvery);
-            // Ctrl-C / SIGTERM: stop in order (below). The JVM exiting anyway: record what still runs before the boards go.
-            Runnable stop = Interruption.onRequest(() -> {
-                engine.stop();
-                records.markInterrupted();
-            });
-            Runnable hook = () -> {
-                engine.stop();
-                records.interrupt();
-                history.awaitWritten(5); // the JVM is exiting: let the history take it
-            };
-            ShutdownHooks.add(ShutdownHooks.Phase.RECORD, hook); // before the lab drivers unplug the boards
-            listener.started(inputs.lab().name(), selection.duts().size(), bartender.totalItems(), results.root().toString());
-            records.started();
-            SessionEngine.Result outcome;
-            List<Leftover> cut = new ArrayList<>();
-            try {
-                outcome = engine.run(Bartenders.carried(inputs.catalog(), reported));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                records.interrupt();
-                outcome = new SessionEngine.Result(true, new long[0], new double[0]);
-            } finally {
-                stop.run();
-            }
-            if (outcome.deadlineReached() || control.stopNow()) {
-                executor.cutShort();
-                connected.close();
-                for (RunReport report : lab.drain(Duration.ofSeconds(20))) {
-                    records.runFinished(report, clock.instant());
-                    if (outcome.deadlineReached()) {
-                        cut.add(new Leftover(report.run().spec().label(), report.run().testid(), Leftover.Reason.DEADLINE,
-                                "cut at the end of the grace period (" + request.grace().toMinutes() + " min after the deadline)",
-                                List.of(report.run().testid())));
-                    }
-                }
-            } else if (outcome.stopped() && records.resultsProblem().isPresent()) {
-                // results/ is full: what runs may end by itself (boards untouched, nobody blamed), then the session stops.
-                lab.drain(Duration.ofMinutes(10)).forEach(report -> records.runFinished(report, clock.instant()));
-            } else if (outcome.stopped()) {
-                // Release the boards: what still runs ends now, as interrupted (nobody is blamed), and is recorded with its attempts.
-                connected.close();
-                lab.drain(Duration.ofSeconds(20)).forEach(report -> records.runFinished(report, clock.instant()));
-            }
-            ShutdownHooks.remove(hook);
-            List<Leftover> leftovers = new ArrayList<>(selection.leftovers());
-            leftovers.addAll(bartender.leftovers());
-            leftovers.addAll(cut);
-            boolean interrupted = records.isInterrupted() || control.stopAsked()
-                    || (outcome.stopped() && !outcome.deadlineReached() && records.resultsProblem().isEmpty());
-            Verdict verdict = records.resultsProblem().isPresent() ? Verdict.INFRASTRUCTURE_ERRORS
-                    : verdict(interrupted, records.runs(), leftovers, bartender.quarantined());
-            SessionRecord record = records.finished(verdict.name().toLowerCase(), leftovers, new SessionRecords.Latency(outcome.latencyMillis()));
-            listener.finished(record, leftovers);
-            return new Result(verdict, record, results.root(), HistoryStatus.NONE, records.resultsProblem());
+        LabBackend backend = lab.backend(new SessionLab.Context(inputs, request, results, sessionId, xfail, workspace, clock));
+        resumed.ifPresent(previous -> lab.adopt(bartender, previous).forEach(run -> {
+            records.runStarted(run, clock.instant());
+            listener.message("still running on its agent: " + run.testid());
+        }));
+        java.util.concurrent.atomic.AtomicReference<SessionEngine> self = new java.util.concurrent.atomic.AtomicReference<>();
+        SessionControl control = new SessionControl(results.root(), () -> self.get().drain(), () -> self.get().stop(), clock,
+                request.reportEvery(), records::current, reporter);
+        SessionEngine engine = bartenders.engine(backend, EngineListener.all(records, progress, control));
+        self.set(engine);
+        records.onResultsFull(engine::stop);
+        // A time box: past the deadline plus the grace, what still runs is stopped and recorded as interrupted.
+        request.config().deadline().ifPresent(d -> engine.stopAt(d.at().plus(request.grace())));
+        request.healthEvery().ifPresent(engine::healthEvery);
+        // Ctrl-C / SIGTERM: stop in order (below). The JVM exiting anyway: record what still runs before the boards go.
+        Runnable stop = Interruption.onRequest(() -> {
+            engine.stop();
+            records.markInterrupted();
+        });
+        Runnable hook = () -> {
+            engine.stop();
+            records.interrupt();
+            history.awaitWritten(5); // the JVM is exiting: let the history take it
+        };
+        ShutdownHooks.add(ShutdownHooks.Phase.RECORD, hook); // before the lab drivers unplug the boards
+        listener.started(inputs.lab().name(), selection.duts().size(), bartender.totalItems(), results.root().toString());
+        records.started();
+        SessionEngine.Result outcome;
+        List<Leftover> cut = new ArrayList<>();
+        try {
+            outcome = engine.run(Bartenders.carried(inputs.catalog(), reported));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            records.interrupt();
+            outcome = new SessionEngine.Result(true, new long[0], new double[0]);
+        } finally {
+            stop.run();
         }
+        if (outcome.deadlineReached() || control.stopNow()) {
+            for (RunReport report : lab.stopRuns(true, Duration.ofSeconds(20))) {
+                records.runFinished(report, clock.instant());
+                if (outcome.deadlineReached()) {
+                    cut.add(new Leftover(report.run().spec().label(), report.run().testid(), Leftover.Reason.DEADLINE,
+                            "cut at the end of the grace period (" + request.grace().toMinutes() + " min after the deadline)",
+                            List.of(report.run().testid())));
+                }
+            }
+        } else if (outcome.stopped() && records.resultsProblem().isPresent()) {
+            // results/ is full: what runs may end by itself (boards untouched, nobody blamed), then the session stops.
+            lab.awaitRuns(Duration.ofMinutes(10)).forEach(report -> records.runFinished(report, clock.instant()));
+        } else if (outcome.stopped()) {
+            // Release the boards: what still runs ends now, as interrupted (nobody is blamed), and is recorded with its attempts.
+            lab.stopRuns(false, Duration.ofSeconds(20)).forEach(report -> records.runFinished(report, clock.instant()));
+        }
+        ShutdownHooks.remove(hook);
+        List<Leftover> leftovers = new ArrayList<>(selection.leftovers());
+        leftovers.addAll(bartender.leftovers());
+        leftovers.addAll(cut);
+        boolean interrupted = records.isInterrupted() || control.stopAsked()
+                || (outcome.stopped() && !outcome.deadlineReached() && records.resultsProblem().isEmpty());
+        Verdict verdict = records.resultsProblem().isPresent() ? Verdict.INFRASTRUCTURE_ERRORS
+                : verdict(interrupted, records.runs(), leftovers, bartender.quarantined());
+        SessionRecord record = records.finished(verdict.name().toLowerCase(), leftovers, new SessionRecords.Latency(outcome.latencyMillis()));
+        listener.finished(record, leftovers);
+        return new Result(verdict, record, results.root(), HistoryStatus.NONE, records.resultsProblem());
     }
 
     /**
      * Board kinds the user selected of which no tentacle is connected: their work cannot exist, so they are left over
      * as "not run (offline)" (never as failed). A missing tentacle with an identical one connected loses nothing.
      */
-    private static Selection withOffline(Selection connected, SessionInputs inputs, Discovery discovery) {
+    private static Selection withOffline(Selection connected, SessionInputs inputs, List<Discovery.Missing> missing) {
         java.util.Set<String> kinds = new java.util.HashSet<>();
         connected.duts().forEach(t -> kinds.add(t.tag()));
         Map<String, String> why = new HashMap<>();
-        discovery.missing().forEach(m -> why.put(m.tentacle().serial(), m.reason()));
+        missing.forEach(m -> why.put(m.tentacle().serial(), m.reason()));
         List<Leftover> leftovers = new ArrayList<>(connected.leftovers());
         for (testbed.model.Tentacle t : inputs.selection().duts()) {
             if (!kinds.contains(t.tag())) {

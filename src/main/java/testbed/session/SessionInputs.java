@@ -23,7 +23,11 @@ import testbed.selection.SelectionRequest;
 public record SessionInputs(Lab lab, Map<BoardVariant, Firmware> catalog, List<TestRunSpec> specs, SelectionRequest request, Selection selection) {
 
     public static SessionInputs load(Workspace workspace, String lab, SelectionRequest request) {
-        Lab l = workspace.lab(lab);
+        return load(workspace, workspace.lab(lab), request);
+    }
+
+    /** The same for a lab given as it is (the live agents of a queue). */
+    public static SessionInputs load(Workspace workspace, Lab l, SelectionRequest request) {
         ConnectedLab.validate(l);
         Map<BoardVariant, Firmware> catalog = withoutSourceBuilds(workspace.firmware(), request);
         catalog.values().forEach(FirmwareLoader::verifyImage);

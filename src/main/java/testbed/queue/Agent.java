@@ -1,0 +1,273 @@
+package testbed.queue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.ThreadContext;
+import testbed.config.Workspace;
+import testbed.lab.Discovery;
+import testbed.lab.Dut;
+import testbed.lab.drivers.ConnectedLab;
+import testbed.model.Lab;
+import testbed.model.LabException;
+import testbed.model.Tentacle;
+import testbed.model.TestRun;
+import testbed.model.TestRunSpec;
+import testbed.results.RunReport;
+
+/**
+ * {@code testbed agent}: one lab host's side. It connects this host's boards as {@code run} does, registers them,
+ * heartbeats, runs what is leased to them with the same {@link testbed.testrun.TestRunExecutor} as a local session,
+ * ships each run's attempt folders and parsed results, and frees the tentacles. A run whose lease moved on (the
+ * heartbeat or the final write touches no row) is stopped and its results are thrown away: fencing.
+ */
+public final class Agent {
+
+    private static final Logger LOG = LogManager.getLogger(Agent.class);
+
+    /** @param heartbeat how often the agent says it lives (10–20 s); {@code lease} how long a lease lasts without one */
+    public record Options(String host, Duration lease, Duration heartbeat, String python) {
+
+        public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+        public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
+
+        public Options {
+            if (heartbeat.compareTo(lease) >= 0) {
+                throw new testbed.model.InvalidInputException("--heartbeat " + heartbeat.toSeconds() + " s must be shorter than --lease "
+                        + lease.toSeconds() + " s");
+            }
+        }
+    }
+
+    private final Workspace workspace;
+    private final Options options;
+    private final AgentQueue queue;
+    private final AgentQueue beats;
+    private final Notifications wakeups;
+    private final ConnectedLab connected;
+    private final Map<String, Tentacle> tentacles = new LinkedHashMap<>();
+    private final Map<String, Dut> duts = new HashMap<>();
+    private final Map<String, TestRunSpec> specs = new LinkedHashMap<>();
+    private final Sessions sessions;
+    private final ExecutorService workers;
+    /** Claimed runs not yet shipped: lease → epoch. */
+    private final Map<Long, AgentQueue.Claim> running = new ConcurrentHashMap<>();
+    private final Set<Long> fenced = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
+
+    private Agent(Workspace workspace, Options options, QueueDb db, ConnectedLab connected) {
+        this.workspace = workspace;
+        this.options = options;
+        this.connected = connected;
+        this.queue = new AgentQueue(db, options.host(), options.lease());
+        this.beats = new AgentQueue(db.another(), options.host(), options.lease());
+        this.wakeups = new Notifications(db.another(), Set.of(Notifications.HOST));
+        connected.discovery().found().forEach(f -> {
+            tentacles.put(f.dut().tentacle().serial(), f.dut().tentacle());
+            duts.put(f.dut().tentacle().serial(), f.dut());
+        });
+        workspace.specs().forEach(s -> specs.put(s.label(), s));
+        this.sessions = new Sessions(workspace, duts, workspace.settings().cacheDir().resolve("agent").resolve(safe(options.host())),
+                options.python());
+        this.workers = Executors.newFixedThreadPool(Math.max(1, duts.size()), r -> {
+            Thread t = new Thread(r, "run");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Connects the lab, registers it and serves the queue until the process is asked to stop. */
+    public static void serve(Workspace workspace, Lab lab, String url, Options options, PrintWriter out) throws InterruptedException {
+        QueueDb db = QueueDb.open(url, workspace.settings());
+        ConnectedLab connected;
+        try {
+            connected = ConnectedLab.connect(lab, workspace.settings());
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        Agent agent = new Agent(workspace, options, db, connected);
+        try {
+            agent.register(lab, out);
+            agent.loop();
+        } finally {
+            agent.shutdown(out);
+            db.close();
+        }
+    }
+
+    private void register(Lab lab, PrintWriter out) {
+        Discovery d = connected.discovery();
+        d.missing().forEach(m -> out.println("not found: " + m.tentacle().label() + " (" + m.reason() + ")"));
+        if (tentacles.isEmpty()) {
+            throw new LabException("no tentacle of lab '" + lab.name() + "' is connected (found 0 of " + lab.tentacles().size() + ")");
+        }
+        Map<String, String> firmware = new HashMap<>();
+        d.found().forEach(f -> f.identity().ifPresent(id -> firmware.put(f.dut().tentacle().serial(), id.firmware())));
+        try {
+            int lost = queue.register(lab.name(), List.copyOf(tentacles.values()), firmware);
+            if (lost > 0) {
+                out.println("an earlier agent of host " + options.host() + " left " + lost + " runs: they are lost and go back to their sessions");
+            }
+        } catch (SQLException e) {
+            throw new LabException("queue: host " + options.host() + " cannot register: " + QueueDb.firstLine(e.getMessage()), e);
+        }
+        out.printf("AGENT %s serving %d tentacles (%s); heartbeat %d s, lease %d s%n", options.host(), tentacles.size(),
+                String.join(", ", tentacles.values().stream().map(Tentacle::label).toList()), options.heartbeat().toSeconds(), options.lease().toSeconds());
+        out.flush();
+    }
+
+    private void loop() throws InterruptedException {
+        Thread heart = new Thread(this::heartbeats, "heartbeat");
+        heart.setDaemon(true);
+        heart.start();
+        Runnable stop = testbed.process.Interruption.onRequest(() -> stopping = true);
+        try {
+            while (!stopping && !testbed.process.Interruption.isRequested()) {
+                try {
+                    for (AgentQueue.Claim claim : queue.claim()) {
+                        running.put(claim.lease(), claim);
+                        LOG.info("{}: claimed (lease {}, epoch {})", claim.ticket().testid(), claim.lease(), claim.epoch());
+                        workers.submit(() -> execute(claim));
+                    }
+                } catch (SQLException e) {
+                    LOG.warn("queue: cannot claim: {}", e.getMessage());
+                }
+                wakeups.await(1000); // a new lease wakes us at once; otherwise this is the polling fallback
+            }
+        } finally {
+            stop.run();
+            heart.interrupt();
+        }
+    }
+
+    private void heartbeats() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Map<Long, Long> epochs = new HashMap<>();
+                running.values().forEach(c -> epochs.put(c.lease(), c.epoch()));
+                for (long lease : beats.heartbeat(epochs)) {
+                    fence(lease);
+                }
+            } catch (SQLException e) {
+                LOG.warn("queue: heartbeat failed: {}", e.getMessage()); // the leases run out unless the next one gets through
+            }
+            try {
+                Thread.sleep(options.heartbeat().toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** The lease is no longer ours: stop the run (power-cycle its boards) and ship nothing of it. */
+    private void fence(long lease) {
+        AgentQueue.Claim claim = running.get(lease);
+        if (claim == null || !fenced.add(lease)) {
+            return;
+        }
+        LOG.warn("{}: lease {} moved on (epoch {} is stale): stopping the run, its results will be discarded", claim.ticket().testid(), lease, claim.epoch());
+        for (String serial : claim.ticket().serials()) {
+            Dut dut = duts.get(serial);
+            if (dut != null) {
+                try {
+                    dut.powerCycle();
+                } catch (testbed.board.BoardIoException | RuntimeException e) {
+                    LOG.warn("{}: cannot power-cycle: {}", serial, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void execute(AgentQueue.Claim claim) {
+        Sessions.Local local = null;
+        try {
+            local = sessions.get(claim.session(), () -> queue.session(claim.session()));
+            ThreadContext.put("sessionDir", local.results().root().toString());
+            TestRun run = claim.ticket().toRun(s -> Optional.ofNullable(tentacles.get(s)), l -> Optional.ofNullable(specs.get(l)));
+            RunReport report = local.executor().execute(run);
+            ship(claim, report, local.results().root());
+        } catch (RuntimeException | SQLException e) {
+            LOG.error("{}: {}", claim.ticket().testid(), e.getMessage(), e);
+            try {
+                String message = e.getMessage();
+                if (!fenced.contains(claim.lease()) && !queue.finish(claim, Wire.write(new Wire.Report("infra", false, "INTERNAL", Set.of(),
+                        "agent " + options.host() + ": " + message, List.of(), Map.of())), new byte[0])) {
+                    LOG.warn("{}: lease moved on", claim.ticket().testid());
+                }
+            } catch (SQLException sql) {
+                LOG.warn("{}: cannot report the failure: {}", claim.ticket().testid(), sql.getMessage());
+            }
+        } finally {
+            running.remove(claim.lease());
+            fenced.remove(claim.lease());
+            ThreadContext.remove("sessionDir");
+        }
+    }
+
+    private void ship(AgentQueue.Claim claim, RunReport report, Path root) throws SQLException {
+        List<String> dirs = report.attempts().stream().map(a -> a.directory()).toList();
+        if (fenced.contains(claim.lease())) {
+            LOG.warn("{}: results discarded: lease {} moved on while it ran", claim.ticket().testid(), claim.lease());
+        } else if (queue.finish(claim, Wire.write(Wire.Report.of(report)), ResultArchive.pack(root, dirs))) {
+            LOG.info("{}: shipped ({} attempts, {})", claim.ticket().testid(), dirs.size(), report.status().label());
+        } else {
+            LOG.warn("{}: results discarded: lease {} at epoch {} is no longer this host's", claim.ticket().testid(), claim.lease(), claim.epoch());
+        }
+        for (String d : dirs) {
+            deleteTree(root.resolve(d)); // in the database now, or worthless
+        }
+    }
+
+    private void shutdown(PrintWriter out) {
+        stopping = true;
+        connected.close(); // what still runs ends now (boards gone) and is shipped as interrupted
+        workers.shutdown();
+        try {
+            workers.awaitTermination(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            queue.leave();
+        } catch (SQLException e) {
+            LOG.warn("queue: cannot sign off: {}", e.getMessage());
+        }
+        wakeups.close();
+        sessions.close();
+        out.println("agent " + options.host() + " stopped");
+        out.flush();
+    }
+
+    static String safe(String name) {
+        return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot remove {}: {}", dir, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,315 @@
+package testbed.queue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import testbed.bartender.RunOutcome;
+import testbed.engine.EngineEvent;
+import testbed.engine.LabBackend;
+import testbed.model.Firmware;
+import testbed.model.Status;
+import testbed.model.Tentacle;
+import testbed.model.TestRun;
+import testbed.results.AtomicJson;
+import testbed.results.AttemptRecord;
+import testbed.results.ResultsDir;
+import testbed.results.RunReport;
+
+/**
+ * The coordinator's lab: a run starts as a lease to the agent that owns its tentacles, and ends when that agent ships
+ * it (its attempt folders land in this session's results/, numbered on from what is there) or when the lease is lost
+ * or cancelled (an attempt folder says why). Builds happen on this host, as in a local session.
+ */
+public final class QueueLab implements LabBackend, AutoCloseable {
+
+    private static final Logger LOG = LogManager.getLogger(QueueLab.class);
+
+    private final QueueDb db;
+    private final Leases leases;
+    private final Notifications wakeups;
+    private final String session;
+    private final ResultsDir results;
+    private final Function<Firmware, Optional<String>> build;
+    private final Clock clock;
+    private final BlockingQueue<EngineEvent> events = new LinkedBlockingQueue<>();
+    private final ExecutorService builder = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "build");
+        t.setDaemon(true);
+        return t;
+    });
+    /** The runs this coordinator leased (or took over), by lease id. */
+    private final Map<Long, TestRun> leased = new ConcurrentHashMap<>();
+    /** Delivered to the engine; marked booked at the next call, once the engine has journaled it. */
+    private Long delivered;
+
+    /** @param build builds a firmware on this host; empty when it succeeded, else why not */
+    public QueueLab(QueueDb db, String session, ResultsDir results, Function<Firmware, Optional<String>> build, Clock clock) {
+        this.db = db;
+        this.leases = new Leases(db);
+        this.wakeups = new Notifications(db.another(), Set.of(Notifications.SESSION, Notifications.FREED));
+        this.session = session;
+        this.results = results;
+        this.build = build;
+        this.clock = clock;
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public void startRun(TestRun run) {
+        Leases.Assignment a;
+        try {
+            a = leases.assign(session, Wire.Ticket.of(run));
+        } catch (SQLException e) {
+            LOG.warn("{}: cannot lease: {}", run.testid(), e.getMessage());
+            a = new Leases.Assignment.Busy(Set.copyOf(run.tentacles().stream().map(Tentacle::serial).toList()), "queue: " + e.getMessage());
+        }
+        if (a instanceof Leases.Assignment.Leased l) {
+            leased.put(l.id(), run);
+            LOG.info("{}: leased to {} (lease {}, epoch {})", run.testid(), l.host(), l.id(), l.epoch());
+        } else if (a instanceof Leases.Assignment.Busy b) {
+            LOG.info("{}: not leased, {}: {}", run.testid(), b.why(), b.serials());
+            events.add(new EngineEvent.RunFinished(new RunReport(run, new RunOutcome.Busy(b.serials()), List.of(), Map.of()), System.nanoTime()));
+        }
+    }
+
+    /** Takes over a lease a previous coordinator of this session started (a resumed session). */
+    public void adopt(long lease, TestRun run) {
+        leased.put(lease, run);
+    }
+
+    @Override
+    public void startBuild(Firmware firmware) {
+        builder.submit(() -> events.add(new EngineEvent.BuildFinished(firmware, build.apply(firmware), System.nanoTime())));
+    }
+
+    @Override
+    public Optional<EngineEvent> awaitEvent() throws InterruptedException {
+        bookDelivered();
+        for (int pass = 0; pass < 2; pass++) {
+            EngineEvent local = events.poll();
+            if (local != null) {
+                return Optional.of(local);
+            }
+            Optional<EngineEvent> remote = nextEnded();
+            if (remote.isPresent()) {
+                return remote;
+            }
+            if (pass == 0 && wakeups.await(500).isEmpty()) {
+                return Optional.ofNullable(events.poll()); // quiet: the engine looks at tentacles held elsewhere
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void bookDelivered() {
+        if (delivered != null) {
+            try {
+                leases.collected(delivered);
+                delivered = null;
+            } catch (SQLException e) {
+                LOG.warn("queue: cannot mark lease {} booked: {}", delivered, e.getMessage()); // tried again at the next call
+            }
+        }
+    }
+
+    private Optional<EngineEvent> nextEnded() {
+        List<Leases.Lease> ended;
+        try {
+            ended = leases.ended(session);
+        } catch (SQLException e) {
+            LOG.debug("queue: {}", e.getMessage());
+            return Optional.empty();
+        }
+        for (Leases.Lease lease : ended) {
+            TestRun run = leased.remove(lease.id());
+            if (run != null) {
+                delivered = lease.id();
+                return Optional.of(new EngineEvent.RunFinished(report(lease, run), System.nanoTime()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A lease that ended, as the run's report: shipped attempts unpacked here, else one attempt saying what happened. */
+    RunReport report(Leases.Lease lease, TestRun run) {
+        if (lease.state().equals("done") && lease.report().isPresent()) {
+            Wire.Report shipped = Wire.read(lease.report().get(), Wire.Report.class);
+            List<AttemptRecord> attempts = unpack(lease, shipped.attempts() == null ? List.of() : shipped.attempts());
+            RunReport r = shipped.toReport(run);
+            return new RunReport(run, r.outcome(), attempts, r.firmware());
+        }
+        boolean lost = lease.state().equals("lost");
+        String why = lease.error().orElse(lease.state());
+        Map<String, Optional<testbed.model.BoardVariant>> unknown = new HashMap<>();
+        run.tentacles().forEach(t -> unknown.put(t.serial(), Optional.empty()));
+        RunOutcome outcome = lost
+                ? new RunOutcome.InfraError(RunOutcome.InfraErrorKind.HOST_LOST, Set.copyOf(run.tentacles().stream().map(Tentacle::serial).toList()), why)
+                : new RunOutcome.InfraError(RunOutcome.InfraErrorKind.INTERNAL, Set.of(), why);
+        AttemptRecord a = synthetic(run, lost ? Status.ERROR : Status.INTERRUPTED, lost ? "host_lost" : "", why);
+        return new RunReport(run, outcome, List.of(a), lost ? unknown : Map.of());
+    }
+
+    /** The shipped attempt folders into results/, each renumbered to this session's next letter of its testid. */
+    private List<AttemptRecord> unpack(Leases.Lease lease, List<AttemptRecord> shipped) {
+        Path incoming = results.root().resolve(".incoming-" + lease.id());
+        try {
+            if (lease.archive() != null) {
+                ResultArchive.unpack(lease.archive(), incoming);
+            }
+            List<AttemptRecord> out = new ArrayList<>();
+            for (AttemptRecord a : shipped) {
+                Path dir = results.nextAttemptDir(a.testid());
+                Path from = incoming.resolve(a.directory());
+                if (Files.isDirectory(from)) {
+                    try (var files = Files.list(from)) {
+                        for (Path f : files.toList()) {
+                            Files.move(f, dir.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        }
+                    }
+                }
+                AttemptRecord moved = renamed(a, dir.getFileName().toString());
+                AtomicJson.write(dir.resolve("run.json"), moved);
+                out.add(moved);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot take the results of lease " + lease.id() + " into " + results.root() + ": " + e.getMessage(), e);
+        } finally {
+            deleteTree(incoming);
+        }
+    }
+
+    private AttemptRecord synthetic(TestRun run, Status status, String kind, String why) {
+        Path dir = results.nextAttemptDir(run.testid());
+        String now = clock.instant().toString();
+        AttemptRecord a = new AttemptRecord(run.testid(), "", dir.getFileName().toString(), run.spec().label(), run.dut().label(), run.dut().serial(),
+                run.dut().board(), run.variant(), run.role().name().toLowerCase(), run.reference().map(Tentacle::label).orElse(""), Map.of(), List.of(),
+                run.spec().runner().kind(), run.startedAt().toString(), now, Duration.between(run.startedAt(), clock.instant()).toMillis() / 1000.0,
+                status, kind, why, AttemptRecord.countsOf(List.of()), List.of(), List.of());
+        a = renamed(a, dir.getFileName().toString());
+        AtomicJson.write(dir.resolve("run.json"), a);
+        return a;
+    }
+
+    private static AttemptRecord renamed(AttemptRecord a, String dirName) {
+        return new AttemptRecord(a.testid(), dirName.substring(dirName.lastIndexOf(',') + 1), dirName, a.testGroup(), a.tentacle(), a.serial(), a.board(),
+                a.variant(), a.role(), a.reference(), a.firmware(), a.flashed(), a.runner(), a.timeStart(), a.timeEnd(), a.durationSeconds(),
+                a.status(), a.errorKind(), a.error(), a.counts(), a.tests(), a.measurements());
+    }
+
+    @Override
+    public boolean isFreeElsewhere(String serial) {
+        try {
+            return leases.isFree(serial);
+        } catch (SQLException e) {
+            LOG.debug("queue: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    /** What the runs still leased report by themselves within {@code max} (results/ full: the boards are left alone). */
+    public List<RunReport> awaitRuns(Duration max) {
+        List<RunReport> out = new ArrayList<>();
+        long until = System.nanoTime() + max.toNanos();
+        while (!leased.isEmpty() && System.nanoTime() < until) {
+            bookDelivered();
+            Optional<EngineEvent> e = nextEnded();
+            if (e.isPresent()) {
+                out.add(((EngineEvent.RunFinished) e.get()).report());
+            } else {
+                try {
+                    wakeups.await(500);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        bookDelivered();
+        return out;
+    }
+
+    /**
+     * The session stops: its leases still held are cancelled with a new epoch (the agents stop those runs and ship
+     * nothing) and each is reported as interrupted, nobody blamed.
+     */
+    public List<RunReport> cancelRuns() {
+        bookDelivered();
+        List<RunReport> out = new ArrayList<>();
+        try {
+            leases.cancel(session, "cancelled: the session stopped");
+        } catch (SQLException e) {
+            LOG.warn("queue: cannot cancel the leases of session {}: {} (they expire by themselves)", session, e.getMessage());
+        }
+        for (Leases.Lease lease : leasesEnded()) {
+            TestRun run = leased.remove(lease.id());
+            if (run != null) {
+                out.add(report(lease, run));
+                try {
+                    leases.collected(lease.id());
+                } catch (SQLException e) {
+                    LOG.debug("queue: {}", e.getMessage());
+                }
+            }
+        }
+        for (TestRun run : List.copyOf(leased.values())) {
+            out.add(new RunReport(run, new RunOutcome.InfraError(RunOutcome.InfraErrorKind.INTERNAL, Set.of(), "cancelled: the session stopped"),
+                    List.of(synthetic(run, Status.INTERRUPTED, "", "cancelled: the session stopped")), Map.of()));
+        }
+        leased.clear();
+        return out;
+    }
+
+    private List<Leases.Lease> leasesEnded() {
+        try {
+            return leases.ended(session);
+        } catch (SQLException e) {
+            return List.of();
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot remove {}: {}", dir, e.getMessage());
+        }
+    }
+
+    public Leases leases() {
+        return leases;
+    }
+
+    @Override
+    public void close() {
+        builder.shutdownNow();
+        wakeups.close();
+    }
+}

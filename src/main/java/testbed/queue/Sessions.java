@@ -1,0 +1,84 @@
+package testbed.queue;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import testbed.config.Settings;
+import testbed.config.Workspace;
+import testbed.flash.Flasher;
+import testbed.flash.ToolLocator;
+import testbed.lab.Dut;
+import testbed.model.LabException;
+import testbed.model.MicroPythonSource;
+import testbed.results.ResultsDir;
+import testbed.source.Sources;
+import testbed.testrun.TentacleLocks;
+import testbed.testrun.TestRunExecutor;
+
+/**
+ * An agent's side of each session it serves: a work folder for the attempts until they are shipped, and an executor
+ * set up as the coordinator's session would set up its own (count, flash flags, the MicroPython source at the same
+ * commit, the known failures).
+ */
+final class Sessions implements AutoCloseable {
+
+    record Local(ResultsDir results, TestRunExecutor executor) {}
+
+    interface SettingsLookup {
+        Optional<Wire.SessionSettings> get() throws SQLException;
+    }
+
+    private final Workspace workspace;
+    private final Map<String, Dut> duts;
+    private final Path workRoot;
+    private final String python;
+    private final Map<String, Local> sessions = new ConcurrentHashMap<>();
+
+    Sessions(Workspace workspace, Map<String, Dut> duts, Path workRoot, String python) {
+        this.workspace = workspace;
+        this.duts = Map.copyOf(duts);
+        this.workRoot = workRoot;
+        this.python = python;
+    }
+
+    synchronized Local get(String session, SettingsLookup lookup) throws SQLException {
+        Local local = sessions.get(session);
+        if (local != null) {
+            return local;
+        }
+        Wire.SessionSettings s = lookup.get().orElseThrow(() -> new LabException("session " + session + " is not in the queue"));
+        Settings settings = workspace.settings();
+        ResultsDir results = new ResultsDir(workRoot.resolve(Agent.safe(session)));
+        results.prepareResume(); // an agent restarted in the same session continues its letters
+        TestRunExecutor.touchLogs(results.root());
+        TestRunExecutor executor = new TestRunExecutor(new TestRunExecutor.Settings(s.count(), s.flashSkip(), s.flashForce(), workspace.specsDir(),
+                source(s, settings.cacheDir()), testbed.process.Python.forRunners(python), settings.cacheDir(), workspace.firmware(), s.session(),
+                s.xfail() == null ? testbed.results.Xfail.NONE : s.xfail()), duts, results, TentacleLocks.in(settings.lockDir()),
+                new Flasher(ToolLocator.onPath(settings.path())), Clock.systemUTC());
+        local = new Local(results, executor);
+        sessions.put(session, local);
+        return local;
+    }
+
+    /** The session's MicroPython here: the same commit of a git source (a branch that moved must not change what runs). */
+    static Optional<MicroPythonSource> source(Wire.SessionSettings s, Path cacheDir) {
+        if (s.micropythonOrigin() == null) {
+            return Optional.empty();
+        }
+        if (!s.micropythonHasRoot() && s.micropythonTests() != null) {
+            return Optional.of(Sources.fromTestsFolder(Path.of(s.micropythonTests())));
+        }
+        String origin = s.micropythonOrigin();
+        boolean remote = origin.contains("://") && origin.contains("@");
+        String pinned = remote && s.micropythonCommit() != null ? origin.substring(0, origin.lastIndexOf('@')) + "@" + s.micropythonCommit() : origin;
+        return Optional.of(Sources.resolve(pinned, cacheDir));
+    }
+
+    @Override
+    public void close() {
+        sessions.values().forEach(l -> l.results().close());
+    }
+}

@@ -1,0 +1,123 @@
+package testbed.session;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import testbed.bartender.TestBartender;
+import testbed.engine.LabBackend;
+import testbed.flash.FirmwareBuilder;
+import testbed.lab.Discovery;
+import testbed.model.Lab;
+import testbed.model.LabException;
+import testbed.model.Tentacle;
+import testbed.model.TestRun;
+import testbed.queue.Coordinator;
+import testbed.queue.QueueDb;
+import testbed.queue.QueueLab;
+import testbed.results.RunReport;
+
+/** The agents of a queue as a session's lab: their live tentacles, runs leased to them, a reaper while the session runs. */
+final class QueueSessionLab implements SessionLab {
+
+    private static final Logger LOG = LogManager.getLogger(QueueSessionLab.class);
+    private static final Duration BUILD_TIMEOUT = Duration.ofHours(1);
+
+    private final QueueDb db;
+    private final Lab lab;
+    private final Map<String, String> reported = new LinkedHashMap<>();
+    private QueueLab backend;
+    private Coordinator coordinator;
+
+    private QueueSessionLab(QueueDb db, Lab lab, Map<String, String> reported) {
+        this.db = db;
+        this.lab = lab;
+        this.reported.putAll(reported);
+    }
+
+    /** @param lab the queue's inventory, as {@code Coordinator.inventory} read it when the inputs were loaded */
+    static QueueSessionLab open(String url, testbed.config.Settings settings, Lab lab) {
+        QueueDb db = QueueDb.open(url, settings);
+        try {
+            return new QueueSessionLab(db, lab, Coordinator.reportedFirmware(db));
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public List<Tentacle> tentacles() {
+        return lab.tentacles();
+    }
+
+    @Override
+    public Map<String, String> reported() {
+        return reported;
+    }
+
+    @Override
+    public List<Discovery.Missing> missing() {
+        return List.of();
+    }
+
+    @Override
+    public List<String> unknown() {
+        return List.of();
+    }
+
+    @Override
+    public LabBackend backend(Context c) {
+        Optional<Path> source = c.request().selection().micropython().flatMap(testbed.model.MicroPythonSource::root);
+        Path root = c.results().root();
+        Map<String, testbed.model.TestRunSpec> specs = new LinkedHashMap<>();
+        c.inputs().selection().specs().forEach(s -> specs.put(s.label(), s));
+        coordinator = Coordinator.start(db, c.sessionId(), c.request().count(), c.request().config().flashSkip(), c.request().config().flashForce(),
+                c.request().selection().micropython(), c.xfail(), label -> Optional.ofNullable(specs.get(label)));
+        backend = new QueueLab(db, c.sessionId(), c.results(), fw -> Optional.ofNullable(FirmwareBuilder.build(fw, source,
+                root.resolve("build").resolve(fw.boardVariant().name()).resolve("build_stdout.txt"), BUILD_TIMEOUT)), c.clock());
+        return backend;
+    }
+
+    @Override
+    public List<TestRun> adopt(TestBartender bartender, SessionRecord previous) {
+        Set<String> recordedStarts = new HashSet<>();
+        previous.runs().forEach(r -> r.attempts().forEach(a -> recordedStarts.add(r.testid() + " " + a.timeStart())));
+        Map<String, Tentacle> bySerial = new LinkedHashMap<>();
+        lab.tentacles().forEach(t -> bySerial.put(t.serial(), t));
+        try {
+            return coordinator.adopt(backend, bartender, s -> Optional.ofNullable(bySerial.get(s)), recordedStarts);
+        } catch (SQLException e) {
+            throw new LabException("queue " + db.url() + ": cannot read the leases of session " + previous.sessionId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<RunReport> stopRuns(boolean cut, Duration max) {
+        return backend.cancelRuns();
+    }
+
+    @Override
+    public List<RunReport> awaitRuns(Duration max) {
+        return backend.awaitRuns(max);
+    }
+
+    @Override
+    public void close() {
+        if (coordinator != null) {
+            coordinator.close();
+        }
+        if (backend != null) {
+            backend.close();
+        }
+        db.close();
+        LOG.debug("queue session closed");
+    }
+}
