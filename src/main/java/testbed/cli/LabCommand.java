@@ -68,7 +68,11 @@ final class LabCommand implements Runnable {
             Table hosts = new Table("HOST", "LAB", "STATE", "LAST HEARTBEAT", "TENTACLES", "LEASED");
             s.hosts().forEach(h -> hosts.row(h.host(), h.lab(), h.live() ? "live" : h.state().equals("online") ? "silent" : h.state(),
                     h.silentSeconds() + " s ago", h.tentacles(), h.leased()));
-            out.println(s.hosts().isEmpty() ? "no hosts registered" : "hosts:");
+            if (s.hosts().isEmpty()) {
+                out.println("no hosts registered");
+                return ExitCodes.OK;
+            }
+            out.println("hosts:");
             hosts.print(out, "  ");
             Table tentacles = new Table("HOST", "TENTACLE", "SERIAL", "FIRMWARE", "LEASED FOR");
             s.tentacles().forEach(t -> tentacles.row(t.host(), t.label(), t.serial(), t.firmware(), t.lease().isEmpty() ? "-" : t.lease()));
@@ -78,8 +82,12 @@ final class LabCommand implements Runnable {
             }
             Table leases = new Table("LEASE", "SESSION", "RUN", "HOST", "STATE", "EPOCH", "EXPIRES IN");
             s.leases().forEach(l -> leases.row(l.id(), l.session(), l.testid(), l.host(), l.state(), l.epoch(), l.expiresInSeconds() + " s"));
-            out.println(leases.isEmpty() ? "no leases held" : "leases:");
-            leases.print(out, "  ");
+            if (leases.isEmpty()) {
+                out.println("no leases held");
+            } else {
+                out.println("leases:");
+                leases.print(out, "  ");
+            }
             return ExitCodes.OK;
         }
     }

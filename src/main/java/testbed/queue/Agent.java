@@ -27,7 +27,6 @@ import testbed.model.Lab;
 import testbed.model.LabException;
 import testbed.model.Tentacle;
 import testbed.model.TestRun;
-import testbed.model.TestRunSpec;
 import testbed.results.RunReport;
 
 /**
@@ -62,7 +61,6 @@ public final class Agent {
     private final ConnectedLab connected;
     private final Map<String, Tentacle> tentacles = new LinkedHashMap<>();
     private final Map<String, Dut> duts = new HashMap<>();
-    private final Map<String, TestRunSpec> specs = new LinkedHashMap<>();
     private final Sessions sessions;
     private final ExecutorService workers;
     /** Claimed runs not yet shipped: lease → epoch. */
@@ -81,7 +79,6 @@ public final class Agent {
             tentacles.put(f.dut().tentacle().serial(), f.dut().tentacle());
             duts.put(f.dut().tentacle().serial(), f.dut());
         });
-        workspace.specs().forEach(s -> specs.put(s.label(), s));
         this.sessions = new Sessions(workspace, duts, workspace.settings().cacheDir().resolve("agent").resolve(safe(options.host())),
                 options.python());
         this.workers = Executors.newFixedThreadPool(Math.max(1, duts.size()), r -> {
@@ -199,6 +196,7 @@ public final class Agent {
         try {
             local = sessions.get(claim.session(), () -> queue.session(claim.session()));
             ThreadContext.put("sessionDir", local.results().root().toString());
+            Map<String, testbed.model.TestRunSpec> specs = local.specs();
             TestRun run = claim.ticket().toRun(s -> Optional.ofNullable(tentacles.get(s)), l -> Optional.ofNullable(specs.get(l)));
             RunReport report = local.executor().execute(run);
             ship(claim, report, local.results().root());

@@ -44,10 +44,11 @@ public final class Coordinator implements AutoCloseable {
     /**
      * Takes the session (refused while another live coordinator has it) and starts reaping.
      *
+     * @param commands test group label → the command that replaces its runner (--only-test LABEL:COMMAND), for the agents
      * @param specs the session's test groups by label, to rebuild the runs a predecessor leased
      */
     public static Coordinator start(QueueDb db, String session, int count, boolean flashSkip, boolean flashForce,
-            Optional<MicroPythonSource> micropython, Xfail xfail, Function<String, Optional<TestRunSpec>> specs) {
+            Optional<MicroPythonSource> micropython, Xfail xfail, Map<String, String> commands, Function<String, Optional<TestRunSpec>> specs) {
         Leases leases = new Leases(db);
         try {
             if (!leases.lockSession(session)) {
@@ -56,7 +57,7 @@ public final class Coordinator implements AutoCloseable {
             }
             Wire.SessionSettings settings = new Wire.SessionSettings(session, count, flashSkip, flashForce,
                     micropython.map(MicroPythonSource::origin).orElse(null), micropython.flatMap(MicroPythonSource::commit).orElse(null),
-                    micropython.map(m -> m.tests().toAbsolutePath().toString()).orElse(null), micropython.flatMap(MicroPythonSource::root).isPresent(), xfail);
+                    micropython.map(m -> m.tests().toAbsolutePath().toString()).orElse(null), micropython.flatMap(MicroPythonSource::root).isPresent(), xfail, commands);
             leases.openSession(session, host(), Wire.write(settings));
         } catch (SQLException e) {
             throw new LabException("queue " + db.url() + ": " + QueueDb.firstLine(e.getMessage()), e);

@@ -13,6 +13,7 @@ import testbed.flash.ToolLocator;
 import testbed.lab.Dut;
 import testbed.model.LabException;
 import testbed.model.MicroPythonSource;
+import testbed.model.TestRunSpec;
 import testbed.results.ResultsDir;
 import testbed.source.Sources;
 import testbed.testrun.TentacleLocks;
@@ -25,7 +26,8 @@ import testbed.testrun.TestRunExecutor;
  */
 final class Sessions implements AutoCloseable {
 
-    record Local(ResultsDir results, TestRunExecutor executor) {}
+    /** @param specs the test groups by label, runners replaced as the coordinator's selection replaced them */
+    record Local(ResultsDir results, TestRunExecutor executor, Map<String, TestRunSpec> specs) {}
 
     interface SettingsLookup {
         Optional<Wire.SessionSettings> get() throws SQLException;
@@ -58,7 +60,13 @@ final class Sessions implements AutoCloseable {
                 source(s, settings.cacheDir()), testbed.process.Python.forRunners(python), settings.cacheDir(), workspace.firmware(), s.session(),
                 s.xfail() == null ? testbed.results.Xfail.NONE : s.xfail()), duts, results, TentacleLocks.in(settings.lockDir()),
                 new Flasher(ToolLocator.onPath(settings.path())), Clock.systemUTC());
-        local = new Local(results, executor);
+        Map<String, TestRunSpec> specs = new java.util.LinkedHashMap<>();
+        workspace.specs().forEach(spec -> specs.put(spec.label(), spec));
+        if (s.commands() != null) {
+            s.commands().forEach((label, command) -> specs.computeIfPresent(label, (l, spec) -> spec.withRunner(
+                    new testbed.model.RunnerSpec.External(java.util.Arrays.asList(command.split("\\s+")), Map.of()))));
+        }
+        local = new Local(results, executor, Map.copyOf(specs));
         sessions.put(session, local);
         return local;
     }

@@ -99,11 +99,12 @@ final class Wire {
      *
      * @param micropython the source as the coordinator gave it, its commit (a moved branch must not change what runs)
      *     and its tests folder (for a source given as a tests folder only)
+     * @param commands test group label → the command that replaces its runner ({@code --only-test LABEL:COMMAND})
      */
     record SessionSettings(String session, int count, @JsonProperty("flash_skip") boolean flashSkip,
             @JsonProperty("flash_force") boolean flashForce, @JsonProperty("micropython_origin") String micropythonOrigin,
             @JsonProperty("micropython_commit") String micropythonCommit, @JsonProperty("micropython_tests") String micropythonTests,
-            @JsonProperty("micropython_has_root") boolean micropythonHasRoot, Xfail xfail) {}
+            @JsonProperty("micropython_has_root") boolean micropythonHasRoot, Xfail xfail, Map<String, String> commands) {}
 
     static String write(Object value) {
         try {

@@ -80,10 +80,22 @@ final class QueueSessionLab implements SessionLab {
         Map<String, testbed.model.TestRunSpec> specs = new LinkedHashMap<>();
         c.inputs().selection().specs().forEach(s -> specs.put(s.label(), s));
         coordinator = Coordinator.start(db, c.sessionId(), c.request().count(), c.request().config().flashSkip(), c.request().config().flashForce(),
-                c.request().selection().micropython(), c.xfail(), label -> Optional.ofNullable(specs.get(label)));
+                c.request().selection().micropython(), c.xfail(), commands(c.request().selection().onlyTests()), label -> Optional.ofNullable(specs.get(label)));
         backend = new QueueLab(db, c.sessionId(), c.results(), fw -> Optional.ofNullable(FirmwareBuilder.build(fw, source,
                 root.resolve("build").resolve(fw.boardVariant().name()).resolve("build_stdout.txt"), BUILD_TIMEOUT)), c.clock());
         return backend;
+    }
+
+    /** {@code --only-test LABEL:COMMAND} entries as label → command: the agents replace the group's runner as the selection did here. */
+    static Map<String, String> commands(List<String> onlyTests) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String entry : onlyTests) {
+            int colon = entry.indexOf(':');
+            if (colon > 0 && !entry.substring(colon + 1).isBlank()) {
+                out.put(entry.substring(0, colon), entry.substring(colon + 1).trim());
+            }
+        }
+        return out;
     }
 
     @Override
