@@ -11,7 +11,7 @@ import testbed.bench.DecisionBenchmark;
 
 /** {@code testbed bench}: measurements that must not live in timed unit tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: schedule quality of whole labs, decision time, raw-REPL upload rate.",
-        subcommands = {BenchCommand.Schedule.class, BenchCommand.Decide.class, BenchCommand.Upload.class})
+        subcommands = {BenchCommand.Schedule.class, BenchCommand.Decide.class, BenchCommand.Upload.class, BenchCommand.Queue.class})
 final class BenchCommand implements Runnable {
 
     @Spec
@@ -19,7 +19,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing benchmark: schedule, decide or upload");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing benchmark: schedule, decide, upload or queue");
     }
 
     @Command(name = "schedule", mixinStandardHelpOptions = true,
@@ -221,6 +221,49 @@ final class BenchCommand implements Runnable {
                 }
                 return ExitCodes.OK;
             }
+        }
+    }
+
+    @Command(name = "queue", mixinStandardHelpOptions = true,
+            description = {"The multi-host queue through a real PostgreSQL: simulated agents (threads with their own connections) end each run "
+                    + "at once, a coordinator leases the next run to each tentacle as soon as it is free.",
+                    "Dispatch latency (tentacle free → next run claimed, median and p99; target: median ≤ 100 ms on loopback) and claims per second."})
+    static final class Queue implements Callable<Integer> {
+        private final testbed.config.Workspace workspace;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--queue", required = true, paramLabel = "JDBC_URL", description = "A PostgreSQL database (its queue tables are used; "
+                + "the benchmark's rows are removed after).")
+        String queue;
+
+        @Option(names = "--agents", defaultValue = "10", description = "Simulated agents (default: ${DEFAULT-VALUE}).")
+        int agents;
+
+        @Option(names = "--tentacles", defaultValue = "200", description = "Tentacles, spread over the agents (default: ${DEFAULT-VALUE}).")
+        int tentacles;
+
+        @Option(names = "--runs", defaultValue = "4000", description = "Runs to dispatch (default: ${DEFAULT-VALUE}).")
+        int runs;
+
+        Queue(testbed.config.Workspace workspace) {
+            this.workspace = workspace;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            if (agents < 1 || tentacles < agents || runs < tentacles) {
+                throw new testbed.model.InvalidInputException("bench queue: need 1 <= --agents <= --tentacles <= --runs");
+            }
+            testbed.queue.QueueBenchmark.Result r = testbed.queue.QueueBenchmark.run(queue, workspace.settings(), agents, tentacles / agents, runs);
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("bench queue: %d agents, %d tentacles, %d runs in %.1f s%n", r.agents(), r.tentacles(), r.runs(), r.seconds());
+            out.printf("  claims per second:  %.0f%n", r.claimsPerSecond());
+            out.printf("  dispatch latency:   median %.1f ms, p99 %.1f ms, max %.1f ms (tentacle free -> next run claimed, through the database)%n",
+                    r.medianMillis(), r.p99Millis(), r.maxMillis());
+            out.printf("  target median <= 100 ms: %s%n", r.medianMillis() <= 100 ? "met" : "NOT met");
+            return ExitCodes.OK;
         }
     }
 }

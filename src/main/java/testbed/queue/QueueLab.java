@@ -309,6 +309,7 @@ public final class QueueLab implements LabBackend, AutoCloseable {
 
     @Override
     public void close() {
+        bookDelivered(); // the session has journaled the last run it was given
         builder.shutdownNow();
         wakeups.close();
     }

@@ -179,7 +179,9 @@ public final class Session {
         Map<String, String> labels = new HashMap<>();
         lab.tentacles().forEach(t -> labels.put(t.serial(), t.label()));
         Map<String, String> reported = lab.reported();
-        SessionRecords records = new SessionRecords(header(inputs, start), new SessionFiles(RecordSink.directory(results.root())), history::record,
+        SessionFiles files = new SessionFiles(RecordSink.directory(results.root()));
+        resumed.ifPresent(previous -> SessionFiles.journalOrphans(results.root(), files, previous.runs()));
+        SessionRecords records = new SessionRecords(header(inputs, start), files, history::record,
                 clock, serial -> labels.getOrDefault(serial, serial), () -> List.copyOf(bartender.quarantined()), selection.leftovers(),
                 resumed.map(SessionRecord::runs).orElse(List.of()));
         resumed.ifPresent(previous -> Resume.into(bartender, previous, listener));

@@ -62,6 +62,32 @@ public final class SessionFiles {
     }
 
     /** Appends a finished run to runs.jsonl: its fields and, per attempt, the letter, folder, status and counts. */
+    /**
+     * A resumed session's runs that ended just before the kill (their run.json is final, their line never reached
+     * runs.jsonl) get their line now, so the resumed session's journal has every run it keeps.
+     */
+    public static void journalOrphans(Path dir, SessionFiles files, List<SessionRecord.Run> runs) {
+        Set<String> journaled = new HashSet<>();
+        Path lines = dir.resolve(RUNS);
+        try {
+            if (Files.isRegularFile(lines)) {
+                for (String l : Files.readAllLines(lines, StandardCharsets.UTF_8)) {
+                    if (!l.isBlank()) {
+                        AtomicJson.MAPPER.readTree(l).path("attempts").forEach(ref -> journaled.add(ref.path("directory").asText()));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + lines + ": " + e.getMessage(), e);
+        }
+        for (SessionRecord.Run run : runs) {
+            if (run.status() != Status.NEVER_FINISHED && !run.attempts().isEmpty()
+                    && run.attempts().stream().noneMatch(a -> journaled.contains(a.directory()))) {
+                files.appendRun(run);
+            }
+        }
+    }
+
     public void appendRun(SessionRecord.Run run) {
         ObjectNode line = LINE_JSON.valueToTree(run);
         ArrayNode attempts = line.putArray("attempts");

@@ -78,7 +78,7 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     /** A fresh database per test, so tests do not see each other's sessions. */
-    String freshDatabase(String name) throws Exception {
+    public String freshDatabase(String name) throws Exception {
         if (bin == null) {
             return url;
         }

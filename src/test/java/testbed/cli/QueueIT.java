@@ -1,0 +1,328 @@
+package testbed.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import testbed.TestWorkspaces;
+import testbed.config.Workspace;
+import testbed.history.PostgresServer;
+
+/**
+ * Several lab hosts on one machine: three {@code testbed agent} processes, each owning part of a virtual lab (two of
+ * them with an RPI_PICO, the identical board kind), and a coordinator ({@code testbed run --queue}), all on a real
+ * PostgreSQL started here. Agents are killed, stopped and restarted as a lab's hosts would be.
+ */
+@Timeout(900)
+class QueueIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> PICO = List.of("FUT_MCU_ONLY", "FUT_EXTMOD_HARDWARE");
+    private static final String[] GROUPS = {"--only-test", "BUILTIN-TESTS_BASICS", "--only-test", "BUILTIN-TESTS_EXTMOD"};
+
+    private static PostgresServer server;
+
+    @TempDir
+    Path dir;
+
+    private Workspace ws;
+    private String url;
+    private final List<Process> processes = new ArrayList<>();
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = PostgresServer.start().orElse(null);
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @AfterEach
+    void stopProcesses() throws InterruptedException {
+        for (Process p : processes) {
+            p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private void setUp(String db) throws Exception {
+        assumeTrue(server != null, "PostgreSQL is not installed (apt-get install postgresql) and $TESTBED_TEST_POSTGRES_URL is not set");
+        ws = Cli.copyOfCheckout(dir.resolve("ws"));
+        url = server.freshDatabase(db);
+    }
+
+    private static Map<String, Object> pico(String serial, String tag, String board, List<String> futs, Map<String, Object> faults) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("serial", serial);
+        t.put("tag", tag);
+        t.put("board", board);
+        t.put("port", "rp2");
+        t.put("futs", futs);
+        t.put("variants", List.of(""));
+        t.put("programmer", Map.of("name", "virtual", "args", List.of()));
+        t.put("connection", faults.isEmpty() ? Map.of("kind", "virtual") : Map.of("kind", "virtual", "faults", faults));
+        return t;
+    }
+
+    private Path lab(String name, List<Map<String, Object>> tentacles) throws IOException {
+        Path file = dir.resolve(name + ".json");
+        JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), Map.of("name", name, "tentacles", tentacles));
+        return file;
+    }
+
+    /** Host A: an RPI_PICO (optionally slow to boot, so a run lasts) and an RPI_PICO_W. */
+    private Path labA(int slowBootSeconds) throws IOException {
+        return lab("host-a", List.of(pico("qA00000pa1", "RPI_PICO", "RPI_PICO", PICO, slowBootSeconds > 0 ? Map.of("slow_boot_s", slowBootSeconds) : Map.of()),
+                pico("qA00000wa1", "RPI_PICO_W", "RPI_PICO_W", List.of("FUT_MCU_ONLY", "FUT_WLAN"), Map.of())));
+    }
+
+    /** Host B: the other RPI_PICO. */
+    private Path labB() throws IOException {
+        return lab("host-b", List.of(pico("qB00000pb1", "RPI_PICO", "RPI_PICO", PICO, Map.of())));
+    }
+
+    /** Host C: an RPI_PICO2. */
+    private Path labC() throws IOException {
+        return lab("host-c", List.of(pico("qC00000qc1", "RPI_PICO2", "RPI_PICO2", PICO, Map.of())));
+    }
+
+    private Process testbed(String log, String... args) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("java", "-Dtestbed.home=" + ws.home(), "-jar", Path.of("target/testbed.jar").toAbsolutePath().toString());
+        pb.command().addAll(List.of(args));
+        pb.environment().putAll(TestWorkspaces.environment(dir.resolve("ws")));
+        pb.redirectErrorStream(true).redirectOutput(dir.resolve(log + ".txt").toFile());
+        Process p = pb.start();
+        processes.add(p);
+        return p;
+    }
+
+    private Process agent(String host, Path lab, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("agent", "--lab", lab.toString(), "--queue", url, "--host", host));
+        args.addAll(List.of(more));
+        Process p = testbed(host + "-" + System.nanoTime(), args.toArray(String[]::new));
+        awaitTrue(() -> rows("SELECT 1 FROM queue_host WHERE host = '" + host + "' AND state = 'online' AND pid = " + p.pid()).size() == 1, 90,
+                "agent " + host + " registered");
+        return p;
+    }
+
+    private Process coordinator(String log, Path results, String... selection) throws IOException {
+        List<String> args = new ArrayList<>(List.of("run", "--queue", url, "--results", results.toString()));
+        args.addAll(List.of(selection));
+        return testbed(log, args.toArray(String[]::new));
+    }
+
+    private String log(String name) throws IOException {
+        try (var files = Files.list(dir)) {
+            StringBuilder all = new StringBuilder();
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith(name)).sorted().toList()) {
+                all.append(Files.readString(f));
+            }
+            return all.toString();
+        }
+    }
+
+    private List<List<String>> rows(String sql) throws Exception {
+        List<List<String>> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getString(i));
+                }
+                out.add(row);
+            }
+        } catch (java.sql.SQLException e) {
+            if (!String.valueOf(e.getMessage()).contains("does not exist")) {
+                throw e;
+            }
+        }
+        return out;
+    }
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    private static void awaitTrue(Check check, int seconds, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!check.ok()) {
+            assertThat(System.nanoTime()).as("waited " + seconds + " s for: " + what).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    private static int exit(Process p, int seconds) throws InterruptedException {
+        assertThat(p.waitFor(seconds, TimeUnit.SECONDS)).as("process ended within " + seconds + " s").isTrue();
+        return p.exitValue();
+    }
+
+    /** Work item (group on board kind) → the status it ended with; each recorded once (never finished and interrupted aside). */
+    private static Map<String, String> outcomes(Path results) throws IOException {
+        Map<String, String> m = new TreeMap<>();
+        for (JsonNode run : RunIT.runs(results)) {
+            String status = run.get("status").asText();
+            String testid = run.get("testid").asText();
+            String tentacle = testid.substring(testid.indexOf('@') + 1);
+            String item = testid.substring(0, testid.indexOf('@')) + " " + tentacle.substring(tentacle.indexOf('-') + 1);
+            if (!status.equals("error") && !status.equals("never finished") && !status.equals("interrupted")) {
+                assertThat(m.put(item, status)).as("recorded twice: " + item).isNull();
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void threeAgentsRunWhatOneHostRuns() throws Exception {
+        setUp("match");
+        Path a = labA(0);
+        Path b = labB();
+        Path c = labC();
+        agent("agent-a", a);
+        agent("agent-b", b);
+        agent("agent-c", c);
+        Path queued = dir.resolve("queued");
+        String[] selection = {"--firmware", "RPI_PICO", "--firmware", "RPI_PICO_W", "--firmware", "RPI_PICO2", GROUPS[0], GROUPS[1], GROUPS[2], GROUPS[3]};
+        assertThat(exit(coordinator("coordinator", queued, selection), 300)).as(log("coordinator")).isZero();
+
+        Cli.Result status = Cli.run(ws, "lab", "status", "--queue", url);
+        assertThat(status.out()).contains("agent-a", "agent-b", "agent-c", "live", "no leases held");
+
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (Path part : List.of(a, b, c)) {
+            for (JsonNode t : JSON.readTree(part.toFile()).get("tentacles")) {
+                all.add(JSON.convertValue(t, Map.class));
+            }
+        }
+        for (Process p : processes) {
+            p.destroy(); // agents sign off: the same boards serve the one-host session next
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+        Path oneHost = dir.resolve("one-host");
+        List<String> local = new ArrayList<>(List.of("run", "--lab", lab("one-host", all).toString(), "--results", oneHost.toString()));
+        local.addAll(List.of(selection));
+        Cli.Result r = Cli.run(ws, local.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+
+        Map<String, String> expected = outcomes(oneHost);
+        assertThat(expected).hasSize(6); // 2 groups on 3 board kinds
+        assertThat(outcomes(queued)).isEqualTo(expected);
+        // Every run's attempt folder is on the coordinator, as in a local session, and each run was leased once.
+        for (JsonNode run : RunIT.runs(queued)) {
+            for (JsonNode attempt : run.get("attempts")) {
+                assertThat(queued.resolve(attempt.get("directory").asText()).resolve("testresults.txt")).exists();
+            }
+        }
+        assertThat(rows("SELECT testid FROM queue_lease GROUP BY testid HAVING count(*) > 1")).isEmpty();
+        assertThat(rows("SELECT state, count(*) FROM queue_lease GROUP BY state")).containsExactly(List.of("done", "6"));
+    }
+
+    @Test
+    void aKilledAgentsRunMovesToTheIdenticalTentacleAndAStoppedAgentCannotRecordItsResult() throws Exception {
+        setUp("faults");
+        Path a = labA(12); // every flash boots for 12 s: A's runs last long enough to lose the host mid-run
+        Process agentA = agent("agent-a", a);
+        agent("agent-b", labB());
+        agent("agent-c", labC());
+        Path first = dir.resolve("killed");
+        String[] selection = {"--firmware", "RPI_PICO", "--flash-force", GROUPS[0], GROUPS[1], GROUPS[2], GROUPS[3]};
+        Process session = coordinator("coordinator-killed", first, selection);
+        awaitTrue(() -> !rows("SELECT 1 FROM queue_lease WHERE host = 'agent-a' AND state = 'running'").isEmpty(), 120, "a run on agent-a");
+        String testid = rows("SELECT testid FROM queue_lease WHERE host = 'agent-a' AND state = 'running'").get(0).get(0);
+        String group = testid.substring(0, testid.indexOf('@'));
+        agentA.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        agentA.destroyForcibly(); // kill -9: the host is gone with its boards
+        long killed = System.nanoTime();
+        awaitTrue(() -> !rows("SELECT 1 FROM queue_lease WHERE host = 'agent-b' AND testid LIKE '" + group + "@%' AND state IN ('running', 'done')")
+                .isEmpty(), 90, group + " requeued to agent-b");
+        double seconds = (System.nanoTime() - killed) / 1e9;
+        System.out.printf("QueueIT: %s requeued to the identical tentacle on agent-b %.1f s after agent-a was killed%n", group, seconds);
+        assertThat(seconds).as("requeued within 60 s of the host's death").isLessThan(60);
+        assertThat(exit(session, 300)).as(log("coordinator-killed")).isZero();
+        assertThat(outcomes(first)).containsOnly(Map.entry("BUILTIN-TESTS_BASICS RPI_PICO", "passed"), Map.entry("BUILTIN-TESTS_EXTMOD RPI_PICO", "passed"));
+        JsonNode lost = RunIT.runs(first).stream().filter(r -> r.get("testid").asText().equals(testid)).findFirst().orElseThrow();
+        assertThat(lost.get("status").asText()).isEqualTo("error");
+        assertThat(lost.get("attempts").get(0).get("error_kind").asText()).isEqualTo("host_lost");
+        assertThat(lost.get("attempts").get(0).get("error").asText()).contains("agent-a");
+
+        // The partition: agent-a is back, its run is under way, and the process stops (SIGSTOP) past its lease.
+        Process again = agent("agent-a", a, "--lease", "10s", "--heartbeat", "3s");
+        Path second = dir.resolve("stopped");
+        Process session2 = coordinator("coordinator-stopped", second, selection);
+        awaitTrue(() -> !rows("SELECT 1 FROM queue_lease WHERE host = 'agent-a' AND state = 'running'").isEmpty(), 120, "a run on agent-a again");
+        List<String> stale = rows("SELECT id, testid FROM queue_lease WHERE host = 'agent-a' AND state = 'running'").get(0);
+        signal("STOP", again);
+        try {
+            awaitTrue(() -> rows("SELECT state FROM queue_lease WHERE id = " + stale.get(0)).get(0).get(0).equals("lost"), 60, "the stopped agent's lease lost");
+        } finally {
+            signal("CONT", again);
+        }
+        assertThat(exit(session2, 300)).as(log("coordinator-stopped")).isZero();
+        awaitTrue(() -> log("agent-a").contains("results discarded") || log("agent-a").contains("moved on"), 60, "agent-a noticed its lease moved on");
+        assertThat(rows("SELECT state, report IS NULL, archive IS NULL FROM queue_lease WHERE id = " + stale.get(0))).containsExactly(List.of("lost", "t", "t"));
+        assertThat(outcomes(second)).containsOnly(Map.entry("BUILTIN-TESTS_BASICS RPI_PICO", "passed"), Map.entry("BUILTIN-TESTS_EXTMOD RPI_PICO", "passed"));
+        for (JsonNode run : RunIT.runs(second)) {
+            if (run.get("testid").asText().equals(stale.get(1))) {
+                assertThat(run.get("status").asText()).as("the stale host's run is recorded as lost, never with its late result").isEqualTo("error");
+            }
+        }
+    }
+
+    private static void signal(String signal, Process p) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).inheritIO().start().waitFor()).isZero();
+    }
+
+    @Test
+    void aKilledCoordinatorResumedRunsNothingTwice() throws Exception {
+        setUp("resume");
+        agent("agent-a", labA(6));
+        agent("agent-b", labB());
+        agent("agent-c", labC());
+        Path results = dir.resolve("coordinated");
+        String[] selection = {"--firmware", "RPI_PICO", "--firmware", "RPI_PICO_W", "--firmware", "RPI_PICO2", "--flash-force", GROUPS[0], GROUPS[1],
+            GROUPS[2], GROUPS[3], "--only-test", "BUILTIN-PERFBENCH"};
+        Process first = coordinator("coordinator-first", results, selection);
+        awaitTrue(() -> !rows("SELECT 1 FROM queue_lease WHERE state = 'done'").isEmpty()
+                && !rows("SELECT 1 FROM queue_lease WHERE state = 'running'").isEmpty(), 180, "one run done and one under way");
+        first.destroyForcibly(); // kill -9 of the coordinator; its runs go on at their agents
+        assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        int heldAtKill = rows("SELECT 1 FROM queue_lease WHERE state IN ('assigned', 'running')").size();
+
+        Cli.Result resumed = Cli.run(ws, "resume", "--results", results.toString());
+        assertThat(resumed.exitCode()).as(resumed.out() + resumed.err()).isZero();
+        if (heldAtKill > 0) {
+            assertThat(resumed.out()).contains("still running on its agent");
+        }
+        Map<String, String> outcomes = outcomes(results);
+        assertThat(outcomes).as(Files.readString(results.resolve("runs.jsonl"))).hasSize(9).allSatisfy((item, status) -> assertThat(status).isEqualTo("passed"));
+        // Nothing started twice: one lease per run, none cancelled or lost, every one booked.
+        assertThat(rows("SELECT testid FROM queue_lease GROUP BY testid HAVING count(*) > 1")).isEmpty();
+        assertThat(rows("SELECT state, count(*), bool_and(collected) FROM queue_lease GROUP BY state")).containsExactly(List.of("done", "9", "t"));
+        assertThat(Optional.ofNullable(rows("SELECT count(*) FROM queue_session").get(0).get(0))).contains("1");
+    }
+}
