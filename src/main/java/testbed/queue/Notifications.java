@@ -54,6 +54,7 @@ final class Notifications implements AutoCloseable {
             }
         } catch (SQLException e) {
             listening = false; // a replaced connection listens again
+            db.suspect();
             LOG.debug("queue notifications: {}", e.getMessage());
             Thread.sleep(Math.min(timeoutMillis, 1000));
         }

@@ -31,7 +31,8 @@ public final class QueueBenchmark {
 
     private QueueBenchmark() {}
 
-    public static Result run(String url, testbed.config.Settings settings, int agents, int tentaclesPerAgent, int runs) throws Exception {
+    /** @param runMillis how long each simulated run lasts (spread from half to one and a half times); 0: none, the lab saturated */
+    public static Result run(String url, testbed.config.Settings settings, int agents, int tentaclesPerAgent, int runs, int runMillis) throws Exception {
         String tag = "bench" + System.currentTimeMillis();
         String session = tag + "-session";
         try (QueueDb db = QueueDb.open(url, settings)) {
@@ -54,7 +55,7 @@ public final class QueueBenchmark {
                     mine.add(tentacle);
                     serials.add(tentacle.serial());
                 }
-                Thread thread = new Thread(() -> simulatedAgent(db.another(), host, mine, freedAt, latency, claims, done, registered), host);
+                Thread thread = new Thread(() -> simulatedAgent(db.another(), host, mine, runMillis, freedAt, latency, claims, done, registered), host);
                 thread.setDaemon(true);
                 threads.add(thread);
                 thread.start();
@@ -107,7 +108,7 @@ public final class QueueBenchmark {
         }
     }
 
-    private static void simulatedAgent(QueueDb db, String host, List<Tentacle> tentacles, Map<String, Long> freedAt, List<Double> latency,
+    private static void simulatedAgent(QueueDb db, String host, List<Tentacle> tentacles, int runMillis, Map<String, Long> freedAt, List<Double> latency,
             AtomicInteger claims, AtomicBoolean done, CountDownLatch registered) {
         AgentQueue queue = new AgentQueue(db, host, Duration.ofSeconds(30));
         try (Notifications wakeups = new Notifications(db.another(), Set.of(Notifications.HOST))) {
@@ -115,6 +116,9 @@ public final class QueueBenchmark {
             wakeups.await(1); // listening before the first lease
             registered.countDown();
             String report = Wire.write(new Wire.Report("ran", false, null, Set.of(), null, List.of(), Map.of()));
+            java.util.Random random = new java.util.Random(host.hashCode());
+            java.util.PriorityQueue<long[]> due = new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(d -> d[0]));
+            Map<Long, AgentQueue.Claim> held = new java.util.HashMap<>();
             while (!done.get()) {
                 List<AgentQueue.Claim> got = queue.claim();
                 long now = System.nanoTime();
@@ -124,13 +128,18 @@ public final class QueueBenchmark {
                     if (freed != null) {
                         latency.add((now - freed) / 1e6);
                     }
+                    long ms = runMillis == 0 ? 0 : runMillis / 2 + random.nextInt(runMillis + 1);
+                    due.add(new long[] {now + ms * 1_000_000L, c.lease()});
+                    held.put(c.lease(), c);
                 }
-                for (AgentQueue.Claim c : got) {
+                while (!due.isEmpty() && due.peek()[0] <= System.nanoTime()) {
+                    AgentQueue.Claim c = held.remove(due.poll()[1]);
                     freedAt.put(c.ticket().dut(), System.nanoTime()); // set before the commit that frees it: the latency includes the commit
                     queue.finish(c, report, new byte[0]);
                 }
-                if (got.isEmpty()) {
-                    wakeups.await(100);
+                long wait = due.isEmpty() ? 100 : Math.max(0, (due.peek()[0] - System.nanoTime()) / 1_000_000L);
+                if (got.isEmpty() && wait > 0) {
+                    wakeups.await((int) Math.min(100, Math.max(1, wait)));
                 }
             }
             queue.leave();

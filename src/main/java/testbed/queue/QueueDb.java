@@ -26,6 +26,8 @@ public final class QueueDb implements AutoCloseable {
     private final String user;
     private final String password;
     private Connection connection;
+    /** A statement failed: the connection may be gone. */
+    private boolean suspect;
 
     private QueueDb(String url, String user, String password, Connection connection) {
         this.url = url;
@@ -76,6 +78,9 @@ public final class QueueDb implements AutoCloseable {
             c.commit();
             return result;
         } catch (SQLException | RuntimeException e) {
+            if (e instanceof SQLException) {
+                suspect = true; // checked before the next statement: a dropped connection is replaced then
+            }
             try {
                 c.rollback();
             } catch (SQLException ignored) {
@@ -95,10 +100,12 @@ public final class QueueDb implements AutoCloseable {
     public synchronized Connection connection() throws SQLException {
         boolean valid;
         try {
-            valid = connection != null && connection.isValid(2);
+            // A round trip to check costs as much as a claim: only after a failure is the connection asked whether it lives.
+            valid = connection != null && !connection.isClosed() && (!suspect || connection.isValid(2));
         } catch (SQLException e) {
             valid = false;
         }
+        suspect = false;
         if (!valid) {
             try {
                 if (connection != null) {
@@ -112,6 +119,11 @@ public final class QueueDb implements AutoCloseable {
             LOG.info("queue {}: connected", redact(url));
         }
         return connection;
+    }
+
+    /** The caller saw this connection fail outside {@link #tx}: check it before its next use. */
+    synchronized void suspect() {
+        suspect = true;
     }
 
     public String url() {

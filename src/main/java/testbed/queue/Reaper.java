@@ -41,6 +41,7 @@ final class Reaper implements Runnable {
                 reapOnce();
             } catch (SQLException e) {
                 holding = false; // a replaced connection holds no lock
+                db.suspect();
                 LOG.debug("reaper: {}", e.getMessage());
             }
             try {
