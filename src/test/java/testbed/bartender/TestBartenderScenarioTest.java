@@ -168,6 +168,44 @@ class TestBartenderScenarioTest {
     }
 
     @Test
+    void aLostHostsTentaclesAreAwayUntilItIsBackAndItsWorkGoesToTheIdenticalTentacle() {
+        TestBartender b = bartender(CONFIG, List.of(pico("1111"), pico("2222")), List.of(STANDARD));
+
+        TestRun first = b.next().orElseThrow();
+        String lostSerial = first.dut().serial();
+        b.completed(first, new RunOutcome.InfraError(RunOutcome.InfraErrorKind.HOST_LOST, Set.of(lostSerial), "lease expired"));
+
+        assertThat(b.heldElsewhere()).containsExactly(lostSerial);
+        TestRun retry = b.next().orElseThrow();
+        assertThat(retry.dut().serial()).isNotEqualTo(lostSerial);
+        assertThat(retry.requeues()).isEqualTo(1);
+        b.completed(retry, new RunOutcome.Ran(false));
+        assertThat(b.waitsForOtherSessions()).as("no open work needs the lost host").isFalse();
+        b.tentacleAvailable(lostSerial); // the host heartbeats again
+        assertThat(b.heldElsewhere()).isEmpty();
+        assertThat(b.leftovers()).isEmpty();
+    }
+
+    @Test
+    void aRunAdoptedFromAKilledCoordinatorIsNotStartedAgain() {
+        List<Tentacle> lab = List.of(pico("1111"), pico("2222"));
+        TestBartender before = bartender(CONFIG, lab, List.of(STANDARD, EXTMOD));
+        TestRun stillRunning = before.next().orElseThrow();
+
+        TestBartender resumed = bartender(CONFIG, lab, List.of(STANDARD, EXTMOD));
+        assertThat(resumed.adopt(stillRunning)).isTrue();
+        assertThat(resumed.adopt(stillRunning)).as("a run is taken over once").isFalse();
+        assertThat(resumed.isRunning()).isTrue();
+        List<TestRun> others = startAll(resumed);
+        assertThat(others).extracting(r -> r.spec().label()).doesNotContain(stillRunning.spec().label());
+        assertThat(others).allSatisfy(r -> assertThat(r.dut().serial()).isNotEqualTo(stillRunning.dut().serial()));
+        resumed.completed(stillRunning, new RunOutcome.Ran(false));
+        others.forEach(r -> resumed.completed(r, new RunOutcome.Ran(false)));
+        assertThat(drain(resumed)).isEmpty();
+        assertThat(resumed.openItems()).isZero();
+    }
+
+    @Test
     void infraErrorRequeuesTheItemOnTheOtherIdenticalTentacle() {
         TestBartender b = bartender(CONFIG, List.of(pico("1111"), pico("2222")), List.of(STANDARD));
 

@@ -216,7 +216,7 @@ class QueueIT {
         List<Map<String, Object>> all = new ArrayList<>();
         for (Path part : List.of(a, b, c)) {
             for (JsonNode t : JSON.readTree(part.toFile()).get("tentacles")) {
-                all.add(JSON.convertValue(t, Map.class));
+                all.add(JSON.convertValue(t, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
             }
         }
         for (Process p : processes) {
@@ -324,5 +324,19 @@ class QueueIT {
         assertThat(rows("SELECT testid FROM queue_lease GROUP BY testid HAVING count(*) > 1")).isEmpty();
         assertThat(rows("SELECT state, count(*), bool_and(collected) FROM queue_lease GROUP BY state")).containsExactly(List.of("done", "9", "t"));
         assertThat(Optional.ofNullable(rows("SELECT count(*) FROM queue_session").get(0).get(0))).contains("1");
+    }
+
+    @Test
+    void benchQueueMeasuresDispatchThroughTheDatabase() throws Exception {
+        setUp("bench");
+        Cli.Result r = Cli.run(ws, "bench", "queue", "--queue", url, "--agents", "4", "--tentacles", "40", "--runs", "200", "--run-ms", "200");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).containsPattern("4 agents, 40 tentacles, 200 runs of 200 ms")
+                .containsPattern("dispatch latency: +median [0-9.]+ ms, p99 [0-9.]+ ms")
+                .containsPattern("saturated \\(runs end at once\\): 200 runs in [0-9.]+ s: [0-9]+ claims per second");
+        System.out.print("QueueIT: " + r.out());
+        // The benchmark leaves nothing behind in the lab's tables.
+        assertThat(rows("SELECT count(*) FROM queue_lease").get(0).get(0)).isEqualTo("0");
+        assertThat(rows("SELECT count(*) FROM queue_host").get(0).get(0)).isEqualTo("0");
     }
 }

@@ -177,6 +177,22 @@ class ValidationTest {
         assertThat(r.err()).contains("history jdbc:postgresql://127.0.0.1:1/none").contains("refused").doesNotContain("Exception");
     }
 
+    @Test
+    void aBadOrUnreachableQueueIsOneLine() {
+        assertOneLineError(Cli.run(ws, "run", "--queue", "mysql://db/x", "--firmware", "RPI_PICO"), "--queue: 'mysql://db/x' is not a PostgreSQL URL");
+        assertOneLineError(Cli.run(ws, "agent", "--queue", "mysql://db/x"), "--queue: 'mysql://db/x' is not a PostgreSQL URL");
+        assertOneLineError(Cli.run(ws, "agent", "--queue", "jdbc:postgresql://127.0.0.1:1/none", "--lease", "10s", "--heartbeat", "20s"),
+                "--heartbeat 20 s must be shorter than --lease 10 s");
+        for (String[] args : List.of(new String[] {"agent"}, new String[] {"run", "--firmware", "RPI_PICO"}, new String[] {"lab", "status"})) {
+            List<String> line = new java.util.ArrayList<>(List.of(args));
+            line.addAll(List.of("--queue", "jdbc:postgresql://127.0.0.1:1/none"));
+            Cli.Result r = Cli.run(ws, line.toArray(String[]::new));
+            assertThat(r.exitCode()).as(String.join(" ", line) + ": " + r.err()).isEqualTo(ExitCodes.INFRASTRUCTURE);
+            assertThat(r.err().strip().lines()).as(r.err()).hasSize(1);
+            assertThat(r.err()).contains("queue jdbc:postgresql://127.0.0.1:1/none").doesNotContain("Exception");
+        }
+    }
+
     /** A plan and a run open the history the same way: an unreachable one stops both, before anything is touched. */
     @Test
     void anUnreachableHistoryStopsAPlanAsItStopsARun() {

@@ -1,0 +1,102 @@
+package testbed.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import testbed.bartender.RunOutcome;
+import testbed.model.BoardVariant;
+import testbed.model.Connection;
+import testbed.model.Fut;
+import testbed.model.InvalidInputException;
+import testbed.model.Programmer;
+import testbed.model.Role;
+import testbed.model.RunnerSpec;
+import testbed.model.Tentacle;
+import testbed.model.TestRun;
+import testbed.model.TestRunSpec;
+import testbed.results.RunReport;
+
+/** What travels through the queue's tables: each side must rebuild exactly what the other meant. */
+class WireTest {
+
+    @TempDir
+    Path dir;
+
+    private static final Tentacle PICO = new Tentacle("e66038b7131d2731", "RPI_PICO", "RPI_PICO", "rp2", Set.of(Fut.FUT_MCU_ONLY, Fut.FUT_EXTMOD_HARDWARE),
+            List.of(""), new Programmer("picotool", List.of("--force")), 1.5, Map.of("room", "lab-1"),
+            new Connection("virtual", Map.of("faults", Map.of("slow_boot_s", 2))), List.of("125", "64"));
+    private static final Tentacle PICO_W = new Tentacle("e66038b7131d0001", "RPI_PICO_W", "RPI_PICO_W", "rp2", Set.of(Fut.FUT_WLAN), List.of(""),
+            new Programmer("picotool", List.of()), 0, Map.of(), new Connection("usb", Map.of()));
+    private static final TestRunSpec MULTINET = new TestRunSpec("RUN-MULTITESTS_MULTINET", "", new RunnerSpec.External(List.of("true"), Map.of()),
+            Fut.FUT_WLAN, true, 300, 0, java.util.OptionalDouble.empty(), Path.of("x.json"));
+
+    @Test
+    void aTentacleSurvivesTheRoundTrip() {
+        assertThat(Wire.read(Wire.write(PICO), Tentacle.class)).isEqualTo(PICO);
+    }
+
+    @Test
+    void aTicketRebuildsTheSameRunFromTheOtherSidesInventory() {
+        TestRun run = new TestRun("RUN-MULTITESTS_MULTINET@0001-RPI_PICO_W-instance1", MULTINET, PICO_W, "", Role.INSTANCE1, Optional.of(PICO), true, false, 2,
+                Instant.parse("2026-12-02T09:00:00Z"), Duration.ofSeconds(300));
+        Wire.Ticket ticket = Wire.read(Wire.write(Wire.Ticket.of(run)), Wire.Ticket.class);
+        Map<String, Tentacle> inventory = Map.of(PICO.serial(), PICO, PICO_W.serial(), PICO_W);
+
+        TestRun again = ticket.toRun(s -> Optional.ofNullable(inventory.get(s)), l -> Optional.of(MULTINET).filter(s -> s.label().equals(l)));
+
+        assertThat(again).isEqualTo(run);
+        assertThat(ticket.serials()).containsExactly(PICO_W.serial(), PICO.serial());
+        assertThatThrownBy(() -> ticket.toRun(s -> Optional.empty(), l -> Optional.of(MULTINET))).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("is not on this host");
+        assertThatThrownBy(() -> ticket.toRun(s -> Optional.ofNullable(inventory.get(s)), l -> Optional.empty()))
+                .hasMessageContaining("test group RUN-MULTITESTS_MULTINET not in testrunspecs/");
+    }
+
+    @Test
+    void everyOutcomeSurvivesTheRoundTrip() {
+        TestRun run = new TestRun("X@2731-RPI_PICO", MULTINET, PICO, "", Role.SINGLE, Optional.empty(), false, false, 0, Instant.EPOCH, Duration.ZERO);
+        for (RunOutcome outcome : List.of(new RunOutcome.Ran(true), new RunOutcome.Busy(Set.of(PICO.serial())),
+                new RunOutcome.InfraError(RunOutcome.InfraErrorKind.BOARD_LOST, Set.of(PICO.serial()), "gone"))) {
+            RunReport report = new RunReport(run, outcome, List.of(), Map.of(PICO.serial(), Optional.of(BoardVariant.parse("RPI_PICO")), "other",
+                    Optional.empty()));
+            RunReport back = Wire.read(Wire.write(Wire.Report.of(report)), Wire.Report.class).toReport(run);
+            assertThat(back).isEqualTo(report);
+        }
+    }
+
+    @Test
+    void anArchiveUnpacksItsFoldersAndNothingOutsideTheTarget() throws Exception {
+        Path from = dir.resolve("agent");
+        Files.createDirectories(from.resolve("X@2731-RPI_PICO,a/sub"));
+        Files.writeString(from.resolve("X@2731-RPI_PICO,a/run.json"), "{}");
+        Files.writeString(from.resolve("X@2731-RPI_PICO,a/sub/log.txt"), "log");
+        Files.writeString(from.resolve("not-shipped.txt"), "no");
+
+        byte[] zip = ResultArchive.pack(from, List.of("X@2731-RPI_PICO,a", "missing,b"));
+        Path to = dir.resolve("coordinator");
+        ResultArchive.unpack(zip, to);
+
+        assertThat(to.resolve("X@2731-RPI_PICO,a/run.json")).hasContent("{}");
+        assertThat(to.resolve("X@2731-RPI_PICO,a/sub/log.txt")).hasContent("log");
+        assertThat(to.resolve("not-shipped.txt")).doesNotExist();
+
+        java.io.ByteArrayOutputStream evil = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(evil)) {
+            z.putNextEntry(new java.util.zip.ZipEntry("../escaped.txt"));
+            z.write("x".getBytes());
+            z.closeEntry();
+        }
+        ResultArchive.unpack(evil.toByteArray(), to);
+        assertThat(dir.resolve("escaped.txt")).doesNotExist();
+    }
+}
