@@ -84,7 +84,7 @@ final class Candidates {
     }
 
     /**
-     * A free reference-capable tentacle with the FUT, never the DUT itself: first one where this item has not just
+     * A free reference-capable tentacle with the FUT wired to the DUT (on its host), never the DUT itself: first one where this item has not just
      * failed (a reference that lost the last run is the suspect), then one that carries its firmware.
      */
     Tentacle bestReference(Tentacle dut, WorkItem item) {
@@ -93,7 +93,7 @@ final class Candidates {
         int bestRank = Integer.MAX_VALUE;
         for (Tentacle r : b.referencePool) {
             String serial = r.serial();
-            if (serial.equals(dut.serial()) || !b.free.contains(serial) || b.quarantined.contains(serial)
+            if (serial.equals(dut.serial()) || !r.wiredTo(dut) || !b.free.contains(serial) || b.quarantined.contains(serial)
                     || !r.has(spec.requiredFut()) || !isReady(r.boardVariant(""))) {
                 continue;
             }

@@ -162,6 +162,10 @@ final class OpenWork {
                     .filter(r -> r.has(item.spec().requiredFut()) && !b.quarantined.contains(r.serial()))
                     .filter(r -> kind.stream().anyMatch(d -> !d.serial().equals(r.serial())))
                     .toList();
+            if (!refs.isEmpty() && refs.stream().noneMatch(r -> kind.stream().anyMatch(d -> !d.serial().equals(r.serial()) && r.wiredTo(d)))) {
+                return new Leftover(label, what, Leftover.Reason.NO_REFERENCE, "no reference tentacle on the host of any " + item.kind()
+                        + " tentacle (a reference and its DUT are wired together)");
+            }
             if (refs.isEmpty()) {
                 String boards = String.join(",", new java.util.TreeSet<>(b.config.referenceBoards()));
                 boolean selfOnly = b.referencePool.stream().anyMatch(r -> r.has(item.spec().requiredFut()));
@@ -184,7 +188,7 @@ final class OpenWork {
         }
         for (Tentacle dut : b.dutsByKind.get(item.kind())) {
             for (Tentacle r : b.referencePool) {
-                if (!r.serial().equals(dut.serial()) && r.has(item.spec().requiredFut())) {
+                if (!r.serial().equals(dut.serial()) && r.wiredTo(dut) && r.has(item.spec().requiredFut())) {
                     return true;
                 }
             }

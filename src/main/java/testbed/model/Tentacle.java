@@ -50,6 +50,24 @@ public record Tentacle(
         }
     }
 
+    /**
+     * The tag a queue's coordinator gives each tentacle: the agent's host. A reference and its DUT are wired together,
+     * so they must share it; a lab on one host has no such tag and every pair is possible.
+     */
+    public static final String HOST_TAG = "host";
+
+    /** True when this tentacle can serve as the other's reference or DUT: both on one host (see {@link #HOST_TAG}). */
+    public boolean wiredTo(Tentacle other) {
+        return Objects.equals(tags.get(HOST_TAG), other.tags.get(HOST_TAG));
+    }
+
+    /** The same tentacle with one more tag. */
+    public Tentacle withTag(String key, String value) {
+        Map<String, String> more = new java.util.HashMap<>(tags);
+        more.put(key, value);
+        return new Tentacle(serial, tag, board, port, futs, variants, programmer, powerOnDelaySeconds, more, connection, perftestArgs);
+    }
+
     /** The last four characters of the serial, as printed on the tentacle's label. */
     public String shortSerial() {
         return serial.length() <= 4 ? serial : serial.substring(serial.length() - 4);

@@ -52,7 +52,8 @@ public final class Leases {
                 while (rs.next()) {
                     rs.getLong(4);
                     boolean leased = !rs.wasNull();
-                    out.add(new Offered(rs.getString(1), Wire.read(rs.getString(2), Tentacle.class), Optional.ofNullable(rs.getString(3)), leased));
+                    Tentacle t = Wire.read(rs.getString(2), Tentacle.class).withTag(Tentacle.HOST_TAG, rs.getString(1)); // pairs stay on one host
+                    out.add(new Offered(rs.getString(1), t, Optional.ofNullable(rs.getString(3)), leased));
                 }
             }
             return out;

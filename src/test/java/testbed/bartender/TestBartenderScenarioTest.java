@@ -187,6 +187,24 @@ class TestBartenderScenarioTest {
     }
 
     @Test
+    void aReferenceIsOnlyTakenFromTheDutsOwnHost() {
+        Tentacle a = picoW("1111").withTag(Tentacle.HOST_TAG, "host-a");
+        Tentacle b = picoW("2222").withTag(Tentacle.HOST_TAG, "host-b");
+        Tentacle a2 = picoW("3333").withTag(Tentacle.HOST_TAG, "host-a");
+
+        TestBartender apart = bartender(CONFIG, List.of(a, b), List.of(MULTINET));
+        assertThat(startAll(apart)).as("DUT and reference are wired together: never across hosts").isEmpty();
+        assertThat(apart.leftovers()).extracting(Leftover::reason).containsOnly(Leftover.Reason.NO_REFERENCE);
+
+        TestBartender together = bartender(CONFIG, List.of(a, b, a2), List.of(MULTINET));
+        List<TestRun> runs = drain(together);
+        assertThat(runs).isNotEmpty().allSatisfy(r -> assertThat(r.reference().orElseThrow().tags().get(Tentacle.HOST_TAG))
+                .isEqualTo(r.dut().tags().get(Tentacle.HOST_TAG)));
+        assertThat(runs).hasSize(2);
+        assertThat(together.leftovers()).isEmpty();
+    }
+
+    @Test
     void aRunAdoptedFromAKilledCoordinatorIsNotStartedAgain() {
         List<Tentacle> lab = List.of(pico("1111"), pico("2222"));
         TestBartender before = bartender(CONFIG, lab, List.of(STANDARD, EXTMOD));
