@@ -83,7 +83,16 @@ public final class JdbcHistory implements History, SessionRecorder {
             if (target != null) {
                 config.target(target);
             }
-            config.load().migrate();
+            if (url.startsWith("jdbc:sqlite:")) {
+                // Two sessions starting at once on a new file would both migrate it (SQLite has no lock Flyway can take): one at a time.
+                Path lockFile = Path.of(url.substring("jdbc:sqlite:".length()) + ".migrate.lock");
+                try (var ch = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                        var lock = ch.lock()) {
+                    config.load().migrate();
+                }
+            } else {
+                config.load().migrate(); // PostgreSQL: Flyway takes an advisory lock itself
+            }
             return new JdbcHistory(url, user, password, Connections.connect(url, user, password));
         } catch (SQLException | org.flywaydb.core.api.FlywayException | java.io.IOException e) {
             throw new LabException("history " + redact(url) + ": " + firstLine(e.getMessage()), e);

@@ -222,13 +222,38 @@ public final class Agent {
         List<String> dirs = report.attempts().stream().map(a -> a.directory()).toList();
         if (fenced.contains(claim.lease())) {
             LOG.warn("{}: results discarded: lease {} moved on while it ran", claim.ticket().testid(), claim.lease());
-        } else if (queue.finish(claim, Wire.write(Wire.Report.of(report)), ResultArchive.pack(root, dirs))) {
+        } else if (finishRetrying(claim, Wire.write(Wire.Report.of(report)), ResultArchive.pack(root, dirs))) {
             LOG.info("{}: shipped ({} attempts, {})", claim.ticket().testid(), dirs.size(), report.status().label());
         } else {
             LOG.warn("{}: results discarded: lease {} at epoch {} is no longer this host's", claim.ticket().testid(), claim.lease(), claim.epoch());
         }
         for (String d : dirs) {
             deleteTree(root.resolve(d)); // in the database now, or worthless
+        }
+    }
+
+    /**
+     * Ships, retrying while the database is away (a restart, a cut network): the results are kept until the write
+     * succeeds or the lease is known to have moved on. After a lease time of failures the reaper has given the run
+     * away, so the last try can only be refused.
+     */
+    private boolean finishRetrying(AgentQueue.Claim claim, String report, byte[] archive) throws SQLException {
+        long until = System.nanoTime() + options.lease().plusSeconds(5).toNanos();
+        while (true) {
+            try {
+                return queue.finish(claim, report, archive);
+            } catch (SQLException e) {
+                if (System.nanoTime() > until || fenced.contains(claim.lease())) {
+                    throw e;
+                }
+                LOG.warn("{}: cannot ship yet ({}); trying again", claim.ticket().testid(), QueueDb.firstLine(e.getMessage()));
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 

@@ -17,6 +17,9 @@ public final class QueueDb implements AutoCloseable {
 
     private static final Logger LOG = LogManager.getLogger(QueueDb.class);
 
+    /** The PostgreSQL schema of the queue's tables, beside the history's. */
+    public static final String SCHEMA = "testbed_queue";
+
     /** A statement sequence run in one transaction. */
     public interface Work<T> {
         T in(Connection c) throws SQLException;
@@ -46,8 +49,9 @@ public final class QueueDb implements AutoCloseable {
             throw new InvalidInputException("--queue: '" + redact(url) + "' is not a PostgreSQL URL (expected jdbc:postgresql://HOST/DB)");
         }
         try {
-            Flyway.configure().dataSource(url, user, password).locations("classpath:db/queue").table("queue_schema_history")
-                    .baselineOnMigrate(true).baselineVersion("0").loggers("log4j2").load().migrate();
+            // A schema of its own: the history's migrations own "public" and must not find strange tables there.
+            Flyway.configure().dataSource(url, user, password).schemas(SCHEMA).locations("classpath:db/queue").table("queue_schema_history")
+                    .loggers("log4j2").load().migrate();
             return new QueueDb(url, user, password, connect(url, user, password));
         } catch (SQLException | org.flywaydb.core.api.FlywayException e) {
             throw new LabException("queue " + redact(url) + ": " + firstLine(e.getMessage()), e);
@@ -64,7 +68,15 @@ public final class QueueDb implements AutoCloseable {
     }
 
     private static Connection connect(String url, String user, String password) throws SQLException {
-        Connection c = DriverManager.getConnection(url, user, password);
+        java.util.Properties p = new java.util.Properties();
+        if (user != null) {
+            p.setProperty("user", user);
+        }
+        if (password != null) {
+            p.setProperty("password", password);
+        }
+        p.setProperty("currentSchema", SCHEMA);
+        Connection c = DriverManager.getConnection(url, p);
         c.setAutoCommit(true);
         return c;
     }

@@ -148,7 +148,7 @@ class QueueIT {
 
     private List<List<String>> rows(String sql) throws Exception {
         List<List<String>> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url); ResultSet rs = c.createStatement().executeQuery(sql)) {
+        try (Connection c = DriverManager.getConnection(url + "&currentSchema=testbed_queue,public"); ResultSet rs = c.createStatement().executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 List<String> row = new ArrayList<>();
@@ -208,7 +208,10 @@ class QueueIT {
         agent("agent-c", c);
         Path queued = dir.resolve("queued");
         String[] selection = {"--firmware", "RPI_PICO", "--firmware", "RPI_PICO_W", "--firmware", "RPI_PICO2", GROUPS[0], GROUPS[1], GROUPS[2], GROUPS[3]};
-        assertThat(exit(coordinator("coordinator", queued, selection), 300)).as(log("coordinator")).isZero();
+        List<String> withHistory = new ArrayList<>(List.of(selection));
+        withHistory.addAll(List.of("--history", url)); // the queue's database is the shared history too
+        assertThat(exit(coordinator("coordinator", queued, withHistory.toArray(String[]::new)), 300)).as(log("coordinator")).isZero();
+        assertThat(rows("SELECT count(*) FROM test_run").get(0).get(0)).isEqualTo("6");
 
         Cli.Result status = Cli.run(ws, "lab", "status", "--queue", url);
         assertThat(status.out()).contains("agent-a", "agent-b", "agent-c", "live", "no leases held");
@@ -338,5 +341,31 @@ class QueueIT {
         // The benchmark leaves nothing behind in the lab's tables.
         assertThat(rows("SELECT count(*) FROM queue_lease").get(0).get(0)).isEqualTo("0");
         assertThat(rows("SELECT count(*) FROM queue_host").get(0).get(0)).isEqualTo("0");
+    }
+
+    @Test
+    void twoCoordinatorsShareTheAgentsWithoutSharingABoard() throws Exception {
+        setUp("two");
+        agent("agent-a", labA(0));
+        agent("agent-b", labB());
+        agent("agent-c", labC());
+        String[] selection = {"--firmware", "RPI_PICO", "--firmware", "RPI_PICO_W", "--firmware", "RPI_PICO2", GROUPS[0], GROUPS[1], GROUPS[2], GROUPS[3]};
+        Process one = coordinator("coordinator-one", dir.resolve("one"), selection);
+        Process two = coordinator("coordinator-two", dir.resolve("two"), selection);
+        assertThat(exit(one, 300)).as(log("coordinator-one")).isZero();
+        assertThat(exit(two, 300)).as(log("coordinator-two")).isZero();
+
+        Map<String, String> expected = new TreeMap<>();
+        for (String group : List.of("BUILTIN-TESTS_BASICS", "BUILTIN-TESTS_EXTMOD")) {
+            for (String kind : List.of("RPI_PICO", "RPI_PICO_W", "RPI_PICO2")) {
+                expected.put(group + " " + kind, "passed");
+            }
+        }
+        assertThat(outcomes(dir.resolve("one"))).isEqualTo(expected);
+        assertThat(outcomes(dir.resolve("two"))).isEqualTo(expected);
+        assertThat(rows("SELECT count(*) FROM queue_lease WHERE state = 'done'").get(0).get(0)).isEqualTo("12");
+        // No board ever ran two leases at once: on each tentacle, one lease ended before the next was claimed.
+        assertThat(rows("SELECT x.testid, y.testid FROM queue_lease x JOIN queue_lease y ON x.id < y.id AND x.tentacles = y.tentacles "
+                + "AND x.started_at < y.ended_at AND y.started_at < x.ended_at")).isEmpty();
     }
 }
