@@ -90,12 +90,19 @@ public final class Runs {
      */
     public static Planner.Plan plan(Workspace workspace, RunRequest request) {
         Session.Request session = request.session();
-        SessionInputs inputs = SessionInputs.load(workspace, session.lab(), session.selection());
+        SessionInputs inputs = session.queue().isPresent()
+                ? SessionInputs.load(workspace, testbed.queue.Coordinator.inventory(session.queue().get(), workspace.settings()), session.selection())
+                : SessionInputs.load(workspace, session.lab(), session.selection());
         request.xfail().ifPresent(Xfail::load); // the same checks as the run it plans
         PlanRequest plan = new PlanRequest(session.lab(), session.selection(), session.config(), PlanRequest.DEFAULT_FLASH_ESTIMATE, request.probe());
         Optional<JdbcHistory> history = Histories.open(request.history(), workspace.settings());
         try {
             DurationEstimator estimator = Histories.estimator(history);
+            if (session.queue().isPresent()) {
+                // The agents' boards: what each reported when its agent found it.
+                return Planner.plan(inputs, inputs.lab().tentacles(), plan, estimator,
+                        testbed.queue.Coordinator.reportedFirmware(session.queue().get(), workspace.settings()), "the agents' discovery", session.grace());
+            }
             if (request.probe()) {
                 try (ConnectedLab connected = ConnectedLab.connect(inputs.lab(), workspace.settings())) {
                     Map<String, String> versions = new LinkedHashMap<>();

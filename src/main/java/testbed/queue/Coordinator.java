@@ -80,6 +80,13 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
+    /** {@link #reportedFirmware(QueueDb)} of the queue at {@code url}. */
+    public static Map<String, String> reportedFirmware(String url, testbed.config.Settings settings) {
+        try (QueueDb db = QueueDb.open(url, settings)) {
+            return reportedFirmware(db);
+        }
+    }
+
     /** What each live tentacle's board reported when its agent found it (serial → version text). */
     public static Map<String, String> reportedFirmware(QueueDb db) {
         Map<String, String> out = new LinkedHashMap<>();

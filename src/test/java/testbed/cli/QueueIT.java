@@ -213,6 +213,12 @@ class QueueIT {
         assertThat(exit(coordinator("coordinator", queued, withHistory.toArray(String[]::new)), 300)).as(log("coordinator")).isZero();
         assertThat(rows("SELECT count(*) FROM test_run").get(0).get(0)).isEqualTo("6");
 
+        List<String> plan = new ArrayList<>(List.of("run", "--queue", url, "--dry-run"));
+        plan.addAll(List.of(selection));
+        Cli.Result dry = Cli.run(ws, plan.toArray(String[]::new));
+        assertThat(dry.exitCode()).as(dry.out() + dry.err()).isZero();
+        assertThat(dry.out()).contains("BUILTIN-TESTS_BASICS@0pb1-RPI_PICO", "BUILTIN-TESTS_EXTMOD@0qc1-RPI_PICO2").contains("the agents' discovery");
+
         Cli.Result status = Cli.run(ws, "lab", "status", "--queue", url);
         assertThat(status.out()).contains("agent-a", "agent-b", "agent-c", "live", "no leases held");
 
