@@ -222,7 +222,7 @@ public final class Agent {
         List<String> dirs = report.attempts().stream().map(a -> a.directory()).toList();
         if (fenced.contains(claim.lease())) {
             LOG.warn("{}: results discarded: lease {} moved on while it ran", claim.ticket().testid(), claim.lease());
-        } else if (finishRetrying(claim, Wire.write(Wire.Report.of(report)), ResultArchive.pack(root, dirs))) {
+        } else if (finishRetrying(claim, Wire.write(Wire.Report.of(report)), ResultArchive.pack(root, dirs), carried(report))) {
             LOG.info("{}: shipped ({} attempts, {})", claim.ticket().testid(), dirs.size(), report.status().label());
         } else {
             LOG.warn("{}: results discarded: lease {} at epoch {} is no longer this host's", claim.ticket().testid(), claim.lease(), claim.epoch());
@@ -237,11 +237,11 @@ public final class Agent {
      * succeeds or the lease is known to have moved on. After a lease time of failures the reaper has given the run
      * away, so the last try can only be refused.
      */
-    private boolean finishRetrying(AgentQueue.Claim claim, String report, byte[] archive) throws SQLException {
+    private boolean finishRetrying(AgentQueue.Claim claim, String report, byte[] archive, Map<String, String> firmware) throws SQLException {
         long until = System.nanoTime() + options.lease().plusSeconds(5).toNanos();
         while (true) {
             try {
-                return queue.finish(claim, report, archive);
+                return queue.finish(claim, report, archive, firmware);
             } catch (SQLException e) {
                 if (System.nanoTime() > until || fenced.contains(claim.lease())) {
                     throw e;
@@ -255,6 +255,20 @@ public final class Agent {
                 }
             }
         }
+    }
+
+    /** What the run's boards reported last (its last attempt's versions); a board the run left unknown (a failed flash) is left out. */
+    private static Map<String, String> carried(RunReport report) {
+        Map<String, String> out = new HashMap<>();
+        if (!report.attempts().isEmpty()) {
+            report.attempts().get(report.attempts().size() - 1).firmware().forEach((serial, version) -> {
+                Optional<testbed.model.BoardVariant> known = report.firmware().get(serial);
+                if (known == null || known.isPresent()) {
+                    out.put(serial, version);
+                }
+            });
+        }
+        return out;
     }
 
     private void shutdown(PrintWriter out) {

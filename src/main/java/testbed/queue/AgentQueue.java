@@ -139,6 +139,11 @@ final class AgentQueue {
      * not: nothing was written, and the results must be discarded.
      */
     boolean finish(Claim claim, String report, byte[] archive) throws SQLException {
+        return finish(claim, report, archive, Map.of());
+    }
+
+    /** @param firmware what the run's boards report now (serial → version text): the next session's plan starts from it */
+    boolean finish(Claim claim, String report, byte[] archive, Map<String, String> firmware) throws SQLException {
         return db.tx(c -> {
             try (PreparedStatement st = c.prepareStatement("UPDATE queue_lease SET state = 'done', ended_at = now(), report = ?, archive = ? "
                     + "WHERE id = ? AND epoch = ? AND state = 'running'")) {
@@ -151,6 +156,15 @@ final class AgentQueue {
                 }
             }
             Leases.free(c, List.of(claim.lease()));
+            try (PreparedStatement st = c.prepareStatement("UPDATE queue_tentacle SET firmware = ? WHERE serial = ? AND host = ?")) {
+                for (var e : firmware.entrySet()) {
+                    st.setString(1, e.getValue());
+                    st.setString(2, e.getKey());
+                    st.setString(3, host);
+                    st.addBatch();
+                }
+                st.executeBatch();
+            }
             Notifications.notify(c, Notifications.SESSION, claim.session());
             Notifications.notify(c, Notifications.FREED, host);
             return true;
