@@ -70,6 +70,8 @@ class ResumeIT {
             long started;
             try (Stream<Path> files = Files.exists(ws.resultsDir()) ? Files.walk(ws.resultsDir(), 2) : Stream.empty()) {
                 started = files.filter(f -> f.getFileName().toString().equals("testresults.txt")).count();
+            } catch (java.io.UncheckedIOException e) {
+                continue; // the session renamed a file (session.json.tmp) while we walked: look again
             }
             if (finished >= 2 && started > finished) {
                 break; // some runs done, one under way
