@@ -50,9 +50,7 @@ public final class Runs {
     public static RunResult run(Workspace workspace, RunRequest request, SessionListener listener, Clock clock) {
         // All input is checked before anything is touched: data files, names, the xfail list, then the history.
         Session.Request session = request.session();
-        SessionInputs inputs = session.queue().isPresent()
-                ? SessionInputs.load(workspace, testbed.queue.Coordinator.inventory(session.queue().get(), workspace.settings()), session.selection())
-                : SessionInputs.load(workspace, session.lab(), session.selection());
+        SessionInputs inputs = inputs(workspace, session);
         Xfail known = request.xfail().map(Xfail::load).orElse(Xfail.NONE);
         Optional<JdbcHistory> history = Histories.open(request.history(), workspace.settings());
         try {
@@ -84,15 +82,20 @@ public final class Runs {
         }
     }
 
+    /** The inputs of a session: its lab file, or the live agents of its queue. */
+    private static SessionInputs inputs(Workspace workspace, Session.Request session) {
+        return session.queue().isPresent()
+                ? SessionInputs.load(workspace, testbed.queue.Coordinator.inventory(session.queue().get(), workspace.settings()), session.selection())
+                : SessionInputs.load(workspace, session.lab(), session.selection());
+    }
+
     /**
      * The plan of the same request: what it would start, where and when, with the estimates a session would use and
      * what the boards are known to carry (a probe, else the lab driver's stored images, else the history's last runs).
      */
     public static Planner.Plan plan(Workspace workspace, RunRequest request) {
         Session.Request session = request.session();
-        SessionInputs inputs = session.queue().isPresent()
-                ? SessionInputs.load(workspace, testbed.queue.Coordinator.inventory(session.queue().get(), workspace.settings()), session.selection())
-                : SessionInputs.load(workspace, session.lab(), session.selection());
+        SessionInputs inputs = inputs(workspace, session);
         request.xfail().ifPresent(Xfail::load); // the same checks as the run it plans
         PlanRequest plan = new PlanRequest(session.lab(), session.selection(), session.config(), PlanRequest.DEFAULT_FLASH_ESTIMATE, request.probe());
         Optional<JdbcHistory> history = Histories.open(request.history(), workspace.settings());

@@ -1,8 +1,6 @@
 package testbed.queue;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -53,7 +51,6 @@ public final class Agent {
         }
     }
 
-    private final Workspace workspace;
     private final Options options;
     private final AgentQueue queue;
     private final AgentQueue beats;
@@ -69,7 +66,6 @@ public final class Agent {
     private volatile boolean stopping;
 
     private Agent(Workspace workspace, Options options, QueueDb db, ConnectedLab connected) {
-        this.workspace = workspace;
         this.options = options;
         this.connected = connected;
         this.queue = new AgentQueue(db, options.host(), options.lease());
@@ -228,7 +224,7 @@ public final class Agent {
             LOG.warn("{}: results discarded: lease {} at epoch {} is no longer this host's", claim.ticket().testid(), claim.lease(), claim.epoch());
         }
         for (String d : dirs) {
-            deleteTree(root.resolve(d)); // in the database now, or worthless
+            ResultArchive.deleteTree(root.resolve(d)); // in the database now, or worthless
         }
     }
 
@@ -293,18 +289,5 @@ public final class Agent {
 
     static String safe(String name) {
         return name.replaceAll("[^A-Za-z0-9._-]", "_");
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            LOG.debug("cannot remove {}: {}", dir, e.getMessage());
-        }
     }
 }

@@ -26,14 +26,12 @@ public final class Coordinator implements AutoCloseable {
 
     private static final Logger LOG = LogManager.getLogger(Coordinator.class);
 
-    private final QueueDb db;
     private final String session;
     private final Reaper reaper;
     private final Thread reaperThread;
     private final Function<String, Optional<TestRunSpec>> specs;
 
     private Coordinator(QueueDb db, String session, Function<String, Optional<TestRunSpec>> specs) {
-        this.db = db;
         this.session = session;
         this.specs = specs;
         this.reaper = new Reaper(db.another(), java.time.Duration.ofSeconds(2));

@@ -21,7 +21,7 @@ import testbed.model.Tentacle;
 public final class Leases {
 
     /** A tentacle as its agent registered it. */
-    public record Offered(String host, Tentacle tentacle, Optional<String> firmware, boolean leased) {}
+    public record Offered(String host, Tentacle tentacle, Optional<String> firmware) {}
 
     /** The answer to an assignment: a lease, or the tentacles someone else holds (or whose host is gone). */
     public sealed interface Assignment {
@@ -43,17 +43,15 @@ public final class Leases {
         this.db = db;
     }
 
-    /** Every tentacle of a live agent, leased or not. */
+    /** Every tentacle of a live agent, leased or not (a leased one is busy when a run asks for it). */
     public List<Offered> liveTentacles() throws SQLException {
         return db.tx(c -> {
             List<Offered> out = new ArrayList<>();
-            try (PreparedStatement st = c.prepareStatement("SELECT t.host, t.tentacle, t.firmware, t.lease_id FROM queue_tentacle t "
+            try (PreparedStatement st = c.prepareStatement("SELECT t.host, t.tentacle, t.firmware FROM queue_tentacle t "
                     + "JOIN queue_host h ON h.host = t.host WHERE " + LIVE + " ORDER BY t.host, t.serial"); ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    rs.getLong(4);
-                    boolean leased = !rs.wasNull();
                     Tentacle t = Wire.read(rs.getString(2), Tentacle.class).withTag(Tentacle.HOST_TAG, rs.getString(1)); // pairs stay on one host
-                    out.add(new Offered(rs.getString(1), t, Optional.ofNullable(rs.getString(3)), leased));
+                    out.add(new Offered(rs.getString(1), t, Optional.ofNullable(rs.getString(3))));
                 }
             }
             return out;

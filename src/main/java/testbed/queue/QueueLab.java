@@ -197,7 +197,7 @@ public final class QueueLab implements LabBackend, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot take the results of lease " + lease.id() + " into " + results.root() + ": " + e.getMessage(), e);
         } finally {
-            deleteTree(incoming);
+            ResultArchive.deleteTree(incoming);
         }
     }
 
@@ -287,19 +287,6 @@ public final class QueueLab implements LabBackend, AutoCloseable {
             return leases.ended(session);
         } catch (SQLException e) {
             return List.of();
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            LOG.debug("cannot remove {}: {}", dir, e.getMessage());
         }
     }
 

@@ -58,4 +58,18 @@ final class ResultArchive {
             throw new UncheckedIOException("cannot unpack results into " + root + ": " + e.getMessage(), e);
         }
     }
+
+    /** Removes a folder and what is in it; one that cannot be removed is left (a leftover, not a lost result). */
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            org.apache.logging.log4j.LogManager.getLogger(ResultArchive.class).debug("cannot remove {}: {}", dir, e.getMessage());
+        }
+    }
 }

@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 import testbed.bartender.TestBartender;
 import testbed.engine.LabBackend;
 import testbed.flash.FirmwareBuilder;
@@ -27,7 +25,6 @@ import testbed.results.RunReport;
 /** The agents of a queue as a session's lab: their live tentacles, runs leased to them, a reaper while the session runs. */
 final class QueueSessionLab implements SessionLab {
 
-    private static final Logger LOG = LogManager.getLogger(QueueSessionLab.class);
     private static final Duration BUILD_TIMEOUT = Duration.ofHours(1);
 
     private final QueueDb db;
@@ -130,6 +127,5 @@ final class QueueSessionLab implements SessionLab {
             backend.close();
         }
         db.close();
-        LOG.debug("queue session closed");
     }
 }
