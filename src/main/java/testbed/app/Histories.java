@@ -26,11 +26,16 @@ public final class Histories {
         if (!choice.use()) {
             return Optional.empty();
         }
+        checkUrl(choice, settings);
+        return Optional.of(JdbcHistory.open(url(choice, settings), settings));
+    }
+
+    /** A history URL testbed can use at all (bad input, not a lab error): checked without connecting. */
+    public static void checkUrl(Choice choice, Settings settings) {
         String url = url(choice, settings);
-        if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
-            throw new InvalidInputException("--history: '" + url + "' is not a jdbc:sqlite: or jdbc:postgresql: URL");
+        if (choice.use() && !url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
+            throw new InvalidInputException("--history: '" + testbed.session.RecordedRequest.redact(url) + "' is not a jdbc:sqlite: or jdbc:postgresql: URL");
         }
-        return Optional.of(JdbcHistory.open(url, settings));
     }
 
     /** The history's durations where it has them, else the specs' estimates: the same for a plan and a session. */

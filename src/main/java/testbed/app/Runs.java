@@ -20,11 +20,13 @@ import testbed.model.Tentacle;
 import testbed.report.ReportWriter;
 import testbed.results.Xfail;
 import testbed.session.PlanRequest;
+import testbed.session.RecordedRequest;
 import testbed.session.Planner;
 import testbed.session.Session;
 import testbed.session.SessionInputs;
 import testbed.session.SessionFiles;
 import testbed.session.SessionListener;
+import testbed.session.SessionRecord;
 import testbed.session.SessionRecorder;
 
 /** {@code testbed run} and its {@code --dry-run}: one request, the same validation, the same history, the same engine. */
@@ -40,6 +42,51 @@ public final class Runs {
         public BartenderConfig config() {
             return session.config();
         }
+
+        /** The same session, its results in {@code dir}. */
+        public RunRequest withResults(Path dir) {
+            Session.Request s = session;
+            return new RunRequest(new Session.Request(s.lab(), s.selection(), s.config(), s.count(), Optional.of(dir), s.python(), s.commandLine(),
+                    s.grace(), s.reportEvery(), s.healthEvery(), s.queue()), history, xfail, probe, resume);
+        }
+
+        /** The same session, running only these test groups (a nightly round that repeats what failed). */
+        public RunRequest withOnlyTests(List<String> groups) {
+            Session.Request s = session;
+            testbed.selection.SelectionRequest sel = s.selection();
+            testbed.selection.SelectionRequest only = new testbed.selection.SelectionRequest(groups, sel.skipTests(), sel.onlyFuts(), sel.skipFuts(),
+                    sel.onlyBoards(), sel.skipBoards(), sel.onlyTags(), sel.firmware(), sel.referenceBoards(), sel.micropython());
+            return new RunRequest(new Session.Request(s.lab(), only, s.config(), s.count(), s.results(), s.python(), s.commandLine(), s.grace(),
+                    s.reportEvery(), s.healthEvery(), s.queue()), history, xfail, probe, resume);
+        }
+    }
+
+    /**
+     * Everything a request needs checked before anything is touched (data files, names, the lab or queue, the xfail
+     * list): what {@code run} checks first, and what {@code nightly} checks of every round before the first starts.
+     */
+    public static void validate(Workspace workspace, RunRequest request) {
+        LabSource lab = LabSource.of(workspace, request.session());
+        SessionInputs.load(workspace, lab.inventory(), request.session().selection());
+        request.xfail().ifPresent(Xfail::load);
+        Histories.checkUrl(request.history(), workspace.settings());
+    }
+
+    /**
+     * The request that continues the interrupted or killed session in {@code resultsDir}, as it recorded it: the same
+     * lab, selection and options, its MicroPython source pinned to the commit it ran. Empty for a session.json from
+     * before requests were recorded.
+     */
+    public static Optional<RunRequest> resumeRequest(Workspace workspace, SessionRecord previous, Path resultsDir) {
+        RecordedRequest r = previous.request();
+        if (r == null) {
+            return Optional.empty();
+        }
+        Session.Request session = r.toRequest(src -> testbed.source.Sources.pinned(src.origin(), Optional.ofNullable(src.commit()),
+                Optional.ofNullable(src.tests()), src.hasRoot(), workspace.settings().cacheDir()), previous.commandLine(), Optional.of(resultsDir));
+        Optional<String> history = Optional.ofNullable(r.historyUrl()).filter(u -> !u.contains("***")); // a password is never recorded
+        return Optional.of(new RunRequest(session, new Histories.Choice(r.useHistory(), history), Optional.ofNullable(r.xfail()).map(Path::of), false,
+                true));
     }
 
     /** @param reportProblem why the reports could not be written, if they could not */
@@ -50,7 +97,8 @@ public final class Runs {
     public static RunResult run(Workspace workspace, RunRequest request, SessionListener listener, Clock clock) {
         // All input is checked before anything is touched: data files, names, the xfail list, then the history.
         Session.Request session = request.session();
-        SessionInputs inputs = inputs(workspace, session);
+        LabSource lab = LabSource.of(workspace, session);
+        SessionInputs inputs = SessionInputs.load(workspace, lab.inventory(), session.selection());
         Xfail known = request.xfail().map(Xfail::load).orElse(Xfail.NONE);
         Optional<JdbcHistory> history = Histories.open(request.history(), workspace.settings());
         try {
@@ -58,7 +106,8 @@ public final class Runs {
             history.filter(h -> !request.resume()).ifPresent(h -> HistoryImport.catchUp(h, session.results().orElse(workspace.resultsDir()))
                     .forEach(i -> listener.message("history: recorded " + i.runs() + " runs of session " + i.sessionId() + " from " + i.dir())));
             SessionRecorder recorder = history.<SessionRecorder>map(h -> h).orElse(SessionRecorder.NONE);
-            Session s = new Session(workspace, session, listener, clock, recorder, Histories.estimator(history), known);
+            Session s = new Session(workspace, session, listener, clock, recorder, Histories.estimator(history), known)
+                    .recording(RecordedRequest.of(session, request.history().use(), request.history().url(), request.xfail()));
             if (request.resume()) {
                 s.resuming(SessionFiles.read(session.results().orElse(workspace.resultsDir())));
             }
@@ -69,7 +118,7 @@ public final class Runs {
                         } catch (RuntimeException e) {
                             org.apache.logging.log4j.LogManager.getLogger(Runs.class).warn("reports: {}", e.getMessage());
                         }
-                    }).run(inputs);
+                    }).run(inputs, lab::connect);
             Optional<String> problem = Optional.empty();
             try {
                 ReportWriter.write(result.record(), result.resultsDir(), history.<testbed.history.History>map(h -> h));
@@ -82,29 +131,23 @@ public final class Runs {
         }
     }
 
-    /** The inputs of a session: its lab file, or the live agents of its queue. */
-    private static SessionInputs inputs(Workspace workspace, Session.Request session) {
-        return session.queue().isPresent()
-                ? SessionInputs.load(workspace, testbed.queue.Coordinator.inventory(session.queue().get(), workspace.settings()), session.selection())
-                : SessionInputs.load(workspace, session.lab(), session.selection());
-    }
-
     /**
      * The plan of the same request: what it would start, where and when, with the estimates a session would use and
      * what the boards are known to carry (a probe, else the lab driver's stored images, else the history's last runs).
      */
     public static Planner.Plan plan(Workspace workspace, RunRequest request) {
         Session.Request session = request.session();
-        SessionInputs inputs = inputs(workspace, session);
+        LabSource lab = LabSource.of(workspace, session);
+        SessionInputs inputs = SessionInputs.load(workspace, lab.inventory(), session.selection());
         request.xfail().ifPresent(Xfail::load); // the same checks as the run it plans
         PlanRequest plan = new PlanRequest(session.lab(), session.selection(), session.config(), PlanRequest.DEFAULT_FLASH_ESTIMATE, request.probe());
         Optional<JdbcHistory> history = Histories.open(request.history(), workspace.settings());
         try {
             DurationEstimator estimator = Histories.estimator(history);
-            if (session.queue().isPresent()) {
+            Optional<LabSource.Known> known = lab.knownFirmware();
+            if (known.isPresent()) {
                 // The agents' boards: what each reported when its agent found it.
-                return Planner.plan(inputs, inputs.lab().tentacles(), plan, estimator,
-                        testbed.queue.Coordinator.reportedFirmware(session.queue().get(), workspace.settings()), "the agents' discovery", session.grace());
+                return Planner.plan(inputs, inputs.lab().tentacles(), plan, estimator, known.get().versions(), known.get().from(), session.grace());
             }
             if (request.probe()) {
                 try (ConnectedLab connected = ConnectedLab.connect(inputs.lab(), workspace.settings())) {

@@ -47,7 +47,7 @@ final class Candidates {
                 }
                 int affinity = affinity(dut, item.boardVariant());
                 boolean referenceFlash = reference != null && referenceNeedsFlash(reference);
-                long estimate = b.estimator.estimate(item.spec(), dut).toMillis();
+                long estimate = b.estimator.estimate(item.spec(), item.key()).toMillis();
                 boolean shortestFirst = false;
                 if (deadline.isPresent()) {
                     Deadline d = deadline.get();

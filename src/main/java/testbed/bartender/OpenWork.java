@@ -34,7 +34,7 @@ final class OpenWork {
             long usable = kind.stream().filter(t -> !b.quarantined.contains(t.serial())).count();
             for (WorkItem item : entry.getValue()) {
                 BoardVariant bv = item.boardVariant();
-                long ms = b.estimator.estimate(item.spec(), kind.get(0)).toMillis() / Math.max(1, usable);
+                long ms = b.estimator.estimate(item.spec(), item.key()).toMillis() / Math.max(1, usable);
                 work.merge(bv, ms, Long::sum);
                 if (item.spec().requiresReference()) {
                     for (String board : b.config.referenceBoards()) {
@@ -65,7 +65,7 @@ final class OpenWork {
                 if (b.readyFirmware.contains(bv)) {
                     continue;
                 }
-                long ms = b.estimator.estimate(item.spec(), kind.get(0)).toMillis();
+                long ms = b.estimator.estimate(item.spec(), item.key()).toMillis();
                 waitingPerKind.merge(entry.getKey(), ms / usable, Long::sum);
                 kindsOf.computeIfAbsent(bv, k -> new HashSet<>()).add(entry.getKey());
                 if (item.spec().requiresReference()) {

@@ -16,7 +16,7 @@ final class Resumption {
      * A resumed session: the items with these keys were done before the interruption (kept as recorded); those in
      * {@code givenUp} were cut off twice in a row and are not tried a third time (they may crash the host).
      */
-    void apply(Set<String> done, Set<String> cutTwice) {
+    void apply(Set<testbed.model.WorkKey> done, Set<testbed.model.WorkKey> cutTwice) {
         for (List<WorkItem> items : b.todo.values()) {
             for (var it = items.iterator(); it.hasNext(); ) {
                 WorkItem item = it.next();
@@ -44,7 +44,7 @@ final class Resumption {
             return false;
         }
         for (WorkItem item : items) {
-            if (item.spec().label().equals(run.spec().label()) && item.variant().equals(run.variant()) && item.role() == run.role()) {
+            if (item.key().equals(run.workKey())) {
                 items.remove(item);
                 b.booked(item, -1);
                 run.tentacles().forEach(t -> b.free.remove(t.serial()));

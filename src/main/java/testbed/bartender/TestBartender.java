@@ -17,6 +17,7 @@ import testbed.model.Role;
 import testbed.model.Tentacle;
 import testbed.model.TestRun;
 import testbed.model.TestRunSpec;
+import testbed.model.WorkKey;
 
 /**
  * The lazy scheduler. Whenever a tentacle is free or a firmware becomes ready the caller asks {@link #next()}: the
@@ -46,9 +47,9 @@ public final class TestBartender {
     /** Images that failed their version check on two identical tentacles: the firmware's fault. */
     final Set<BoardVariant> brokenFirmware = new HashSet<>();
     /** Per work item: why it did not start the last time a deadline kept it out. */
-    final Map<String, String> cutByDeadline = new HashMap<>();
+    final Map<WorkKey, String> cutByDeadline = new HashMap<>();
     /** Per work item: the runs that tried it and did not complete it. */
-    final Map<String, List<String>> tried = new HashMap<>();
+    final Map<WorkKey, List<String>> tried = new HashMap<>();
 
     final Set<String> free = new HashSet<>();
     final Map<String, Running> running = new LinkedHashMap<>();
@@ -124,7 +125,7 @@ public final class TestBartender {
                         : sample.variants();
                 for (String variant : variants) {
                     for (Role role : roles) {
-                        WorkItem item = new WorkItem(spec, kind.getKey(), sample.board(), variant, role, 0, Set.of());
+                        WorkItem item = new WorkItem(spec, new WorkKey(spec.label(), kind.getKey(), sample.boardVariant(variant), role), 0, Set.of());
                         todo.computeIfAbsent(kind.getKey(), k -> new ArrayList<>()).add(item);
                         booked(item, +1);
                         count++;
@@ -182,7 +183,7 @@ public final class TestBartender {
         if (!openWork.hasPossibleReference(item)) {
             return; // never runs (left over with its reason): it must not make its kind look busier than it is
         }
-        long millis = estimator.estimate(item.spec(), dutsByKind.get(item.kind()).get(0)).toMillis();
+        long millis = estimator.estimate(item.spec(), item.key()).toMillis();
         openMillis.merge(item.kind(), sign * millis, Long::sum);
     }
 
@@ -265,7 +266,7 @@ public final class TestBartender {
     public boolean adopt(TestRun run) { return new Resumption(this).adopt(run); }
 
     /** A resumed session: what was done before, and what is not tried again. */
-    public void resumed(Set<String> done, Set<String> cutTwice) { new Resumption(this).apply(done, cutTwice); }
+    public void resumed(Set<WorkKey> done, Set<WorkKey> cutTwice) { new Resumption(this).apply(done, cutTwice); }
 
     /** Health probes of idle tentacles: what to probe, and what their answers change. */
     public Health health() {

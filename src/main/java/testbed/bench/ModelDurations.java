@@ -9,6 +9,7 @@ import testbed.model.Firmware;
 import testbed.model.Tentacle;
 import testbed.model.TestRun;
 import testbed.model.TestRunSpec;
+import testbed.model.WorkKey;
 import testbed.simulation.DurationModel;
 
 /**
@@ -30,16 +31,17 @@ final class ModelDurations implements DurationModel {
 
     /** What the scheduler knows beforehand: the mean per (group, board kind), as history would tell it. */
     DurationEstimator estimator() {
-        return (spec, dut) -> seconds(mean(spec, dut));
+        return (spec, work) -> seconds(mean(spec, work.kind()));
     }
 
-    double mean(TestRunSpec spec, Tentacle dut) {
-        return lab.baseSeconds().getOrDefault(spec.label(), spec.estimatedDurationSeconds().orElse(60)) * lab.speed().getOrDefault(dut.tag(), 1.0);
+    double mean(TestRunSpec spec, String kind) {
+        return lab.baseSeconds().getOrDefault(spec.label(), spec.estimatedDurationSeconds().orElse(60)) * lab.speed().getOrDefault(kind, 1.0);
     }
 
-    /** Identifies a work item independent of the tentacle that runs it. */
+    /** Identifies a work item independent of the tentacle that runs it: the draws below are seeded by it. */
     static String itemKey(TestRun run) {
-        return run.spec().label() + "|" + run.dut().tag() + "|" + run.variant() + "|" + run.role();
+        WorkKey k = run.workKey(); // the same text as ever: every draw, so every benchmarked lab, stays as it was
+        return k.testgroup() + "|" + k.kind() + "|" + k.boardVariant().variant() + "|" + k.role().name();
     }
 
     /** The test time of a run that ran (no infrastructure error): attempts until one passes, at most {@code --count}. */
@@ -47,7 +49,7 @@ final class ModelDurations implements DurationModel {
         String key = itemKey(run);
         double total = 0;
         for (int attempt = 0; attempt < count; attempt++) {
-            total += mean(run.spec(), run.dut()) * factor(key + "|attempt" + attempt);
+            total += mean(run.spec(), run.dut().tag()) * factor(key + "|attempt" + attempt);
             if (!failed(key, attempt)) {
                 break;
             }
@@ -67,7 +69,7 @@ final class ModelDurations implements DurationModel {
     public Duration test(TestRun run) {
         if (infraError(run)) {
             // A lost board or a timeout ends the attempt somewhere in the middle.
-            return seconds(mean(run.spec(), run.dut()) * (0.2 + 0.8 * uniform(itemKey(run) + "|infraAt" + run.requeues())));
+            return seconds(mean(run.spec(), run.dut().tag()) * (0.2 + 0.8 * uniform(itemKey(run) + "|infraAt" + run.requeues())));
         }
         return seconds(ranSeconds(run));
     }

@@ -98,7 +98,7 @@ final class ConsoleProgress implements SessionListener {
         long failedRuns = record.runs().stream().filter(r -> r.status() == Status.FAILED).count();
         long errorRuns = record.runs().stream().filter(r -> r.status().isInfra()).count();
         out.printf("%n%d run%s: %d passed, %d failed, %d errors; %s; wall time %s; dispatch latency median %.1f ms (max %.1f ms, %d samples)%n",
-                record.runs().size(), record.runs().size() == 1 ? "" : "s", passedRuns, failedRuns, errorRuns, record.verdict().replace('_', ' '),
+                record.runs().size(), record.runs().size() == 1 ? "" : "s", passedRuns, failedRuns, errorRuns, record.outcomeText(),
                 PlanRenderer.hms(java.time.Duration.ofMillis(Math.round(record.durationSeconds() * 1000))), record.dispatchLatency().median(),
                 record.dispatchLatency().max(), record.dispatchLatency().samples());
         if (!record.quarantined().isEmpty()) {

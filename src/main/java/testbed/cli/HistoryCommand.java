@@ -105,8 +105,8 @@ final class HistoryCommand implements Runnable {
         }
     }
 
-    private static String pct(double v) {
-        return String.format(Locale.ROOT, "%.1f%%", 100 * v);
+    private static String pct(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
     }
 
     @Command(name = "sessions", mixinStandardHelpOptions = true, description = "List sessions, newest first.")
@@ -137,7 +137,7 @@ final class HistoryCommand implements Runnable {
             Table t = new Table("session", "lab", "host", "trigger", "started", "duration", "status", "verdict", "runs", "failed runs", "firmware");
             for (History.SessionRow r : cast(rows, History.SessionRow.class)) {
                 t.row(r.id(), r.lab(), r.host(), r.trigger(), r.timeStart().length() > 19 ? r.timeStart().substring(0, 19) : r.timeStart(),
-                        String.format(Locale.ROOT, "%.0fs", r.durationSeconds()), r.status(), r.verdict(), String.valueOf(r.runs()),
+                        String.format(Locale.ROOT, "%.0fs", r.durationSeconds()), r.status().label(), r.verdict() == null ? "" : r.verdict().label(), String.valueOf(r.runs()),
                         String.valueOf(r.failedRuns()), r.firmware().isEmpty() ? "(all)" : r.firmware());
             }
             return t;
@@ -173,7 +173,7 @@ final class HistoryCommand implements Runnable {
     }
 
     @Command(name = "flaky", mixinStandardHelpOptions = true,
-            description = "Tests with mixed outcomes across attempts or sessions on the same board-variant and firmware, with their flip rate.")
+            description = "Tests with mixed outcomes across attempts or sessions on the same tentacle and firmware, with their flip rate.")
     static final class Flaky extends Query {
         @Option(names = "--last", defaultValue = "20", description = "Sessions to look at (default: ${DEFAULT-VALUE}).")
         int last;
@@ -189,9 +189,9 @@ final class HistoryCommand implements Runnable {
 
         @Override
         Table table(Object rows) {
-            Table t = new Table("group", "test", "board-variant", "firmware", "observations", "failures", "flips", "flip rate");
+            Table t = new Table("group", "test", "tentacle", "board-variant", "firmware", "observations", "failures", "flips", "flip rate");
             for (History.FlakyTest r : cast(rows, History.FlakyTest.class)) {
-                t.row(r.testgroup(), r.test(), r.boardVariant(), r.firmware(), String.valueOf(r.observations()), String.valueOf(r.failures()),
+                t.row(r.testgroup(), r.test(), r.tentacle(), r.boardVariant(), r.firmware(), String.valueOf(r.observations()), String.valueOf(r.failures()),
                         String.valueOf(r.flips()), pct(r.flipRate()));
             }
             return t;
@@ -218,9 +218,9 @@ final class HistoryCommand implements Runnable {
 
         @Override
         Table table(Object rows) {
-            Table t = new Table("board-variant", "group", "test", "passed on", "fails on", "outcome", "session");
+            Table t = new Table("board-variant", "tentacle", "group", "test", "passed on", "fails on", "outcome", "session");
             for (History.Regression r : cast(rows, History.Regression.class)) {
-                t.row(r.boardVariant(), r.testgroup(), r.test(), r.fromFirmware(), r.toFirmware(), r.toOutcome(), r.session());
+                t.row(r.boardVariant(), r.tentacle(), r.testgroup(), r.test(), r.fromFirmware(), r.toFirmware(), r.toOutcome(), r.session());
             }
             return t;
         }
@@ -268,9 +268,9 @@ final class HistoryCommand implements Runnable {
 
         @Override
         Table table(Object rows) {
-            Table t = new Table("group", "board kind", "runs", "mean", "p90");
+            Table t = new Table("group", "board kind", "firmware", "role", "runs", "mean", "p90");
             for (History.DurationStats r : cast(rows, History.DurationStats.class)) {
-                t.row(r.testgroup(), r.tag(), String.valueOf(r.runs()), String.format(Locale.ROOT, "%.1fs", r.meanSeconds()),
+                t.row(r.key().testgroup(), r.key().kind(), r.key().boardVariant().name(), r.key().role().label(), String.valueOf(r.runs()), String.format(Locale.ROOT, "%.1fs", r.meanSeconds()),
                         String.format(Locale.ROOT, "%.1fs", r.p90Seconds()));
             }
             return t;
@@ -291,13 +291,13 @@ final class HistoryCommand implements Runnable {
         @Override
         Object query(History h) {
             String id = session != null ? session
-                    : h.sessions(History.SessionFilter.all()).stream().findFirst().map(History.SessionRow::id)
+                    : h.sessions(History.SessionFilter.newest()).stream().findFirst().map(History.SessionRow::id)
                             .orElseThrow(() -> new testbed.model.InvalidInputException("history: no session recorded yet"));
             History.Changes c = h.changes(id);
             List<Object[]> rows = new java.util.ArrayList<>();
-            c.regressions().forEach(t -> rows.add(new Object[] {"new failure", t.testgroup(), t.test() + " on " + t.boardVariant(), t.before() + " -> " + t.now()}));
-            c.fixed().forEach(t -> rows.add(new Object[] {"fixed", t.testgroup(), t.test() + " on " + t.boardVariant(), t.before() + " -> " + t.now()}));
-            c.flaky().forEach(t -> rows.add(new Object[] {"flaky", t.testgroup(), t.test() + " on " + t.boardVariant(), "failed, then passed"}));
+            c.regressions().forEach(t -> rows.add(new Object[] {"new failure", t.testgroup(), t.test() + " on " + t.tentacle(), t.before() + " -> " + t.now()}));
+            c.fixed().forEach(t -> rows.add(new Object[] {"fixed", t.testgroup(), t.test() + " on " + t.tentacle(), t.before() + " -> " + t.now()}));
+            c.flaky().forEach(t -> rows.add(new Object[] {"flaky", t.testgroup(), t.test() + " on " + t.tentacle(), "failed, then passed"}));
             c.perf().forEach(p -> rows.add(new Object[] {"benchmark", p.boardVariant(), p.name(),
                 String.format(Locale.ROOT, "%.1f %s (mean before %.1f)", p.value(), p.unit(), p.meanBefore())}));
             return json ? c : rows;

@@ -1,5 +1,7 @@
 package testbed.cli;
 
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -8,14 +10,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import testbed.app.Runs;
 import testbed.config.Workspace;
 import testbed.model.InvalidInputException;
 import testbed.session.SessionFiles;
 import testbed.session.SessionRecord;
 
 /**
- * {@code testbed resume [SESSION]}: continues an interrupted or killed session (kill -9, power loss, stop --now) with
- * its own command line: the same session id, what it finished kept as recorded, the rest run now.
+ * {@code testbed resume [SESSION]}: continues an interrupted or killed session (kill -9, power loss, stop --now) as
+ * session.json recorded its request: the same session id, what it finished kept as recorded, the rest run now.
  */
 @Command(name = "resume", mixinStandardHelpOptions = true,
         description = "Continue the interrupted or killed session in the results folder: what it finished stays recorded, the rest runs; "
@@ -39,20 +42,26 @@ final class ResumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SessionRecord previous = SessionFiles.read(results.dir(workspace));
+        Path dir = results.dir(workspace);
+        SessionRecord previous = SessionFiles.read(dir);
         if (session != null && !session.equals(previous.sessionId())) {
-            throw new InvalidInputException("resume: the results folder " + results.dir(workspace) + " holds session " + previous.sessionId()
-                    + ", not " + session);
+            throw new InvalidInputException("resume: the results folder " + dir + " holds session " + previous.sessionId() + ", not " + session);
         }
-        if (previous.status().equals("completed")) {
+        if (!previous.status().resumable()) {
             throw new InvalidInputException("resume: session " + previous.sessionId() + " completed; nothing to resume");
         }
-        List<String> args = new ArrayList<>(previous.commandLine().subList(1, previous.commandLine().size())); // without "testbed"
-        if (!args.contains("--results")) {
-            args.addAll(List.of("--results", results.dir(workspace).toString()));
+        // The recorded request; a session.json from before requests were recorded has only its command line (read, never run).
+        RunCommand options = null;
+        Runs.RunRequest request = Runs.resumeRequest(workspace, previous, dir).orElse(null);
+        if (request == null) {
+            List<String> args = new ArrayList<>(previous.commandLine().subList(Math.min(2, previous.commandLine().size()), previous.commandLine().size()));
+            args.removeIf(a -> a.equals("--resume"));
+            options = RunCommand.parse(workspace, args);
+            request = options.request(true).withResults(dir);
         }
-        args.add("--resume");
-        spec.commandLine().getOut().println("resuming session " + previous.sessionId() + ": testbed " + String.join(" ", args));
-        return Testbed.commandLine(workspace, spec.commandLine().getOut(), spec.commandLine().getErr()).execute(args.toArray(String[]::new));
+        spec.commandLine().getOut().println("resuming session " + previous.sessionId() + " in " + dir);
+        Runs.RunResult r = Runs.run(workspace, request, new ConsoleProgress(spec.commandLine().getOut(), System.console() != null), Clock.systemUTC());
+        return options != null ? options.finish(r, spec.commandLine().getOut(), spec.commandLine().getErr())
+                : RunCommand.finish(r, spec.commandLine().getOut(), spec.commandLine().getErr(), java.util.Optional.empty(), false);
     }
 }

@@ -72,10 +72,6 @@ final class RunCommand implements Callable<Integer> {
             + "instead of this host's boards: the lab is every tentacle of a live testbed agent.")
     String queue;
 
-    /** Set by {@code testbed resume}, which runs the interrupted session's own command line again with it. */
-    @Option(names = "--resume", hidden = true)
-    boolean resume;
-
     @Option(names = "--probe", description = "With --dry-run: connect the lab and ask each board what it runs, so the plan starts from the boards' real state.")
     boolean probe;
 
@@ -86,45 +82,73 @@ final class RunCommand implements Callable<Integer> {
         this.workspace = workspace;
     }
 
-    @Override
-    public Integer call() {
-        Runs.RunRequest request = new Runs.RunRequest(new testbed.session.Session.Request(lab.lab(workspace), selection.toRequest(workspace),
+    /**
+     * The request these options make, without running it: for {@code run} itself, for each round of a nightly plan
+     * (checked before the first round starts) and for resuming a session recorded before requests were.
+     */
+    Runs.RunRequest request(boolean resume) {
+        return new Runs.RunRequest(new testbed.session.Session.Request(lab.lab(workspace), selection.toRequest(workspace),
                 scheduling.toConfig(selection.referenceBoardSet()), scheduling.count, Optional.ofNullable(results.dir),
                 python != null ? python : workspace.settings().python(), commandLine(),
                 scheduling.timeBox().map(testbed.app.TimeBox::grace).orElse(testbed.app.TimeBox.DEFAULT_GRACE),
                 Optional.ofNullable(reportEvery).map(e -> testbed.app.TimeBox.duration("--report-every", e)),
                 Optional.ofNullable(healthEvery).map(e -> testbed.app.TimeBox.duration("--health-every", e)), Optional.ofNullable(queue)), history.choice(),
                 Optional.ofNullable(xfail), probe, resume);
+    }
+
+    /** {@code testbed run}'s options parsed from {@code args} (a nightly round's, or an old session's command line): nothing runs. */
+    static RunCommand parse(Workspace workspace, List<String> args) {
+        picocli.CommandLine cl = new picocli.CommandLine(new RunCommand(workspace), new Testbed.WorkspaceFactory(workspace));
+        try {
+            cl.parseArgs(args.toArray(String[]::new));
+        } catch (picocli.CommandLine.ParameterException e) {
+            throw new testbed.model.InvalidInputException(e.getMessage());
+        }
+        RunCommand run = cl.getCommand();
+        run.parsedArgs = List.copyOf(args);
+        return run;
+    }
+
+    /** The arguments this command was parsed from, when {@link #parse} made it (the spec has none then). */
+    private List<String> parsedArgs;
+
+    @Override
+    public Integer call() {
+        Runs.RunRequest request = request(false);
         PrintWriter out = spec.commandLine().getOut();
         if (dryRun) {
             PlanRenderer.render(Runs.plan(workspace, request), request, out);
             return ExitCodes.OK;
         }
         Runs.RunResult r = Runs.run(workspace, request, new ConsoleProgress(out, interactive && System.console() != null), Clock.systemUTC());
+        return finish(r, out, spec.commandLine().getErr());
+    }
+
+    /** The end of a session on the console (reports, notify, the history's state) and its exit code: for run, resume and nightly alike. */
+    int finish(Runs.RunResult r, PrintWriter out, PrintWriter err) {
+        return finish(r, out, err, Optional.ofNullable(notify), notifyAlways);
+    }
+
+    static int finish(Runs.RunResult r, PrintWriter out, PrintWriter err, Optional<String> notify, boolean notifyAlways) {
         if (r.session().resultsProblem().isPresent()) {
             // One line, as for every lab error; the runs that finished are in the history.
-            spec.commandLine().getErr().printf("testbed: lab error: results folder full: %s (%s); %d finished runs recorded in the history%n",
+            err.printf("testbed: lab error: results folder full: %s (%s); %d finished runs recorded in the history%n",
                     r.session().resultsDir(), firstLine(r.session().resultsProblem().get()), r.session().record().runs().size());
             return ExitCodes.INFRASTRUCTURE;
         }
         r.reportProblem().ifPresentOrElse(
-                p -> spec.commandLine().getErr().println("testbed: warning: cannot write the reports: " + p),
+                p -> err.println("testbed: warning: cannot write the reports: " + p),
                 () -> out.println("reports: " + r.session().resultsDir().resolve("report.html") + " (and report.md, junit.xml, summary.json, timing.txt)"));
-        if (notify != null) {
-            var sent = testbed.app.Notify.after(r.session().resultsDir(), notify, notifyAlways);
+        if (notify.isPresent()) {
+            var sent = testbed.app.Notify.after(r.session().resultsDir(), notify.get(), notifyAlways);
             out.println("notify: " + sent.why());
         }
         var h = r.session().history();
         if (!h.upToDate()) {
-            spec.commandLine().getErr().printf("testbed: history: %d run%s not yet recorded (%s); journal kept at %s; replay with: testbed history import %s%n",
+            err.printf("testbed: history: %d run%s not yet recorded (%s); journal kept at %s; replay with: testbed history import %s%n",
                     h.runsBehind(), h.runsBehind() == 1 ? "" : "s", h.lastError(), r.session().resultsDir(), r.session().resultsDir());
         }
-        return switch (r.session().verdict()) {
-            case PASSED -> h.upToDate() ? ExitCodes.OK : ExitCodes.INFRASTRUCTURE;
-            case TESTS_FAILED, FIRMWARE_FAILED -> ExitCodes.TESTS_FAILED;
-            case INFRASTRUCTURE_ERRORS, NOTHING_RAN -> ExitCodes.INFRASTRUCTURE;
-            case INTERRUPTED -> ExitCodes.INTERRUPTED;
-        };
+        return ExitCodes.of(r.session().verdict(), h.upToDate());
     }
 
     private static String firstLine(String s) {
@@ -134,7 +158,12 @@ final class RunCommand implements Callable<Integer> {
     private List<String> commandLine() {
         List<String> line = new ArrayList<>();
         line.add("testbed");
-        line.addAll(spec.commandLine().getParseResult().originalArgs());
+        if (parsedArgs != null) {
+            line.add("run");
+            line.addAll(parsedArgs);
+        } else {
+            line.addAll(spec.commandLine().getParseResult().originalArgs());
+        }
         return line;
     }
 }

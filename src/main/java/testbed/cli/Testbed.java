@@ -113,7 +113,7 @@ public final class Testbed implements Runnable {
     }
 
     /** Creates commands, handing the workspace to those whose constructor takes one. */
-    private record WorkspaceFactory(Workspace workspace) implements CommandLine.IFactory {
+    record WorkspaceFactory(Workspace workspace) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> cls) throws Exception {
             try {

@@ -1,30 +1,41 @@
 package testbed.history;
 
-import static testbed.history.ResultRows.failed;
-import static testbed.history.ResultRows.lastSessions;
+import static testbed.history.ResultRows.decisive;
 import static testbed.history.ResultRows.passed;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
+import testbed.history.ResultRows.FlakyKey;
 import testbed.history.ResultRows.ResultRow;
+import testbed.history.ResultRows.TestOn;
+import testbed.history.ResultRows.TestOnKind;
+import testbed.runner.Outcome;
 
-/** The history's analyses over plain result rows: flaky tests and regressions between firmware. */
+/**
+ * The history's analyses over plain result rows that the SQL already bounded (a window of sessions, the sessions
+ * compared): the shaping stays in Java so SQLite and PostgreSQL answer alike.
+ */
 final class Analyses {
 
     private Analyses() {}
 
-    /** Tests whose outcome flips between attempts or sessions on the same board-variant and firmware, most flips first. */
-    static List<History.FlakyTest> flaky(List<ResultRow> rows, int lastSessions) {
-        Set<String> keep = new HashSet<>(lastSessions(rows, lastSessions));
-        Map<String, List<ResultRow>> series = new LinkedHashMap<>();
+    /**
+     * Tests whose outcome flips between attempts or sessions on the same tentacle and firmware, most flips first.
+     * {@code rows} are ordered by session start, run and attempt. A test that always fails on one board and always passes
+     * on its identical twin flips on neither.
+     */
+    static List<History.FlakyTest> flaky(List<ResultRow> rows) {
+        Map<FlakyKey, List<ResultRow>> series = new LinkedHashMap<>();
         for (ResultRow r : rows) {
-            if (keep.contains(r.session()) && (passed(r.outcome()) || failed(r.outcome()))) {
-                series.computeIfAbsent(r.testgroup() + "\t" + r.test() + "\t" + r.boardVariant() + "\t" + r.firmware(), k -> new ArrayList<>()).add(r);
+            if (decisive(r.outcome())) {
+                series.computeIfAbsent(new FlakyKey(r.testgroup(), r.test(), r.tentacle(), r.boardVariant(), r.firmware()), k -> new ArrayList<>()).add(r);
             }
         }
         List<History.FlakyTest> flaky = new ArrayList<>();
@@ -32,7 +43,7 @@ final class Analyses {
             int flips = 0;
             int failures = 0;
             for (int i = 0; i < list.size(); i++) {
-                if (failed(list.get(i).outcome())) {
+                if (!passed(list.get(i).outcome())) {
                     failures++;
                 }
                 if (i > 0 && passed(list.get(i).outcome()) != passed(list.get(i - 1).outcome())) {
@@ -40,84 +51,91 @@ final class Analyses {
                 }
             }
             if (flips > 0) {
-                String[] k = key.split("\t", -1);
-                flaky.add(new History.FlakyTest(k[0], k[1], k[2], k[3], list.size(), failures, flips, (double) flips / (list.size() - 1),
-                        list.stream().map(ResultRow::session).distinct().toList()));
+                flaky.add(new History.FlakyTest(key.testgroup(), key.test(), key.boardVariant().name(), key.tentacle(), key.firmware(), list.size(),
+                        failures, flips, (double) flips / (list.size() - 1), list.stream().map(ResultRow::session).distinct().toList()));
             }
         });
-        flaky.sort(java.util.Comparator.comparingDouble(History.FlakyTest::flipRate).reversed().thenComparing(History.FlakyTest::test));
+        flaky.sort(Comparator.comparingDouble(History.FlakyTest::flipRate).reversed().thenComparing(History.FlakyTest::test)
+                .thenComparing(History.FlakyTest::tentacle));
         return flaky;
     }
 
-    /** Passed on a firmware matching {@code from}, fails on one matching {@code to}: rows of final attempts. */
-    static List<History.Regression> regressions(List<ResultRow> rows, String from, String to) {
-        // Per (board-variant, group, test): the latest outcome on a firmware matching "from" and one matching "to".
-        Map<String, ResultRow> onFrom = new TreeMap<>();
-        Map<String, ResultRow> onTo = new TreeMap<>();
-        for (ResultRow r : rows) {
-            String key = r.boardVariant() + "\t" + r.testgroup() + "\t" + r.test();
-            if (r.firmware().contains(from)) {
-                onFrom.put(key, r);
-            }
-            if (r.firmware().contains(to)) {
-                onTo.put(key, r);
+    /** A test's outcome now on one tentacle, and what it was before (same tentacle, else the worst on its kind). */
+    record Compared(ResultRow now, Outcome before) {}
+
+    /**
+     * Pairs every decisive outcome of {@code now} with its earlier one: the same test on the same tentacle and role
+     * if {@code before} has it, else the worst outcome of the same test on any tentacle of the same kind and
+     * board-variant (identical tentacles share their work, so last night's run may have been on the twin).
+     */
+    static List<Compared> compare(List<ResultRow> before, List<ResultRow> now) {
+        Map<TestOn, Outcome> sameTentacle = new HashMap<>();
+        Map<TestOnKind, Outcome> sameKind = new HashMap<>();
+        for (ResultRow r : before) {
+            if (decisive(r.outcome())) {
+                sameTentacle.merge(r.on(), r.outcome(), Analyses::worst);
+                sameKind.merge(r.onKind(), r.outcome(), Analyses::worst);
             }
         }
-        List<History.Regression> result = new ArrayList<>();
-        onTo.forEach((key, now) -> {
-            ResultRow before = onFrom.get(key);
-            if (before != null && !before.firmware().equals(now.firmware()) && passed(before.outcome()) && failed(now.outcome())) {
-                result.add(new History.Regression(now.boardVariant(), now.testgroup(), now.test(), before.firmware(), now.firmware(), now.outcome(),
-                        now.session()));
+        List<Compared> out = new ArrayList<>();
+        Map<TestOn, ResultRow> latest = new LinkedHashMap<>();
+        for (ResultRow r : now) {
+            if (decisive(r.outcome())) {
+                latest.merge(r.on(), r, (a, b) -> worst(a.outcome(), b.outcome()) == a.outcome() ? a : b);
+            }
+        }
+        latest.forEach((on, r) -> {
+            Outcome was = sameTentacle.get(on);
+            if (was == null) {
+                was = sameKind.get(r.onKind());
+            }
+            if (was != null) {
+                out.add(new Compared(r, was));
             }
         });
-        return result;
+        return out;
     }
 
+    private static Outcome worst(Outcome a, Outcome b) {
+        return passed(a) ? b : a;
+    }
 
-    /** See {@link History#changes}: final outcomes against the previous comparable session, flips within this one, perf outside its band. */
-    static History.Changes changes(List<ResultRow> rows, String sessionId, List<History.PerfSeries> perf) {
-        List<ResultRow> mine = rows.stream().filter(r -> r.session().equals(sessionId)).toList();
-        if (mine.isEmpty()) {
-            return new History.Changes(sessionId, java.util.Optional.empty(), List.of(), List.of(), List.of(), List.of());
-        }
-        String lab = mine.get(0).lab();
-        String start = mine.get(0).sessionStart();
-        Set<String> groups = new HashSet<>();
-        mine.forEach(r -> groups.add(r.testgroup()));
-        java.util.Optional<String> since = rows.stream()
-                .filter(r -> r.lab().equals(lab) && r.sessionStart().compareTo(start) < 0 && groups.contains(r.testgroup()))
-                .max(java.util.Comparator.comparing(ResultRow::sessionStart)).map(ResultRow::session);
-        Map<String, String> now = outcomes(ResultRows.finalAttempts(mine));
-        Map<String, String> before = since.map(s -> outcomes(ResultRows.finalAttempts(rows.stream().filter(r -> r.session().equals(s)).toList())))
-                .orElse(Map.of());
+    /**
+     * See {@link History#changes}: this session's final outcomes against the comparable one before, tests that flipped
+     * between attempts of one run here, benchmarks of this session outside their band.
+     *
+     * @param mine every attempt's results of this session
+     * @param before the final attempts' results of the session compared with
+     */
+    static History.Changes changes(String sessionId, Optional<String> since, List<ResultRow> mine, List<ResultRow> before,
+            List<History.PerfSeries> perf) {
+        List<ResultRow> finals = finalAttempts(mine);
         List<History.TestChange> regressions = new ArrayList<>();
         List<History.TestChange> fixed = new ArrayList<>();
-        now.forEach((key, outcome) -> {
-            String was = before.get(key);
-            if (was == null) {
-                return;
+        for (Compared c : compare(before, finals)) {
+            ResultRow r = c.now();
+            if (passed(c.before()) && !passed(r.outcome())) {
+                regressions.add(change(r, c.before().label(), r.outcome().label()));
+            } else if (!passed(c.before()) && passed(r.outcome())) {
+                fixed.add(change(r, c.before().label(), r.outcome().label()));
             }
-            String[] k = key.split("\t", -1);
-            if (passed(was) && failed(outcome)) {
-                regressions.add(new History.TestChange(k[0], k[1], k[2], was, outcome));
-            } else if (failed(was) && passed(outcome)) {
-                fixed.add(new History.TestChange(k[0], k[1], k[2], was, outcome));
-            }
-        });
+        }
         // Flaky in this session: a test that failed and passed in attempts of the same run.
-        Map<String, Set<String>> perRun = new TreeMap<>();
+        Map<String, Map<String, Set<Outcome>>> perRun = new LinkedHashMap<>();
+        Map<String, ResultRow> sample = new HashMap<>();
         for (ResultRow r : mine) {
-            perRun.computeIfAbsent(r.runId() + "\t" + r.testgroup() + "\t" + r.test() + "\t" + r.boardVariant(), x -> new HashSet<>())
-                    .add(passed(r.outcome()) ? "passed" : failed(r.outcome()) ? "failed" : "other");
+            if (decisive(r.outcome())) {
+                perRun.computeIfAbsent(r.runId(), k -> new LinkedHashMap<>()).computeIfAbsent(r.test(), k -> EnumSet.noneOf(Outcome.class))
+                        .add(passed(r.outcome()) ? Outcome.PASSED : Outcome.FAILED);
+                sample.putIfAbsent(r.runId() + "\n" + r.test(), r);
+            }
         }
         List<History.TestChange> flaky = new ArrayList<>();
-        perRun.forEach((key, seen) -> {
-            if (seen.contains("passed") && seen.contains("failed")) {
-                String[] k = key.split("\t", -1);
-                flaky.add(new History.TestChange(k[1], k[2], k[3], "failed", "passed"));
+        perRun.forEach((run, tests) -> tests.forEach((test, seen) -> {
+            if (seen.size() == 2) {
+                flaky.add(change(sample.get(run + "\n" + test), "failed", "passed"));
             }
-        });
+        }));
         List<History.PerfChange> perfChanges = new ArrayList<>();
         for (History.PerfSeries p : perf) {
             int i = p.sessions().lastIndexOf(sessionId);
@@ -126,49 +144,37 @@ final class Analyses {
                 perfChanges.add(new History.PerfChange(p.boardVariant(), p.name(), p.unit(), p.values().get(i), meanBefore));
             }
         }
+        Comparator<History.TestChange> order = Comparator.comparing(History.TestChange::testgroup).thenComparing(History.TestChange::test)
+                .thenComparing(History.TestChange::tentacle);
+        regressions.sort(order);
+        fixed.sort(order);
+        flaky.sort(order);
         return new History.Changes(sessionId, since, regressions, fixed, flaky, perfChanges);
     }
 
-    /** group, test, board-variant → outcome. */
-    private static Map<String, String> outcomes(List<ResultRow> rows) {
-        Map<String, String> m = new TreeMap<>();
-        rows.forEach(r -> m.put(r.testgroup() + "\t" + r.test() + "\t" + r.boardVariant(), r.outcome()));
-        return m;
+    private static History.TestChange change(ResultRow r, String before, String now) {
+        return new History.TestChange(r.testgroup(), r.test(), r.boardVariant().name(), r.tentacle(), before, now);
     }
 
-    /** Per group and board-variant over the last sessions: runs, passed runs, tests and passed tests (final attempts). */
-    static List<History.GroupPassRate> passRates(List<ResultRow> boardRows, String boardVariant, int lastSessions) {
-        testbed.model.BoardVariant wanted = testbed.model.BoardVariant.parse(boardVariant);
-        List<ResultRow> rows = ResultRows.finalAttempts(boardRows).stream()
-                .filter(r -> wanted.isDefaultVariant() || r.boardVariant().equals(wanted.name())).toList();
-        Set<String> keep = new HashSet<>(lastSessions(rows, lastSessions));
-        Map<String, long[]> byGroup = new TreeMap<>();
-        Map<String, Set<String>> runs = new TreeMap<>();
-        Map<String, Set<String>> failedRuns = new TreeMap<>();
-        Map<String, Set<String>> sessions = new TreeMap<>();
-        for (ResultRow r : rows) {
-            if (!keep.contains(r.session())) {
-                continue;
-            }
-            String key = r.testgroup() + "\t" + r.boardVariant();
-            long[] c = byGroup.computeIfAbsent(key, k -> new long[2]);
-            if (passed(r.outcome()) || failed(r.outcome())) {
-                c[0]++;
-                c[1] += passed(r.outcome()) ? 1 : 0;
-            }
-            runs.computeIfAbsent(key, k -> new HashSet<>()).add(r.runId());
-            sessions.computeIfAbsent(key, k -> new HashSet<>()).add(r.session());
-            if (failed(r.outcome())) {
-                failedRuns.computeIfAbsent(key, k -> new HashSet<>()).add(r.runId());
+    /** Passed on the {@code from} firmware, fails on {@code to}: final outcomes of the latest runs of each side. */
+    static List<History.Regression> regressions(List<ResultRow> from, List<ResultRow> to) {
+        List<History.Regression> result = new ArrayList<>();
+        for (Compared c : compare(from, to)) {
+            ResultRow now = c.now();
+            if (passed(c.before()) && !passed(now.outcome())) {
+                String was = from.stream().filter(r -> r.testgroup().equals(now.testgroup()) && r.boardVariant().equals(now.boardVariant()))
+                        .map(ResultRow::firmware).findFirst().orElse("");
+                result.add(new History.Regression(now.boardVariant().name(), now.tentacle(), now.testgroup(), now.test(), was, now.firmware(),
+                        now.outcome().label(), now.session()));
             }
         }
-        List<History.GroupPassRate> result = new ArrayList<>();
-        byGroup.forEach((key, c) -> {
-            String[] k = key.split("\t");
-            int all = runs.get(key).size();
-            int failedCount = failedRuns.getOrDefault(key, Set.of()).size();
-            result.add(new History.GroupPassRate(k[0], k[1], sessions.get(key).size(), all, all - failedCount, c[0], c[1]));
-        });
+        result.sort(Comparator.comparing(History.Regression::boardVariant).thenComparing(History.Regression::testgroup)
+                .thenComparing(History.Regression::test).thenComparing(History.Regression::tentacle));
         return result;
+    }
+
+    /** Keeps, per run, only the results of its last attempt: the run's verdict. */
+    static List<ResultRow> finalAttempts(List<ResultRow> rows) {
+        return rows.stream().filter(ResultRow::finalAttempt).toList();
     }
 }

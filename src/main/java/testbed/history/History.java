@@ -2,14 +2,23 @@ package testbed.history;
 
 import java.util.List;
 import java.util.Optional;
+import testbed.model.WorkKey;
 import testbed.session.SessionRecord;
+import testbed.session.SessionState;
+import testbed.session.Verdict;
 
 /**
  * The TestHistory: every session of every lab, grouped by system under test (board-variant + firmware identity as
  * read back from the board), with runs, attempts, test results and measurements. Behind this interface so the
  * session, the reports and the CLI do not care whether it is SQLite on a desk or PostgreSQL for a shared lab.
+ *
+ * <p>Every analysis reads a bounded window (the last N sessions, the sessions compared, the last N points of a
+ * series): its cost does not grow with the years of history behind it.
  */
 public interface History extends AutoCloseable {
+
+    /** Points of a benchmark series that {@link #perf} returns and the reports draw. */
+    int PERF_POINTS = 30;
 
     /** Stores the session as it is now; called again as runs finish, so a killed session keeps what finished. */
     void record(SessionRecord session);
@@ -19,16 +28,16 @@ public interface History extends AutoCloseable {
     /** Per test group: runs and pass rate of a board (or board-variant) over its last {@code lastSessions} sessions. */
     List<GroupPassRate> passRates(String boardVariant, int lastSessions);
 
-    /** Tests whose outcome flips between attempts or sessions on the same board-variant and firmware. */
+    /** Tests whose outcome flips between attempts or sessions on the same tentacle and firmware, over the last sessions. */
     List<FlakyTest> flaky(int lastSessions);
 
     /** Tests that passed on firmware {@code from} and fail on firmware {@code to}, per board-variant (substring match). */
     List<Regression> regressions(String from, String to);
 
-    /** Benchmark series per board-variant and firmware, oldest first. */
+    /** Benchmark series per board-variant, oldest first: the last {@link #PERF_POINTS} sessions that measured it. */
     List<PerfSeries> perf(Optional<String> boardVariant);
 
-    /** Duration statistics per (group, board tag): what the scheduler uses as estimates once history exists. */
+    /** Duration statistics per work key (group, board kind, board-variant, role): the scheduler's estimates once history exists. */
     List<DurationStats> durations();
 
     /** Pass rate per session, oldest first: the trend chart of the report. */
@@ -51,7 +60,8 @@ public interface History extends AutoCloseable {
         }
     }
 
-    record TestChange(String testgroup, String test, String boardVariant, String before, String now) {}
+    /** A test whose outcome on one tentacle changed (two identical tentacles are two rows: neither hides the other). */
+    record TestChange(String testgroup, String test, String boardVariant, String tentacle, String before, String now) {}
 
     /** A benchmark outside the noise band of its earlier values (mean ± max(3σ, 5 %)). */
     record PerfChange(String boardVariant, String name, String unit, double value, double meanBefore) {}
@@ -60,22 +70,30 @@ public interface History extends AutoCloseable {
         public static SessionFilter all() {
             return new SessionFilter(Optional.empty(), Optional.empty(), Optional.empty(), 1000);
         }
+
+        public static SessionFilter newest() {
+            return new SessionFilter(Optional.empty(), Optional.empty(), Optional.empty(), 1);
+        }
     }
 
-    record SessionRow(String id, String lab, String host, String trigger, String timeStart, double durationSeconds, String status,
-            String verdict, int runs, int failedRuns, String firmware) {}
+    /** @param verdict null while the session runs (or when it was killed) */
+    record SessionRow(String id, String lab, String host, String trigger, String timeStart, double durationSeconds, SessionState status,
+            Verdict verdict, int runs, int failedRuns, String firmware) {}
 
+    /** @param tests tests that passed or failed (skipped ones left out): zero when nothing ran */
     record GroupPassRate(String testgroup, String boardVariant, int sessions, int runs, int passedRuns, long tests, long passedTests) {
-        public double passRate() {
-            return tests == 0 ? 0 : (double) passedTests / tests;
+        /** Passed tests over tests that ran; null when none ran (a group that only skipped has no pass rate). */
+        public Double passRate() {
+            return tests == 0 ? null : (double) passedTests / tests;
         }
     }
 
     /** @param flipRate outcome changes divided by (observations - 1) */
-    record FlakyTest(String testgroup, String test, String boardVariant, String firmware, int observations, int failures, int flips,
-            double flipRate, List<String> sessions) {}
+    record FlakyTest(String testgroup, String test, String boardVariant, String tentacle, String firmware, int observations, int failures,
+            int flips, double flipRate, List<String> sessions) {}
 
-    record Regression(String boardVariant, String testgroup, String test, String fromFirmware, String toFirmware, String toOutcome,
+    /** @param tentacle where it fails on {@code toFirmware} */
+    record Regression(String boardVariant, String tentacle, String testgroup, String test, String fromFirmware, String toFirmware, String toOutcome,
             String session) {}
 
     /**
@@ -87,7 +105,7 @@ public interface History extends AutoCloseable {
     record PerfSeries(String boardVariant, String name, String unit, List<Double> values, List<String> firmware, List<String> sessions,
             double mean, double stddev, List<Integer> changes) {}
 
-    record DurationStats(String testgroup, String tag, int runs, double meanSeconds, double p90Seconds) {}
+    record DurationStats(WorkKey key, int runs, double meanSeconds, double p90Seconds) {}
 
     record SessionTrend(String session, String timeStart, long tests, long passed, double passRate) {}
 }

@@ -1,50 +1,49 @@
 package testbed.history;
 
-import static testbed.history.ResultRows.boardVariant;
-import static testbed.history.ResultRows.failed;
-import static testbed.history.ResultRows.finalAttempts;
-import static testbed.history.ResultRows.lastSessions;
-import static testbed.history.ResultRows.passed;
-import static testbed.history.ResultRows.tag;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import testbed.history.ResultRows.ResultRow;
 import testbed.model.BoardVariant;
 import testbed.model.LabException;
+import testbed.model.Role;
+import testbed.model.WorkKey;
 import testbed.session.SessionRecord;
 import testbed.session.SessionRecorder;
+import testbed.session.SessionState;
+import testbed.session.Verdict;
 
 /**
  * The history in a JDBC database: SQLite by default, PostgreSQL for a shared lab. The schema is migrated by Flyway
- * on open, so an old database upgrades itself. SQL stays portable (upserts with {@code ON CONFLICT}, no vendor
- * functions); the analyses run in Java over plain rows so both databases answer identically.
+ * on open, so an old database upgrades itself; a database of a newer schema than this testbed knows is refused. SQL
+ * stays portable (upserts with {@code ON CONFLICT}, no vendor functions). Every query is bounded in SQL by the
+ * sessions it needs; the shaping runs in Java ({@link Analyses}) so both databases answer identically.
  */
 public final class JdbcHistory implements History, SessionRecorder {
 
     private static final Logger LOG = LogManager.getLogger(JdbcHistory.class);
+    /** Sessions whose runs the duration estimates and the dry run's "what the boards carry" read. */
+    private static final int RECENT_SESSIONS = 100;
 
     private final String url;
-    private Connection connection;
-    
-    private JdbcRecorder recorder;
     private final String user;
     private final String password;
+    private Connection connection;
+    private JdbcRecorder recorder;
+    private Sql sql;
 
     private JdbcHistory(String url, String user, String password, Connection connection) {
         this.url = url;
@@ -52,6 +51,7 @@ public final class JdbcHistory implements History, SessionRecorder {
         this.password = password;
         this.connection = connection;
         this.recorder = new JdbcRecorder(connection);
+        this.sql = new Sql(connection, "history " + redact(url));
     }
 
     /** Opens (creating and migrating) the database at a JDBC URL: {@code jdbc:sqlite:FILE} or {@code jdbc:postgresql://...}. */
@@ -78,8 +78,7 @@ public final class JdbcHistory implements History, SessionRecorder {
                 }
                 Connections.checkSqliteHeader(url, file);
             }
-            var config = Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration")
-                    .loggers("log4j2");
+            FluentConfiguration config = flyway(url, user, password);
             if (target != null) {
                 config.target(target);
             }
@@ -88,15 +87,32 @@ public final class JdbcHistory implements History, SessionRecorder {
                 Path lockFile = Path.of(url.substring("jdbc:sqlite:".length()) + ".migrate.lock");
                 try (var ch = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
                         var lock = ch.lock()) {
-                    config.load().migrate();
+                    migrate(config, url);
                 }
             } else {
-                config.load().migrate(); // PostgreSQL: Flyway takes an advisory lock itself
+                migrate(config, url); // PostgreSQL: Flyway takes an advisory lock itself
             }
             return new JdbcHistory(url, user, password, Connections.connect(url, user, password));
         } catch (SQLException | org.flywaydb.core.api.FlywayException | java.io.IOException e) {
             throw new LabException("history " + redact(url) + ": " + firstLine(e.getMessage()), e);
         }
+    }
+
+    private static FluentConfiguration flyway(String url, String user, String password) {
+        return Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").javaMigrations(new RunKeysMigration())
+                .loggers("log4j2");
+    }
+
+    /** A database a newer testbed migrated is never written into: its tables may mean something this version does not know. */
+    private static void migrate(FluentConfiguration config, String url) {
+        Flyway flyway = config.load();
+        for (MigrationInfo m : flyway.info().all()) {
+            if (m.getState() == MigrationState.FUTURE_SUCCESS || m.getState() == MigrationState.FUTURE_FAILED) {
+                throw new LabException("history " + redact(url) + ": schema version " + m.getVersion() + " (" + m.getDescription()
+                        + ") is newer than this testbed knows; use a newer testbed or another --history");
+            }
+        }
+        flyway.migrate();
     }
 
     /** After a failed write: a connection the server dropped (a restart) is replaced, so the next try can succeed. */
@@ -116,6 +132,7 @@ public final class JdbcHistory implements History, SessionRecorder {
         try {
             connection = Connections.connect(url, user, password);
             recorder = new JdbcRecorder(connection);
+            sql = new Sql(connection, "history " + redact(url));
             LOG.info("history {}: reconnected", redact(url));
         } catch (SQLException e) {
             LOG.debug("history {}: reconnect failed: {}", redact(url), e.getMessage());
@@ -124,8 +141,7 @@ public final class JdbcHistory implements History, SessionRecorder {
 
     /** The schema version the database is at. */
     public String schemaVersion() {
-        return Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").loggers("log4j2").load()
-                .info().current().getVersion().getVersion();
+        return flyway(url, user, password).load().info().current().getVersion().getVersion();
     }
 
     static String redact(String url) {
@@ -152,39 +168,11 @@ public final class JdbcHistory implements History, SessionRecorder {
         }
     }
 
-    // ---- queries ----
+    // ---- queries: each reads a window of sessions chosen by index ----
 
-    private List<ResultRow> resultRows(String where, List<String> args) {
-        String sql = """
-                SELECT s.id, s.time_start, s.lab, r.testgroup, g.board, g.variant, r.tentacle, g.firmware, r.id, a.letter, t.name, t.outcome
-                FROM test_result t
-                JOIN attempt a ON a.id = t.attempt_id
-                JOIN test_run r ON r.id = a.run_id
-                JOIN sut_group g ON g.id = r.sut_id
-                JOIN test_session s ON s.id = r.session_id
-                """ + where + " ORDER BY s.time_start, r.id, a.letter, t.name";
-        List<ResultRow> rows = new ArrayList<>();
-        query(sql, args, rs -> rows.add(new ResultRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                boardVariant(rs.getString(5), rs.getString(6)), tag(rs.getString(7)), rs.getString(8), rs.getString(9), rs.getString(10),
-                rs.getString(11), rs.getString(12))));
-        return rows;
-    }
-
-    @FunctionalInterface
-    private interface RowReader {
-        void read(ResultSet rs) throws SQLException;
-    }
-
-    private synchronized void query(String sql, List<String> args, RowReader reader) {
-        try (PreparedStatement st = connection.prepareStatement(sql)) {
-            for (int i = 0; i < args.size(); i++) {
-                st.setString(i + 1, args.get(i));
-            }
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    reader.read(rs);
-                }
-            }
+    private synchronized <T> T read(Sql.Body<T> body) {
+        try {
+            return body.run(sql);
         } catch (SQLException e) {
             reconnectIfBroken();
             throw new LabException("history " + redact(url) + ": " + firstLine(e.getMessage()), e);
@@ -194,7 +182,7 @@ public final class JdbcHistory implements History, SessionRecorder {
     @Override
     public List<SessionRow> sessions(SessionFilter filter) {
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
-        List<String> args = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
         filter.lab().ifPresent(l -> {
             where.append(" AND s.lab = ?");
             args.add(l);
@@ -204,74 +192,123 @@ public final class JdbcHistory implements History, SessionRecorder {
             args.add(d);
         });
         filter.board().ifPresent(b -> {
-            where.append(" AND EXISTS (SELECT 1 FROM test_run x JOIN sut_group y ON y.id = x.sut_id WHERE x.session_id = s.id AND (y.board = ? OR x.tentacle LIKE ?))");
+            where.append(" AND EXISTS (SELECT 1 FROM test_run x WHERE x.session_id = s.id AND (x.board = ? OR x.kind = ?))");
             args.add(b);
-            args.add("%-" + b);
+            args.add(b);
         });
-        String sql = """
+        args.add(filter.limit());
+        return read(q -> q.list("""
                 SELECT s.id, s.lab, s.host, s.trigger_kind, s.time_start, s.duration_s, s.status, s.verdict, s.firmware_ref,
-                       COUNT(r.id), SUM(CASE WHEN r.outcome = 'failed' THEN 1 ELSE 0 END)
-                FROM test_session s LEFT JOIN test_run r ON r.session_id = s.id
-                """ + where + """
-                 GROUP BY s.id, s.lab, s.host, s.trigger_kind, s.time_start, s.duration_s, s.status, s.verdict, s.firmware_ref
-                ORDER BY s.time_start DESC""";
-        List<SessionRow> rows = new ArrayList<>();
-        query(sql, args, rs -> {
-            if (rows.size() < filter.limit()) {
-                rows.add(new SessionRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getDouble(6),
-                        rs.getString(7), rs.getString(8), rs.getInt(10), rs.getInt(11), rs.getString(9)));
-            }
-        });
-        return rows;
+                       (SELECT COUNT(*) FROM test_run r WHERE r.session_id = s.id),
+                       (SELECT COUNT(*) FROM test_run r WHERE r.session_id = s.id AND r.outcome = 'failed')
+                FROM test_session s""" + where + " ORDER BY s.time_start DESC LIMIT ?", args,
+                rs -> new SessionRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getDouble(6),
+                        SessionState.of(rs.getString(7)), Verdict.of(rs.getString(8)), rs.getInt(10), rs.getInt(11), rs.getString(9))));
     }
 
     @Override
     public List<GroupPassRate> passRates(String boardVariant, int lastSessions) {
-        // A board alone means all its variants; BOARD-VARIANT means that one.
-        return Analyses.passRates(resultRows("WHERE g.board = ?", List.of(BoardVariant.parse(boardVariant).board())), boardVariant, lastSessions);
+        BoardVariant wanted = BoardVariant.parse(boardVariant);
+        return read(q -> {
+            List<String> window = q.column("""
+                    SELECT r.session_id FROM test_run r JOIN test_session s ON s.id = r.session_id WHERE r.board = ?
+                    GROUP BY r.session_id ORDER BY MAX(s.time_start) DESC LIMIT ?""", List.of(wanted.board(), lastSessions));
+            // A board alone means all its variants; BOARD-VARIANT means that one.
+            List<Object> args = new ArrayList<>(List.of(wanted.board()));
+            args.addAll(window);
+            if (!wanted.isDefaultVariant()) {
+                args.add(wanted.variant());
+            }
+            return q.list("SELECT r.testgroup, r.board, r.variant, COUNT(DISTINCT r.session_id), COUNT(*), "
+                    + "SUM(CASE WHEN r.outcome IN ('passed', 'xfailed') THEN 1 ELSE 0 END), SUM(r.final_passed + r.final_failed), SUM(r.final_passed) "
+                    + "FROM test_run r WHERE r.final_attempt IS NOT NULL AND r.board = ? AND r.session_id IN " + ResultRows.placeholders(window.size())
+                    + (wanted.isDefaultVariant() ? "" : " AND r.variant = ?") + " GROUP BY r.testgroup, r.board, r.variant ORDER BY r.testgroup, r.variant",
+                    args, rs -> new GroupPassRate(rs.getString(1), boardVariant(rs.getString(2), rs.getString(3)).name(), rs.getInt(4), rs.getInt(5), rs.getInt(6),
+                            rs.getLong(7), rs.getLong(8)));
+        });
     }
 
     @Override
     public List<FlakyTest> flaky(int lastSessions) {
-        return Analyses.flaky(resultRows("", List.of()), lastSessions);
+        return read(q -> {
+            List<String> window = q.column("SELECT id FROM test_session ORDER BY time_start DESC LIMIT ?", List.of(lastSessions));
+            String runs = "r.session_id IN " + ResultRows.placeholders(window.size());
+            List<ResultRow> rows = new ArrayList<>(ResultQueries.outcomesOf(q, ResultQueries.failing(q, runs, window, false), true, runs, window, false));
+            rows.sort(java.util.Comparator.comparing(ResultRow::sessionStart).thenComparing(ResultRow::runId).thenComparing(ResultRow::letter));
+            return Analyses.flaky(rows);
+        });
     }
 
     @Override
     public List<Regression> regressions(String from, String to) {
-        return Analyses.regressions(finalAttempts(resultRows("", List.of())), from, to);
+        return read(q -> {
+            Map<String, String> firmwareOfSut = new HashMap<>();
+            q.each("SELECT id, firmware FROM sut_group", List.of(), rs -> firmwareOfSut.put(rs.getString(1), rs.getString(2)));
+            List<String> fromRuns = latestRuns(q, firmwareOfSut, from);
+            List<String> toRuns = latestRuns(q, firmwareOfSut, to);
+            java.util.Set<ResultQueries.Failing> failing = new java.util.LinkedHashSet<>();
+            for (List<String> chunk : Sql.chunks(toRuns, 400)) {
+                failing.addAll(ResultQueries.failing(q, "r.id IN " + ResultRows.placeholders(chunk.size()), chunk, true));
+            }
+            List<ResultRow> before = new ArrayList<>();
+            List<ResultRow> now = new ArrayList<>();
+            for (List<String> chunk : Sql.chunks(fromRuns, 400)) {
+                before.addAll(ResultQueries.outcomesOf(q, failing, false, "r.id IN " + ResultRows.placeholders(chunk.size()), chunk, true));
+            }
+            for (List<String> chunk : Sql.chunks(toRuns, 400)) {
+                now.addAll(ResultQueries.outcomesOf(q, failing, false, "r.id IN " + ResultRows.placeholders(chunk.size()), chunk, true));
+            }
+            return Analyses.regressions(before, now);
+        });
+    }
+
+    /** The latest run of each (firmware, group, tentacle, role) whose firmware text contains {@code match}. */
+    private static List<String> latestRuns(Sql q, Map<String, String> firmwareOfSut, String match) throws SQLException {
+        List<String> suts = firmwareOfSut.entrySet().stream().filter(e -> e.getValue().contains(match)).map(Map.Entry::getKey).toList();
+        Map<String, String[]> latest = new HashMap<>();
+        for (List<String> chunk : Sql.chunks(suts, 400)) {
+            q.each("SELECT r.id, r.sut_id, r.testgroup, r.tentacle, r.role, r.time_start FROM test_run r WHERE r.final_attempt IS NOT NULL "
+                    + "AND r.sut_id IN " + ResultRows.placeholders(chunk.size()), List.copyOf(chunk), rs -> {
+                        String[] run = {rs.getString(1), rs.getString(6)};
+                        latest.merge(rs.getString(2) + "\n" + rs.getString(3) + "\n" + rs.getString(4) + "\n" + rs.getString(5), run,
+                                (a, b) -> a[1].compareTo(b[1]) >= 0 ? a : b);
+                    });
+        }
+        return latest.values().stream().map(r -> r[0]).sorted().toList();
     }
 
     @Override
     public List<PerfSeries> perf(Optional<String> boardVariant) {
-        String sql = """
-                SELECT s.id, g.board, g.variant, g.firmware, m.name, m.unit, m.value
-                FROM measurement m
-                JOIN attempt a ON a.id = m.attempt_id
-                JOIN test_run r ON r.id = a.run_id
-                JOIN sut_group g ON g.id = r.sut_id
-                JOIN test_session s ON s.id = r.session_id
-                ORDER BY s.time_start, a.letter""";
-        Map<String, List<Object[]>> series = new LinkedHashMap<>();
-        query(sql, List.of(), rs -> {
-            String bv = boardVariant(rs.getString(2), rs.getString(3));
-            if (boardVariant.isEmpty() || boardVariant.get().equals(bv) || boardVariant.get().equals(rs.getString(2))) {
-                series.computeIfAbsent(bv + "\t" + rs.getString(5) + "\t" + rs.getString(6), k -> new ArrayList<>())
-                        .add(new Object[] {rs.getString(1), rs.getString(4), rs.getDouble(7)});
-            }
-        });
-        List<PerfSeries> result = new ArrayList<>();
-        series.forEach((key, points) -> {
-            String[] k = key.split("\t", -1);
-            List<Double> values = points.stream().map(p -> (Double) p[2]).toList();
-            result.add(new PerfSeries(k[0], k[1], k[2], values, points.stream().map(p -> (String) p[1]).toList(),
-                    points.stream().map(p -> (String) p[0]).toList(), Stats.mean(values), Stats.stddev(values), Stats.changes(values)));
-        });
-        return result;
+        return read(q -> PerfQuery.series(q, boardVariant, PERF_POINTS));
     }
 
     @Override
     public Changes changes(String sessionId) {
-        return Analyses.changes(resultRows("", List.of()), sessionId, perf(Optional.empty()));
+        return read(q -> {
+            List<String[]> self = q.list("SELECT lab, time_start FROM test_session WHERE id = ?", List.of(sessionId),
+                    rs -> new String[] {rs.getString(1), rs.getString(2)});
+            if (self.isEmpty()) {
+                return new Changes(sessionId, Optional.empty(), List.of(), List.of(), List.of(), List.of());
+            }
+            List<String> groups = q.column("SELECT DISTINCT testgroup FROM test_run WHERE session_id = ?", List.of(sessionId));
+            List<Object> args = new ArrayList<>(List.of(self.get(0)[0], self.get(0)[1]));
+            args.addAll(groups);
+            Optional<String> since = q.column("SELECT s.id FROM test_session s WHERE s.lab = ? AND s.time_start < ? AND EXISTS (SELECT 1 FROM test_run r "
+                    + "WHERE r.session_id = s.id AND r.testgroup IN " + ResultRows.placeholders(groups.size()) + ") ORDER BY s.time_start DESC LIMIT 1",
+                    args).stream().findFirst();
+            // What failed here (any attempt) or in the session compared with (final attempts): only those tests can have changed.
+            java.util.Set<ResultQueries.Failing> failing = new java.util.LinkedHashSet<>(ResultQueries.failing(q, "r.session_id = ?", List.of(sessionId), false));
+            if (since.isPresent()) {
+                failing.addAll(ResultQueries.failing(q, "r.session_id = ?", List.of(since.get()), true));
+            }
+            List<ResultRow> mine = ResultQueries.outcomesOf(q, failing, false, "r.session_id = ?", List.of(sessionId), false);
+            List<ResultRow> before = since.isEmpty() ? List.of() : ResultQueries.outcomesOf(q, failing, false, "r.session_id = ?", List.of(since.get()), true);
+            return Analyses.changes(sessionId, since, mine, before, PerfQuery.series(q, Optional.empty(), PERF_POINTS));
+        });
+    }
+
+    static BoardVariant boardVariant(String board, String variant) {
+        return ResultQueries.boardVariant(board, variant);
     }
 
     /**
@@ -279,49 +316,45 @@ public final class JdbcHistory implements History, SessionRecorder {
      * The dry run's best guess at what the boards carry when nothing better is known.
      */
     public Map<String, String> lastFirmware(String lab) {
-        Map<String, String> latest = new java.util.LinkedHashMap<>();
-        query("""
-                SELECT r.tentacle, g.firmware FROM test_run r
-                JOIN sut_group g ON g.id = r.sut_id
-                JOIN test_session s ON s.id = r.session_id
-                WHERE s.lab = ? AND g.firmware <> 'unknown'
-                ORDER BY r.time_start""", List.of(lab), rs -> latest.put(rs.getString(1), rs.getString(2)));
+        Map<String, String> latest = new LinkedHashMap<>();
+        read(q -> {
+            List<Object> args = new ArrayList<>(q.column("SELECT id FROM test_session WHERE lab = ? ORDER BY time_start DESC LIMIT ?",
+                    List.of(lab, RECENT_SESSIONS)));
+            q.each("SELECT r.tentacle, g.firmware FROM test_run r JOIN sut_group g ON g.id = r.sut_id WHERE g.firmware <> 'unknown' "
+                    + "AND r.session_id IN " + ResultRows.placeholders(args.size()) + " ORDER BY r.time_start", args,
+                    rs -> latest.put(rs.getString(1), rs.getString(2)));
+            return null;
+        });
         return latest;
     }
 
     @Override
     public List<DurationStats> durations() {
-        Map<String, List<Double>> byKey = new TreeMap<>();
-        query("SELECT testgroup, tentacle, duration_s FROM test_run WHERE outcome IN ('passed', 'failed', 'skipped')", List.of(),
-                rs -> byKey.computeIfAbsent(rs.getString(1) + "\t" + tag(rs.getString(2)), k -> new ArrayList<>()).add(rs.getDouble(3)));
-        List<DurationStats> result = new ArrayList<>();
-        byKey.forEach((key, values) -> {
-            String[] k = key.split("\t");
-            result.add(new DurationStats(k[0], k[1], values.size(), Stats.mean(values), Stats.percentile(values, 0.9)));
+        return read(q -> {
+            List<String> window = q.column("SELECT id FROM test_session ORDER BY time_start DESC LIMIT ?", List.of(RECENT_SESSIONS));
+            Map<WorkKey, List<Double>> byKey = new java.util.TreeMap<>();
+            q.each("SELECT testgroup, kind, board, variant, role, duration_s FROM test_run WHERE outcome IN ('passed', 'failed', 'skipped') "
+                    + "AND kind IS NOT NULL AND session_id IN " + ResultRows.placeholders(window.size()), window,
+                    rs -> byKey.computeIfAbsent(new WorkKey(rs.getString(1), rs.getString(2), boardVariant(rs.getString(3), rs.getString(4)), Role.of(rs.getString(5))), k -> new ArrayList<>()).add(rs.getDouble(6)));
+            List<DurationStats> result = new ArrayList<>();
+            byKey.forEach((key, values) -> result.add(new DurationStats(key, values.size(), Stats.mean(values), Stats.percentile(values, 0.9))));
+            return result;
         });
-        return result;
     }
 
     @Override
     public List<SessionTrend> trend(String lab, int lastSessions) {
-        List<ResultRow> rows = finalAttempts(resultRows("WHERE s.lab = ?", List.of(lab)));
-        Set<String> keep = new HashSet<>(lastSessions(rows, lastSessions));
-        Map<String, long[]> counts = new LinkedHashMap<>();
-        Map<String, String> starts = new LinkedHashMap<>();
-        for (ResultRow r : rows) {
-            if (!keep.contains(r.session())) {
-                continue;
-            }
-            long[] c = counts.computeIfAbsent(r.session(), k -> new long[2]);
-            starts.put(r.session(), r.sessionStart());
-            if (passed(r.outcome()) || failed(r.outcome())) {
-                c[0]++;
-                c[1] += passed(r.outcome()) ? 1 : 0;
-            }
-        }
-        List<SessionTrend> result = new ArrayList<>();
-        counts.forEach((s, c) -> result.add(new SessionTrend(s, starts.get(s), c[0], c[1], c[0] == 0 ? 0 : (double) c[1] / c[0])));
-        return result;
+        return read(q -> {
+            List<Object> window = new ArrayList<>(q.column("SELECT id FROM test_session WHERE lab = ? ORDER BY time_start DESC LIMIT ?",
+                    List.of(lab, lastSessions)));
+            return q.list("SELECT s.id, s.time_start, SUM(r.final_passed + r.final_failed), SUM(r.final_passed) FROM test_session s "
+                    + "JOIN test_run r ON r.session_id = s.id WHERE r.final_attempt IS NOT NULL AND s.id IN " + ResultRows.placeholders(window.size())
+                    + " GROUP BY s.id, s.time_start HAVING SUM(r.final_passed + r.final_failed) > 0 ORDER BY s.time_start", window, rs -> {
+                        long tests = rs.getLong(3);
+                        long passed = rs.getLong(4);
+                        return new SessionTrend(rs.getString(1), rs.getString(2), tests, passed, tests == 0 ? 0 : (double) passed / tests);
+                    });
+        });
     }
 
     @Override

@@ -40,7 +40,8 @@ final class JdbcRecorder {
                     ON CONFLICT (id) DO UPDATE SET time_end = excluded.time_end, duration_s = excluded.duration_s,
                                                    status = excluded.status, verdict = excluded.verdict""",
                     s.sessionId(), s.lab(), s.host(), s.user() == null ? "" : s.user(), s.trigger(), String.join(" ", s.commandLine()),
-                    String.join(",", s.firmware()), s.testsRef(), s.timeStart(), s.timeEnd(), s.durationSeconds(), s.status(), s.verdict());
+                    String.join(",", s.firmware()), s.testsRef(), s.timeStart(), s.timeEnd(), s.durationSeconds(), s.status().label(),
+                    s.verdict() == null ? "" : s.verdict().label());
             for (SessionRecord.Run run : s.runs()) {
                 if (run.attempts().isEmpty()) {
                     recordUnfinished(s.sessionId(), run);
@@ -61,8 +62,8 @@ final class JdbcRecorder {
     private static final String INSERT_SUT = "INSERT INTO sut_group (id, board, variant, firmware) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
     private static final String INSERT_RUN = """
             INSERT INTO test_run (id, session_id, sut_id, testid, testgroup, tentacle, reference, role, outcome, time_start, duration_s,
-                                  board, variant)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""";
+                                  board, variant, kind, final_attempt, measured, final_passed, final_failed)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""";
     private static final String INSERT_ATTEMPT = """
             INSERT INTO attempt (id, run_id, letter, status, error, directory, time_start, duration_s)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""";
@@ -79,10 +80,15 @@ final class JdbcRecorder {
             return;
         }
         String firmware = first.firmware().getOrDefault(first.serial(), "unknown");
-        String sut = run.variant() + "|" + firmware;
-        update(INSERT_SUT, sut, first.board(), first.variant(), firmware);
-        update(INSERT_RUN, runId, session, sut, run.testid(), run.testgroup(), first.tentacle(), first.reference(), first.role(), run.status().label(),
-                run.timeStart(), run.durationSeconds(), first.board(), first.variant());
+        BoardVariant bv = run.boardVariant();
+        String sut = bv.name() + "|" + firmware;
+        AttemptRecord last = run.attempts().get(run.attempts().size() - 1);
+        int measured = run.attempts().stream().anyMatch(a -> !a.measurements().isEmpty()) ? 1 : 0;
+        update(INSERT_SUT, sut, bv.board(), bv.variant(), firmware);
+        update(INSERT_RUN, runId, session, sut, run.testid(), run.testgroup(), first.tentacle(), first.reference(), run.role().label(),
+                run.status().label(), run.timeStart(), run.durationSeconds(), bv.board(), bv.variant(), run.kind(), session + "/" + last.directory(), measured,
+                (int) last.tests().stream().filter(t -> t.outcome() == testbed.runner.Outcome.PASSED).count(),
+                (int) last.tests().stream().filter(t -> t.outcome().isFailure()).count());
         for (AttemptRecord a : run.attempts()) {
             String attemptId = session + "/" + a.directory();
             update(INSERT_ATTEMPT, attemptId, runId, a.attempt(), a.status().label(), a.error(), a.directory(), a.timeStart(), a.durationSeconds());
@@ -104,13 +110,12 @@ final class JdbcRecorder {
         if (recordedRuns.contains(runId)) {
             return;
         }
-        BoardVariant bv = BoardVariant.parse(run.variant());
-        String sut = run.variant() + "|unknown";
-        String role = run.testid().endsWith("-instance0") ? "instance0" : run.testid().endsWith("-instance1") ? "instance1" : "single";
+        BoardVariant bv = run.boardVariant();
+        String sut = bv.name() + "|unknown";
         update(INSERT_SUT, sut, bv.board(), bv.variant(), "unknown");
         update(INSERT_RUN, runId, session, sut, run.testid(), run.testgroup(), run.tentacles().isEmpty() ? "" : run.tentacles().get(0),
-                run.tentacles().size() > 1 ? run.tentacles().get(1) : "", role, run.status().label(), run.timeStart(), run.durationSeconds(), bv.board(),
-                bv.variant());
+                run.tentacles().size() > 1 ? run.tentacles().get(1) : "", run.role().label(), run.status().label(), run.timeStart(), run.durationSeconds(),
+                bv.board(), bv.variant(), run.kind(), null, 0, 0, 0);
         inThisTransaction.add(runId);
     }
 
@@ -139,6 +144,8 @@ final class JdbcRecorder {
         for (int i = 0; i < values.length; i++) {
             if (values[i] instanceof Double d) {
                 st.setDouble(i + 1, d);
+            } else if (values[i] instanceof Integer n) {
+                st.setInt(i + 1, n);
             } else {
                 st.setString(i + 1, (String) values[i]);
             }

@@ -1,55 +1,62 @@
 package testbed.history;
 
-import java.util.List;
-import java.util.Map;
 import testbed.model.BoardVariant;
+import testbed.model.Role;
 import testbed.runner.Outcome;
 
-/** The plain rows the analyses run over (in Java, so SQLite and PostgreSQL answer identically), and their helpers. */
+/** The plain rows the analyses run over (in Java, so SQLite and PostgreSQL answer identically). */
 final class ResultRows {
 
     private ResultRows() {}
 
-    /** One test result on the final or an earlier attempt, with everything the analyses group by. */
-    record ResultRow(String session, String sessionStart, String lab, String testgroup, String boardVariant, String tag, String firmware,
-            String runId, String letter, String test, String outcome) {}
+    /**
+     * One test result of one attempt, with everything the analyses group by.
+     *
+     * @param tentacle the DUT's label: outcomes are kept per tentacle, so one of two identical boards failing is never
+     *     hidden by the other passing
+     * @param finalAttempt the run's last attempt: its outcome is the run's
+     */
+    record ResultRow(String session, String sessionStart, String testgroup, String tentacle, String kind, Role role, BoardVariant boardVariant,
+            String firmware, String runId, String letter, String test, Outcome outcome, boolean finalAttempt) {
 
-    static String boardVariant(String board, String variant) {
-        return new BoardVariant(board, variant == null ? "" : variant).name();
-    }
-
-    /** {@code 3b01-RPI_PICO_W} → {@code RPI_PICO_W}. */
-    static String tag(String tentacleLabel) {
-        int dash = tentacleLabel.indexOf('-');
-        return dash < 0 ? tentacleLabel : tentacleLabel.substring(dash + 1);
-    }
-
-    /** Keeps, per run, only the results of its last attempt: the run's verdict. */
-    static List<ResultRow> finalAttempts(List<ResultRow> rows) {
-        Map<String, String> lastLetter = new java.util.HashMap<>();
-        for (ResultRow r : rows) {
-            lastLetter.merge(r.runId(), r.letter(), (x, y) -> x.compareTo(y) >= 0 ? x : y);
+        /** The test on this tentacle in this role: what two sessions are compared by. */
+        TestOn on() {
+            return new TestOn(testgroup, test, tentacle, role);
         }
-        return rows.stream().filter(r -> r.letter().equals(lastLetter.get(r.runId()))).toList();
+
+        /** The same test on any tentacle of the kind: what a tentacle without an earlier outcome is compared with. */
+        TestOnKind onKind() {
+            return new TestOnKind(testgroup, test, kind, boardVariant, role);
+        }
     }
 
-    static List<String> lastSessions(List<ResultRow> rows, int n) {
-        List<String> sessions = rows.stream().map(ResultRow::session).distinct().toList();
-        return sessions.subList(Math.max(0, sessions.size() - n), sessions.size());
-    }
+    record TestOn(String testgroup, String test, String tentacle, Role role) {}
 
-    static boolean passed(String outcome) {
-        return outcome.equals(Outcome.PASSED.label());
-    }
+    record TestOnKind(String testgroup, String test, String kind, BoardVariant boardVariant, Role role) {}
 
-    /** Failed, error or timeout, as {@link Outcome#isFailure()} says. */
-    static boolean failed(String outcome) {
+    /** A test on one tentacle with one firmware: the series a flaky test flips in. */
+    record FlakyKey(String testgroup, String test, String tentacle, BoardVariant boardVariant, String firmware) {}
+
+    static Outcome outcome(String label) {
         for (Outcome o : Outcome.values()) {
-            if (o.isFailure() && o.label().equals(outcome)) {
-                return true;
+            if (o.label().equals(label)) {
+                return o;
             }
         }
-        return false;
+        return Outcome.ERROR; // a label this version does not know: never counted as a pass
     }
 
+    static boolean passed(Outcome o) {
+        return o == Outcome.PASSED;
+    }
+
+    /** Passed, or failed as {@link Outcome#isFailure()} says: the outcomes a pass rate and a flip count look at. */
+    static boolean decisive(Outcome o) {
+        return o == Outcome.PASSED || o.isFailure();
+    }
+
+    /** SQL for {@code IN (...)} with n placeholders. */
+    static String placeholders(int n) {
+        return n == 0 ? "(NULL)" : "(" + "?, ".repeat(n - 1) + "?)";
+    }
 }

@@ -1,5 +1,7 @@
 package testbed.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Objects;
 
 /**
@@ -16,7 +18,8 @@ public record BoardVariant(String board, String variant) implements Comparable<B
         }
     }
 
-    /** Parses {@code BOARD} or {@code BOARD-VARIANT}, split at the first '-'. */
+    /** Parses {@code BOARD} or {@code BOARD-VARIANT}, split at the first '-' (records spell it so). */
+    @JsonCreator
     public static BoardVariant parse(String text) {
         int dash = text.indexOf('-');
         return dash < 0 ? new BoardVariant(text, "") : new BoardVariant(text.substring(0, dash), text.substring(dash + 1));
@@ -26,6 +29,7 @@ public record BoardVariant(String board, String variant) implements Comparable<B
         return variant.isEmpty();
     }
 
+    @JsonValue
     public String name() {
         return variant.isEmpty() ? board : board + "-" + variant;
     }

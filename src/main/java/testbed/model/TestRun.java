@@ -45,6 +45,11 @@ public record TestRun(
         return dut.boardVariant(variant);
     }
 
+    /** The work item this run does. */
+    public WorkKey workKey() {
+        return new WorkKey(spec.label(), dut.tag(), dutFirmware(), role);
+    }
+
     /** The reference always runs its board's default variant. */
     public Optional<BoardVariant> referenceFirmware() {
         return reference.map(r -> r.boardVariant(""));

@@ -52,6 +52,9 @@ public final class Agent {
     }
 
     private final Options options;
+    private final QueueDb db;
+    private final Workspace workspace;
+    private final testbed.testrun.TentacleLocks locks;
     private final AgentQueue queue;
     private final AgentQueue beats;
     private final Notifications wakeups;
@@ -67,6 +70,9 @@ public final class Agent {
 
     private Agent(Workspace workspace, Options options, QueueDb db, ConnectedLab connected) {
         this.options = options;
+        this.db = db;
+        this.workspace = workspace;
+        this.locks = testbed.testrun.TentacleLocks.in(workspace.settings().lockDir());
         this.connected = connected;
         this.queue = new AgentQueue(db, options.host(), options.lease());
         this.beats = new AgentQueue(db.another(), options.host(), options.lease());
@@ -190,8 +196,17 @@ public final class Agent {
     private void execute(AgentQueue.Claim claim) {
         Sessions.Local local = null;
         try {
+            if (claim.ticket().work() == Wire.Work.PROBE) {
+                probe(claim);
+                return;
+            }
             local = sessions.get(claim.session(), () -> queue.session(claim.session()));
             ThreadContext.put("sessionDir", local.results().root().toString());
+            Map<testbed.model.BoardVariant, testbed.model.Firmware> own = workspace.firmware();
+            for (Wire.Image image : claim.ticket().images()) {
+                testbed.model.Firmware fw = Images.resolve(db, image, own, workspace.settings().cacheDir().resolve("agent").resolve("images"));
+                local.catalog().put(fw.boardVariant(), fw);
+            }
             Map<String, testbed.model.TestRunSpec> specs = local.specs();
             TestRun run = claim.ticket().toRun(s -> Optional.ofNullable(tentacles.get(s)), l -> Optional.ofNullable(specs.get(l)));
             RunReport report = local.executor().execute(run);
@@ -211,6 +226,30 @@ public final class Agent {
             running.remove(claim.lease());
             fenced.remove(claim.lease());
             ThreadContext.remove("sessionDir");
+        }
+    }
+
+    /** A health probe the coordinator leased: does this board's MicroPython answer? Under the tentacle's lock, as a run. */
+    private void probe(AgentQueue.Claim claim) throws SQLException {
+        String serial = claim.ticket().dut();
+        Dut dut = duts.get(serial);
+        boolean answered = true; // held by another session on this host: in use, so not ours to judge
+        try {
+            if (dut == null) {
+                answered = false;
+            } else if (locks.tryLockAll(List.of(serial), "health probe").isEmpty()) {
+                try {
+                    answered = testbed.lab.IdentityProbe.probe(dut, Duration.ofSeconds(3)).isPresent();
+                } finally {
+                    locks.unlockAll(List.of(serial));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            answered = false;
+        }
+        LOG.info("health probe of {}: {}", serial, answered ? "answers" : "no answer");
+        if (!fenced.contains(claim.lease()) && !queue.finish(claim, Wire.write(Wire.Report.probe(answered)), new byte[0])) {
+            LOG.warn("health probe of {}: lease moved on", serial);
         }
     }
 

@@ -113,9 +113,15 @@ public final class Coordinator implements AutoCloseable {
                 leases.collected(lease.id());
                 continue;
             }
+            Wire.Ticket ticket = Wire.read(lease.run(), Wire.Ticket.class);
+            if (ticket.work() == Wire.Work.PROBE) {
+                leases.cancel(lease.id(), "a health probe of the coordinator before");
+                leases.collected(lease.id());
+                continue;
+            }
             TestRun run;
             try {
-                run = Wire.read(lease.run(), Wire.Ticket.class).toRun(tentacles, specs);
+                run = ticket.toRun(tentacles, specs);
             } catch (RuntimeException e) {
                 LOG.warn("lease {} of {}: cannot take it over: {}", lease.id(), lease.testid(), e.getMessage());
                 leases.cancel(lease.id(), "its coordinator cannot take it over: " + e.getMessage());

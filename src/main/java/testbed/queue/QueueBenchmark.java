@@ -100,7 +100,7 @@ public final class QueueBenchmark {
 
     private static void lease(Leases leases, String session, String serial, int n, Map<Long, String> leaseSerial) throws SQLException {
         Wire.Ticket ticket = new Wire.Ticket("BENCH-" + n + "@" + serial, "BENCH", serial, "", Role.SINGLE, null, false, false, 0,
-                Instant.now().toString(), 0);
+                Instant.now().toString(), 0, Wire.Work.RUN, List.of());
         if (leases.assign(session, ticket) instanceof Leases.Assignment.Leased l) {
             leaseSerial.put(l.id(), serial);
         } else {

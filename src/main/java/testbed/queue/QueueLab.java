@@ -57,12 +57,24 @@ public final class QueueLab implements LabBackend, AutoCloseable {
     });
     /** The runs this coordinator leased (or took over), by lease id. */
     private final Map<Long, TestRun> leased = new ConcurrentHashMap<>();
+    /** Health probes leased to the agents, by lease id: the tentacle probed. */
+    private final Map<Long, String> probes = new ConcurrentHashMap<>();
+    private final Map<testbed.model.BoardVariant, Firmware> catalog;
+    private final boolean flashSkip;
+    private final Images images;
     /** Delivered to the engine; marked booked at the next call, once the engine has journaled it. */
     private Long delivered;
 
-    /** @param build builds a firmware on this host; empty when it succeeded, else why not */
-    public QueueLab(QueueDb db, String session, ResultsDir results, Function<Firmware, Optional<String>> build, Clock clock) {
+    /**
+     * @param build builds a firmware on this host; empty when it succeeded, else why not
+     * @param catalog the session's firmware: what a lease may flash travels with it by content
+     */
+    public QueueLab(QueueDb db, String session, ResultsDir results, Function<Firmware, Optional<String>> build, Clock clock,
+            Map<testbed.model.BoardVariant, Firmware> catalog, boolean flashSkip) {
         this.db = db;
+        this.catalog = Map.copyOf(catalog);
+        this.flashSkip = flashSkip;
+        this.images = new Images(db);
         this.leases = new Leases(db);
         this.wakeups = new Notifications(db.another(), Set.of(Notifications.SESSION, Notifications.FREED));
         this.session = session;
@@ -80,7 +92,11 @@ public final class QueueLab implements LabBackend, AutoCloseable {
     public void startRun(TestRun run) {
         Leases.Assignment a;
         try {
-            a = leases.assign(session, Wire.Ticket.of(run));
+            a = leases.assign(session, Wire.Ticket.of(run, images(run)));
+        } catch (RuntimeException e) {
+            LOG.warn("{}: cannot lease: {}", run.testid(), e.getMessage());
+            events.add(new EngineEvent.RunFinished(RunReport.internalError(run, "queue: " + e.getMessage()), System.nanoTime()));
+            return;
         } catch (SQLException e) {
             LOG.warn("{}: cannot lease: {}", run.testid(), e.getMessage());
             a = new Leases.Assignment.Busy(Set.copyOf(run.tentacles().stream().map(Tentacle::serial).toList()), "queue: " + e.getMessage());
@@ -91,6 +107,43 @@ public final class QueueLab implements LabBackend, AutoCloseable {
         } else if (a instanceof Leases.Assignment.Busy b) {
             LOG.info("{}: not leased, {}: {}", run.testid(), b.why(), b.serials());
             events.add(new EngineEvent.RunFinished(new RunReport(run, new RunOutcome.Busy(b.serials()), List.of(), Map.of()), System.nanoTime()));
+        }
+    }
+
+    /** The images the run may flash (its DUT's firmware and its reference's), published to the queue by content. */
+    private List<Wire.Image> images(TestRun run) throws SQLException {
+        if (flashSkip) {
+            return List.of();
+        }
+        List<Wire.Image> out = new ArrayList<>();
+        List<testbed.model.BoardVariant> wanted = new ArrayList<>(List.of(run.dutFirmware()));
+        run.referenceFirmware().ifPresent(wanted::add);
+        for (testbed.model.BoardVariant bv : wanted) {
+            Firmware fw = catalog.get(bv);
+            if (fw != null) {
+                out.add(images.publish(fw));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A health probe of an idle tentacle ({@code --health-every}), leased to its agent like a run: the agent probes its
+     * own board under the tentacle's lock. Held by another session: not ours to judge, it answers.
+     */
+    @Override
+    public boolean startProbe(Tentacle tentacle) {
+        try {
+            Leases.Assignment a = leases.assign(session, Wire.Ticket.probe(tentacle, clock.instant()));
+            if (a instanceof Leases.Assignment.Leased l) {
+                probes.put(l.id(), tentacle.serial());
+            } else {
+                events.add(new EngineEvent.ProbeFinished(tentacle.serial(), true, System.nanoTime()));
+            }
+            return true;
+        } catch (SQLException e) {
+            LOG.warn("health probe of {}: cannot lease: {}", tentacle.label(), e.getMessage());
+            return false;
         }
     }
 
@@ -143,6 +196,13 @@ public final class QueueLab implements LabBackend, AutoCloseable {
             return Optional.empty();
         }
         for (Leases.Lease lease : ended) {
+            String probed = probes.remove(lease.id());
+            if (probed != null) {
+                delivered = lease.id();
+                // A lost host's board is silent for now; a cancelled probe judged nothing.
+                boolean answered = lease.state().equals("cancelled") || lease.report().map(r -> Wire.read(r, Wire.Report.class).answered()).orElse(false);
+                return Optional.of(new EngineEvent.ProbeFinished(probed, answered, System.nanoTime()));
+            }
             TestRun run = leased.remove(lease.id());
             if (run != null) {
                 delivered = lease.id();
@@ -204,8 +264,8 @@ public final class QueueLab implements LabBackend, AutoCloseable {
     private AttemptRecord synthetic(TestRun run, Status status, String kind, String why) {
         Path dir = results.nextAttemptDir(run.testid());
         String now = clock.instant().toString();
-        AttemptRecord a = new AttemptRecord(run.testid(), "", dir.getFileName().toString(), run.spec().label(), run.dut().label(), run.dut().serial(),
-                run.dut().board(), run.variant(), run.role().name().toLowerCase(), run.reference().map(Tentacle::label).orElse(""), Map.of(), List.of(),
+        AttemptRecord a = new AttemptRecord(run.testid(), "", dir.getFileName().toString(), run.spec().label(), run.dut().label(), run.dut().tag(), run.dut().serial(),
+                run.dut().board(), run.variant(), run.role(), run.reference().map(Tentacle::label).orElse(""), Map.of(), List.of(),
                 run.spec().runner().kind(), run.startedAt().toString(), now, Duration.between(run.startedAt(), clock.instant()).toMillis() / 1000.0,
                 status, kind, why, AttemptRecord.countsOf(List.of()), List.of(), List.of());
         a = renamed(a, dir.getFileName().toString());
@@ -214,7 +274,7 @@ public final class QueueLab implements LabBackend, AutoCloseable {
     }
 
     private static AttemptRecord renamed(AttemptRecord a, String dirName) {
-        return new AttemptRecord(a.testid(), dirName.substring(dirName.lastIndexOf(',') + 1), dirName, a.testGroup(), a.tentacle(), a.serial(), a.board(),
+        return new AttemptRecord(a.testid(), dirName.substring(dirName.lastIndexOf(',') + 1), dirName, a.testGroup(), a.tentacle(), a.kind(), a.serial(), a.board(),
                 a.variant(), a.role(), a.reference(), a.firmware(), a.flashed(), a.runner(), a.timeStart(), a.timeEnd(), a.durationSeconds(),
                 a.status(), a.errorKind(), a.error(), a.counts(), a.tests(), a.measurements());
     }
@@ -264,6 +324,14 @@ public final class QueueLab implements LabBackend, AutoCloseable {
             LOG.warn("queue: cannot cancel the leases of session {}: {} (they expire by themselves)", session, e.getMessage());
         }
         for (Leases.Lease lease : leasesEnded()) {
+            if (probes.remove(lease.id()) != null) {
+                try {
+                    leases.collected(lease.id());
+                } catch (SQLException e) {
+                    LOG.debug("queue: {}", e.getMessage());
+                }
+                continue;
+            }
             TestRun run = leased.remove(lease.id());
             if (run != null) {
                 out.add(report(lease, run));

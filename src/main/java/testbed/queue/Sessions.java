@@ -8,15 +8,14 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import testbed.config.Settings;
 import testbed.config.Workspace;
-import testbed.flash.Flasher;
-import testbed.flash.ToolLocator;
 import testbed.lab.Dut;
+import testbed.model.BoardVariant;
+import testbed.model.Firmware;
 import testbed.model.LabException;
 import testbed.model.MicroPythonSource;
 import testbed.model.TestRunSpec;
 import testbed.results.ResultsDir;
 import testbed.source.Sources;
-import testbed.testrun.TentacleLocks;
 import testbed.testrun.TestRunExecutor;
 
 /**
@@ -26,8 +25,12 @@ import testbed.testrun.TestRunExecutor;
  */
 final class Sessions implements AutoCloseable {
 
-    /** @param specs the test groups by label, runners replaced as the coordinator's selection replaced them */
-    record Local(ResultsDir results, TestRunExecutor executor, Map<String, TestRunSpec> specs) {}
+    /**
+     * @param specs the test groups by label, runners replaced as the coordinator's selection replaced them
+     * @param catalog what the executor flashes: filled from each ticket's images before its run (the coordinator's
+     *     firmware, by content), so this host's own {@code firmware/} may lack them
+     */
+    record Local(ResultsDir results, TestRunExecutor executor, Map<String, TestRunSpec> specs, Map<BoardVariant, Firmware> catalog) {}
 
     interface SettingsLookup {
         Optional<Wire.SessionSettings> get() throws SQLException;
@@ -56,17 +59,17 @@ final class Sessions implements AutoCloseable {
         ResultsDir results = new ResultsDir(workRoot.resolve(Agent.safe(session)));
         results.prepareResume(); // an agent restarted in the same session continues its letters
         TestRunExecutor.touchLogs(results.root());
-        TestRunExecutor executor = new TestRunExecutor(new TestRunExecutor.Settings(s.count(), s.flashSkip(), s.flashForce(), workspace.specsDir(),
-                source(s, settings.cacheDir()), testbed.process.Python.forRunners(python), settings.cacheDir(), workspace.firmware(), s.session(),
-                s.xfail() == null ? testbed.results.Xfail.NONE : s.xfail()), duts, results, TentacleLocks.in(settings.lockDir()),
-                new Flasher(ToolLocator.onPath(settings.path())), Clock.systemUTC());
+        Map<BoardVariant, Firmware> catalog = new ConcurrentHashMap<>();
+        TestRunExecutor executor = TestRunExecutor.onHost(settings, new TestRunExecutor.Settings(s.count(), s.flashSkip(), s.flashForce(),
+                workspace.specsDir(), source(s, settings.cacheDir()), testbed.process.Python.forRunners(python), settings.cacheDir(), catalog, s.session(),
+                s.xfail() == null ? testbed.results.Xfail.NONE : s.xfail()), duts, results, Clock.systemUTC());
         Map<String, TestRunSpec> specs = new java.util.LinkedHashMap<>();
         workspace.specs().forEach(spec -> specs.put(spec.label(), spec));
         if (s.commands() != null) {
             s.commands().forEach((label, command) -> specs.computeIfPresent(label, (l, spec) -> spec.withRunner(
                     new testbed.model.RunnerSpec.External(java.util.Arrays.asList(command.split("\\s+")), Map.of()))));
         }
-        local = new Local(results, executor, Map.copyOf(specs));
+        local = new Local(results, executor, Map.copyOf(specs), catalog);
         sessions.put(session, local);
         return local;
     }
@@ -76,13 +79,8 @@ final class Sessions implements AutoCloseable {
         if (s.micropythonOrigin() == null) {
             return Optional.empty();
         }
-        if (!s.micropythonHasRoot() && s.micropythonTests() != null) {
-            return Optional.of(Sources.fromTestsFolder(Path.of(s.micropythonTests())));
-        }
-        String origin = s.micropythonOrigin();
-        boolean remote = origin.contains("://") && origin.contains("@");
-        String pinned = remote && s.micropythonCommit() != null ? origin.substring(0, origin.lastIndexOf('@')) + "@" + s.micropythonCommit() : origin;
-        return Optional.of(Sources.resolve(pinned, cacheDir));
+        return Optional.of(Sources.pinned(s.micropythonOrigin(), Optional.ofNullable(s.micropythonCommit()), Optional.ofNullable(s.micropythonTests()),
+                s.micropythonHasRoot(), cacheDir));
     }
 
     @Override

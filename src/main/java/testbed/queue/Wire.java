@@ -36,15 +36,41 @@ final class Wire {
 
     private Wire() {}
 
-    /** A TestRun by name. */
+    /** What leases a tentacle: a TestRun, or a health probe of an idle board ({@code --health-every}). */
+    enum Work { RUN, PROBE }
+
+    /**
+     * A firmware image by content: what an agent flashes, taken from its own {@code firmware/} when that has these
+     * bytes, else fetched from the queue by {@code sha256}.
+     *
+     * @param version the text the board reports once flashed (known: the coordinator built or read it before the lease)
+     */
+    record Image(@JsonProperty("board_variant") String boardVariant, String version, String sha256, @JsonProperty("file_name") String fileName) {}
+
+    /**
+     * A TestRun by name (or a probe: {@code work}, with only {@code dut}): each side rebuilds the run from its own
+     * inventory and test groups; the images it may flash travel by content.
+     */
     record Ticket(String testid, String spec, String dut, String variant, Role role, String reference,
             @JsonProperty("dut_needs_flash") boolean dutNeedsFlash, @JsonProperty("reference_needs_flash") boolean referenceNeedsFlash,
-            int requeues, @JsonProperty("started_at") String startedAt, @JsonProperty("estimated_ms") long estimatedMillis) {
+            int requeues, @JsonProperty("started_at") String startedAt, @JsonProperty("estimated_ms") long estimatedMillis, Work work,
+            List<Image> images) {
 
-        static Ticket of(TestRun run) {
+        Ticket {
+            work = work == null ? Work.RUN : work;
+            images = images == null ? List.of() : List.copyOf(images);
+        }
+
+        static Ticket of(TestRun run, List<Image> images) {
             return new Ticket(run.testid(), run.spec().label(), run.dut().serial(), run.variant(), run.role(),
                     run.reference().map(Tentacle::serial).orElse(null), run.dutNeedsFlash(), run.referenceNeedsFlash(), run.requeues(),
-                    run.startedAt().toString(), run.estimatedDuration().toMillis());
+                    run.startedAt().toString(), run.estimatedDuration().toMillis(), Work.RUN, images);
+        }
+
+        /** A health probe of an idle tentacle: does its MicroPython answer? */
+        static Ticket probe(Tentacle t, Instant at) {
+            return new Ticket("health-probe@" + t.label(), "", t.serial(), "", Role.SINGLE, null, false, false, 0, at.toString(), 3000, Work.PROBE,
+                    List.of());
         }
 
         /** The run again, from the tentacles and groups this side knows; an unknown name is an input error. */
@@ -62,9 +88,18 @@ final class Wire {
         }
     }
 
-    /** A RunReport without its TestRun (the lease names it). {@code outcome}: ran, busy or infra. */
+    /** A RunReport without its TestRun (the lease names it). {@code outcome}: ran, busy, infra, or probe ({@code testsFailed}: no answer). */
     record Report(String outcome, @JsonProperty("tests_failed") boolean testsFailed, String kind, Set<String> serials, String message,
             List<AttemptRecord> attempts, Map<String, String> firmware) {
+
+        /** A probe's answer: whether the board's MicroPython answered. */
+        static Report probe(boolean answered) {
+            return new Report("probe", !answered, null, Set.of(), null, List.of(), Map.of());
+        }
+
+        boolean answered() {
+            return outcome.equals("probe") && !testsFailed;
+        }
 
         static Report of(RunReport r) {
             Map<String, String> fw = new HashMap<>();

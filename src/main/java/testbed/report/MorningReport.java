@@ -74,10 +74,10 @@ final class MorningReport {
             return;
         }
         h.append("<h3>").append(title).append(" (").append(list.size()).append(")</h3><table><tr><th>group</th><th>test</th><th>board</th>")
-                .append("<th>before</th><th>now</th></tr>");
+                .append("<th>tentacle</th><th>before</th><th>now</th></tr>");
         for (History.TestChange t : list) {
             h.append("<tr><td>").append(Svg.esc(t.testgroup())).append("</td><td>").append(Svg.esc(t.test())).append("</td><td>")
-                    .append(Svg.esc(t.boardVariant())).append("</td><td class=\"").append(Svg.esc(t.before())).append("\">").append(Svg.esc(t.before()))
+                    .append(Svg.esc(t.boardVariant())).append("</td><td>").append(Svg.esc(t.tentacle())).append("</td><td class=\"").append(Svg.esc(t.before())).append("\">").append(Svg.esc(t.before()))
                     .append("</td><td class=\"").append(Svg.esc(t.now())).append("\">").append(Svg.esc(t.now())).append("</td></tr>");
         }
         h.append("</table>");

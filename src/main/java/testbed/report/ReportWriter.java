@@ -58,9 +58,7 @@ public final class ReportWriter {
         writeString(dir.resolve("timing.txt"), timing(view));
         List<AttemptRecord> finals = session.runs().stream().filter(r -> !r.attempts().isEmpty())
                 .map(r -> r.attempts().get(r.attempts().size() - 1)).toList();
-        Map<String, String> variantOf = new java.util.HashMap<>();
-        session.runs().forEach(r -> r.attempts().forEach(a -> variantOf.put(a.directory(), r.variant())));
-        AtomicJson.write(dir.resolve("xfail-template.json"), Map.of("xfail", Xfail.template(finals, a -> variantOf.getOrDefault(a.directory(), a.board()))));
+        AtomicJson.write(dir.resolve("xfail-template.json"), Map.of("xfail", Xfail.template(finals, a -> a.boardVariant().name())));
     }
 
     private static void writeString(Path file, String text) {
@@ -80,7 +78,7 @@ public final class ReportWriter {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("session_id", s.sessionId());
         m.put("lab", s.lab());
-        m.put("verdict", s.verdict());
+        m.put("verdict", s.verdict() == null ? "" : s.verdict().label());
         m.put("status", s.status());
         m.put("firmware", s.firmware());
         m.put("firmware_versions", s.firmwareVersions());
@@ -184,7 +182,7 @@ public final class ReportWriter {
     private static String markdown(SessionView v) {
         SessionRecord s = v.session();
         StringBuilder md = new StringBuilder();
-        md.append("## testbed: ").append(s.verdict().isEmpty() ? s.status() : s.verdict().replace('_', ' ')).append(" on lab `").append(s.lab())
+        md.append("## testbed: ").append(s.outcomeText()).append(" on lab `").append(s.lab())
                 .append("`\n\n");
         md.append("Firmware: ").append(s.firmware().isEmpty() ? "(all)" : String.join(", ", s.firmware())).append(" · session `")
                 .append(s.sessionId()).append("` · ").append(String.format(Locale.ROOT, "%.0f s", s.durationSeconds())).append(" · trigger ")
@@ -224,7 +222,7 @@ public final class ReportWriter {
 
     private static String html(SessionView v, List<History.SessionTrend> trend, List<History.PerfSeries> perf, String changes) {
         SessionRecord s = v.session();
-        String e = Svg.esc(s.verdict());
+        String e = Svg.esc(s.verdict() == null ? s.status().label() : s.verdict().label());
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>testbed ").append(Svg.esc(s.sessionId())).append("</title>");
         h.append("""

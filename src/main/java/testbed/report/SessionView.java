@@ -39,8 +39,7 @@ record SessionView(SessionRecord session, Map<String, GroupSummary> groups, List
     record Cell(String letter, Outcome outcome, String directory, String reason) {}
 
     static String column(SessionRecord.Run run) {
-        AttemptRecord a = run.attempts().get(0);
-        return run.variant() + (a.role().equals("single") ? "" : "/" + a.role());
+        return run.boardVariant().name() + (run.role() == testbed.model.Role.SINGLE ? "" : "/" + run.role().label());
     }
 
     static SessionView of(SessionRecord s) {

@@ -3,6 +3,8 @@ package testbed.results;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
+import testbed.model.BoardVariant;
+import testbed.model.Role;
 import testbed.model.Status;
 import testbed.runner.Measurement;
 import testbed.runner.Outcome;
@@ -12,6 +14,8 @@ import testbed.runner.TestResult;
  * {@code results/<testid>,<letter>/run.json}: one attempt of a TestRun. Written at the start with status
  * {@code never finished}, so a killed session still shows what never ended, and rewritten at the end.
  *
+ * @param tentacle the DUT's label ({@code <serial4>-<TAG>}); {@code kind} its tag, {@code board} and {@code variant} the
+ *     firmware it ran (the bare variant: {@code RISCV}, or empty for the default)
  * @param status how it ended, classified once when it ended (xfail applied): see {@link Status}
  * @param errorKind for error and timeout: which infrastructure failure (flash_failed, board_lost, ...); else empty
  */
@@ -21,10 +25,11 @@ public record AttemptRecord(
         String directory,
         @JsonProperty("testgroup") String testGroup,
         String tentacle,
+        String kind,
         String serial,
         String board,
         String variant,
-        String role,
+        Role role,
         String reference,
         @JsonProperty("firmware") Map<String, String> firmware,
         @JsonProperty("flashed") List<String> flashed,
@@ -38,6 +43,17 @@ public record AttemptRecord(
         Map<String, Long> counts,
         List<TestResult> tests,
         List<Measurement> measurements) {
+
+    public AttemptRecord {
+        if (kind == null) {
+            kind = LegacyRecords.kindOfLabel(tentacle); // a run.json from before the kind was recorded
+        }
+    }
+
+    /** The firmware the DUT ran: board and variant. */
+    public BoardVariant boardVariant() {
+        return new BoardVariant(board, variant);
+    }
 
     /** Tests per outcome label, every outcome present: the {@code counts} of a run.json. */
     public static Map<String, Long> countsOf(List<TestResult> tests) {

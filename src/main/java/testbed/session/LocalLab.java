@@ -7,18 +7,18 @@ import java.util.List;
 import java.util.Map;
 import testbed.config.Settings;
 import testbed.engine.LabBackend;
-import testbed.flash.Flasher;
-import testbed.flash.ToolLocator;
+import testbed.flash.FirmwareBuilds;
 import testbed.lab.Discovery;
 import testbed.lab.Dut;
 import testbed.lab.drivers.ConnectedLab;
+import testbed.model.Lab;
+import testbed.model.MicroPythonSource;
 import testbed.model.Tentacle;
 import testbed.results.RunReport;
-import testbed.testrun.TentacleLocks;
 import testbed.testrun.TestRunExecutor;
 
 /** The boards connected to this host: runs go through the {@link TestRunExecutor} on worker threads. */
-final class LocalLab implements SessionLab {
+public final class LocalLab implements SessionLab {
 
     private final ConnectedLab connected;
     private final Map<String, Dut> duts = new HashMap<>();
@@ -32,6 +32,11 @@ final class LocalLab implements SessionLab {
             duts.put(f.dut().tentacle().serial(), f.dut());
             f.identity().ifPresent(id -> reported.put(f.dut().tentacle().serial(), id.firmware()));
         });
+    }
+
+    /** Connects the boards of this host's lab that the session may use ({@code only}: their serials; empty: all). */
+    public static LocalLab connect(Lab lab, Settings settings) {
+        return new LocalLab(ConnectedLab.connect(lab, settings));
     }
 
     @Override
@@ -56,14 +61,10 @@ final class LocalLab implements SessionLab {
 
     @Override
     public LabBackend backend(Context c) {
-        Settings settings = c.workspace().settings();
         Session.Request request = c.request();
-        TentacleLocks locks = TentacleLocks.in(settings.lockDir());
-        executor = new TestRunExecutor(new TestRunExecutor.Settings(request.count(), request.config().flashSkip(), request.config().flashForce(),
-                c.workspace().specsDir(), request.selection().micropython(), testbed.process.Python.forRunners(request.python()), settings.cacheDir(),
-                c.inputs().catalog(), c.sessionId(), c.xfail()), duts, c.results(), locks, new Flasher(ToolLocator.onPath(settings.path())), c.clock());
-        lab = new RealLab(executor, locks, c.results().root(), c.clock(), duts,
-                request.selection().micropython().flatMap(testbed.model.MicroPythonSource::root));
+        executor = TestRunExecutor.onHost(c.workspace().settings(), c.executorSettings(), duts, c.results(), c.clock());
+        lab = new RealLab(executor, executor.locks(), c.results().root(), c.clock(), duts,
+                new FirmwareBuilds(request.selection().micropython().flatMap(MicroPythonSource::root), c.results().root()));
         return lab;
     }
 

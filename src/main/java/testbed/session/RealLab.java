@@ -16,7 +16,7 @@ import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.ThreadContext;
 import testbed.engine.EngineEvent;
 import testbed.engine.LabBackend;
-import testbed.flash.FirmwareBuilder;
+import testbed.flash.FirmwareBuilds;
 import testbed.model.Firmware;
 import testbed.model.TestRun;
 import testbed.results.RunReport;
@@ -30,8 +30,6 @@ import testbed.testrun.TestRunExecutor;
 final class RealLab implements LabBackend, AutoCloseable {
 
     private static final Logger LOG = LogManager.getLogger(RealLab.class);
-    private static final Duration BUILD_TIMEOUT = Duration.ofHours(1);
-
     private final TestRunExecutor executor;
     private final TentacleLocks locks;
     private final Path resultsRoot;
@@ -42,11 +40,11 @@ final class RealLab implements LabBackend, AutoCloseable {
 
     private final java.util.Map<String, testbed.lab.Dut> duts;
 
-    private final java.util.Optional<Path> micropython;
+    private final FirmwareBuilds builds;
 
     RealLab(TestRunExecutor executor, TentacleLocks locks, Path resultsRoot, Clock clock, java.util.Map<String, testbed.lab.Dut> duts,
-            java.util.Optional<Path> micropython) {
-        this.micropython = micropython;
+            FirmwareBuilds builds) {
+        this.builds = builds;
         this.duts = java.util.Map.copyOf(duts);
         int tentacles = duts.size();
         this.executor = executor;
@@ -79,11 +77,7 @@ final class RealLab implements LabBackend, AutoCloseable {
 
     @Override
     public void startBuild(Firmware firmware) {
-        Path log = resultsRoot.resolve("build").resolve(firmware.boardVariant().name()).resolve("build_stdout.txt");
-        builder.submit(() -> {
-            String problem = FirmwareBuilder.build(firmware, micropython, log, BUILD_TIMEOUT);
-            events.add(new EngineEvent.BuildFinished(firmware, Optional.ofNullable(problem), System.nanoTime()));
-        });
+        builder.submit(() -> events.add(new EngineEvent.BuildFinished(firmware, builds.build(firmware), System.nanoTime())));
     }
 
     /** A health probe on a worker: lock the tentacle (another session may use it), ask MicroPython who it is, release. */

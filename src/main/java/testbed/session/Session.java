@@ -25,7 +25,6 @@ import testbed.engine.EngineListener;
 import testbed.engine.LabBackend;
 import testbed.engine.SessionEngine;
 import testbed.lab.Discovery;
-import testbed.lab.drivers.ConnectedLab;
 import testbed.model.LabException;
 import testbed.model.Status;
 import testbed.process.Interruption;
@@ -66,9 +65,6 @@ public final class Session {
         }
     }
 
-    /** How the session ended, for the exit code. */
-    public enum Verdict { PASSED, TESTS_FAILED, FIRMWARE_FAILED, INFRASTRUCTURE_ERRORS, NOTHING_RAN, INTERRUPTED }
-
     /** @param history what the history lacks of this session, if anything */
     /** @param resultsProblem why results/ could not be written (a full disk): every finished run is in the history all the same */
     public record Result(Verdict verdict, SessionRecord record, Path resultsDir, HistoryStatus history, Optional<String> resultsProblem) {}
@@ -103,6 +99,14 @@ public final class Session {
                 + ProcessHandle.current().pid();
     }
 
+    private RecordedRequest recorded;
+
+    /** What session.json keeps of the request, for {@code testbed resume}. */
+    public Session recording(RecordedRequest request) {
+        this.recorded = request;
+        return this;
+    }
+
     /** Rewrites the reports from the record as it stands (for {@code --report-every}). */
     public Session withReporter(java.util.function.Consumer<SessionRecord> reporter) {
         this.reporter = reporter;
@@ -119,8 +123,11 @@ public final class Session {
         return this;
     }
 
-    /** @param inputs the validated inputs ({@link SessionInputs#load}): bad input has failed before a session exists */
-    public Result run(SessionInputs inputs) {
+    /**
+     * @param inputs the validated inputs ({@link SessionInputs#load}): bad input has failed before a session exists
+     * @param lab connects the lab the app chose (this host's boards, or a queue's agents) once the results folder is ready
+     */
+    public Result run(SessionInputs inputs, SessionLab.Connector lab) {
         Path root = request.results().orElse(workspace.resultsDir());
         HistoryWriter history = new HistoryWriter(recorder, root);
         Result result;
@@ -142,15 +149,15 @@ public final class Session {
                 listener.message("previous results moved to " + archived);
             }
             Instant start = resumed.map(r -> Instant.parse(r.timeStart())).orElse(clock.instant());
-            try (SessionLab lab = connect(inputs)) {
-                lab.missing().forEach(m -> listener.message("not found: " + m.tentacle().label() + " (" + m.reason() + ")"));
-                lab.unknown().forEach(u -> listener.message("unknown board, not used: " + u));
-                Selection selection = withOffline(inputs.select(lab.tentacles()), inputs, lab.missing());
+            try (SessionLab connected = lab.connect()) {
+                connected.missing().forEach(m -> listener.message("not found: " + m.tentacle().label() + " (" + m.reason() + ")"));
+                connected.unknown().forEach(u -> listener.message("unknown board, not used: " + u));
+                Selection selection = withOffline(inputs.select(connected.tentacles()), inputs, connected.missing());
                 if (selection.duts().isEmpty()) {
                     throw new LabException("no selected tentacle of lab '" + inputs.lab().name() + "' is connected (found "
-                            + lab.tentacles().size() + " of " + inputs.lab().tentacles().size() + ")");
+                            + connected.tentacles().size() + " of " + inputs.lab().tentacles().size() + ")");
                 }
-                result = execute(inputs, lab, selection, results, history, start);
+                result = execute(inputs, connected, selection, results, history, start);
             }
         } finally {
             history.close();
@@ -162,14 +169,6 @@ public final class Session {
             testbed.results.AtomicJson.write(result.resultsDir().resolve(HistoryStatus.PENDING_FILE), status);
         }
         return new Result(result.verdict(), result.record(), result.resultsDir(), status, result.resultsProblem());
-    }
-
-    /** This host's boards, or the agents of the queue the session coordinates. */
-    private SessionLab connect(SessionInputs inputs) {
-        if (request.queue().isPresent()) {
-            return QueueSessionLab.open(request.queue().get(), workspace.settings(), inputs.lab());
-        }
-        return new LocalLab(ConnectedLab.connect(inputs.lab(), workspace.settings()));
     }
 
     private Result execute(SessionInputs inputs, SessionLab lab, Selection selection, ResultsDir results, HistoryWriter history,
@@ -249,7 +248,7 @@ public final class Session {
                 || (outcome.stopped() && !outcome.deadlineReached() && records.resultsProblem().isEmpty());
         Verdict verdict = records.resultsProblem().isPresent() ? Verdict.INFRASTRUCTURE_ERRORS
                 : verdict(interrupted, records.runs(), leftovers, bartender.quarantined());
-        SessionRecord record = records.finished(verdict.name().toLowerCase(), leftovers, new SessionRecords.Latency(outcome.latencyMillis()));
+        SessionRecord record = records.finished(verdict, leftovers, new SessionRecords.Latency(outcome.latencyMillis()));
         listener.finished(record, leftovers);
         return new Result(verdict, record, results.root(), HistoryStatus.NONE, records.resultsProblem());
     }
@@ -276,7 +275,7 @@ public final class Session {
         Settings s = workspace.settings();
         return new SessionRecords.Header(sessionId, inputs.lab().name(), inputs.lab().file().toString(), host(), s.user(), s.trigger(),
                 request.commandLine(), request.selection().firmware(),
-                request.selection().micropython().map(testbed.model.MicroPythonSource::summary).orElse("builtin"), start);
+                request.selection().micropython().map(testbed.model.MicroPythonSource::summary).orElse("builtin"), start, recorded);
     }
 
     /** Tests before the lab: a failing test is news about the firmware; then a lab that needs attention (a quarantined board, lost work). */

@@ -16,10 +16,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import testbed.model.BoardVariant;
 import testbed.model.InvalidInputException;
+import testbed.model.Role;
 import testbed.model.Status;
 import testbed.results.AtomicJson;
 import testbed.results.AttemptRecord;
+import testbed.results.LegacyRecords;
 import testbed.results.RecordSink;
 
 /**
@@ -147,10 +150,16 @@ public final class SessionFiles {
             seen.add(d);
             attempts.add(AtomicJson.MAPPER.readValue(dir.resolve(d).resolve("run.json").toFile(), AttemptRecord.class));
         }
-        return new SessionRecord.Run(line.path("testid").asText(), line.path("testgroup").asText(),
-                AtomicJson.MAPPER.convertValue(line.path("tentacles"), new com.fasterxml.jackson.core.type.TypeReference<List<String>>() {}),
-                line.path("variant").asText(), Status.of(line.path("status").asText()), line.path("time_start").asText(),
-                line.path("duration_s").asDouble(), attempts);
+        String testid = line.path("testid").asText();
+        List<String> tentacles = AtomicJson.MAPPER.convertValue(line.path("tentacles"),
+                new com.fasterxml.jackson.core.type.TypeReference<List<String>>() {});
+        // A line from before runs carried their kind, role and board-variant: its "variant" was the board-variant.
+        String kind = line.hasNonNull("kind") ? line.get("kind").asText()
+                : attempts.isEmpty() ? LegacyRecords.kindOfLabel(tentacles.isEmpty() ? "" : tentacles.get(0)) : attempts.get(0).kind();
+        BoardVariant bv = BoardVariant.parse(line.hasNonNull("board_variant") ? line.get("board_variant").asText() : line.path("variant").asText());
+        Role role = line.hasNonNull("role") ? Role.of(line.get("role").asText()) : LegacyRecords.roleOfTestid(testid);
+        return new SessionRecord.Run(testid, line.path("testgroup").asText(), kind, bv, role, tentacles, Status.of(line.path("status").asText()),
+                line.path("time_start").asText(), line.path("duration_s").asDouble(), attempts);
     }
 
     /**
@@ -172,15 +181,14 @@ public final class SessionFiles {
         byTestid.forEach((testid, attempts) -> {
             AttemptRecord first = attempts.get(0);
             AttemptRecord last = attempts.get(attempts.size() - 1);
-            String variant = new testbed.model.BoardVariant(first.board(), first.variant()).name();
             List<String> tentacles = first.reference().isEmpty() ? List.of(first.tentacle()) : List.of(first.tentacle(), first.reference());
             if (last.status() == Status.NEVER_FINISHED) {
                 // The attempts before it ended; the run as a whole never did.
-                runs.add(new SessionRecord.Run(testid, first.testGroup(), tentacles, variant, Status.NEVER_FINISHED, first.timeStart(), 0,
-                        List.of()));
+                runs.add(new SessionRecord.Run(testid, first.testGroup(), first.kind(), first.boardVariant(), first.role(), tentacles,
+                        Status.NEVER_FINISHED, first.timeStart(), 0, List.of()));
             } else {
-                runs.add(new SessionRecord.Run(testid, first.testGroup(), tentacles, variant, last.status(), first.timeStart(),
-                        attempts.stream().mapToDouble(AttemptRecord::durationSeconds).sum(), attempts));
+                runs.add(new SessionRecord.Run(testid, first.testGroup(), first.kind(), first.boardVariant(), first.role(), tentacles,
+                        last.status(), first.timeStart(), attempts.stream().mapToDouble(AttemptRecord::durationSeconds).sum(), attempts));
             }
         });
         return runs;

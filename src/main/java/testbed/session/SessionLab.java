@@ -12,9 +12,9 @@ import testbed.results.RunReport;
 
 /**
  * The lab a session drives: which tentacles it has and where their runs happen. {@link LocalLab}: the boards on this
- * host; {@link QueueSessionLab}: the agents of a queue. The session, the engine and the records are the same for both.
+ * host; {@code testbed.queue.QueueSessionLab}: the agents of a queue. The app chooses which, once. The session, the engine and the records are the same for both.
  */
-interface SessionLab extends AutoCloseable {
+public interface SessionLab extends AutoCloseable {
 
     /** The tentacles found, usable now. */
     List<Tentacle> tentacles();
@@ -28,7 +28,21 @@ interface SessionLab extends AutoCloseable {
 
     /** What a run needs on this lab that the session decides: results, session id, inputs. */
     record Context(SessionInputs inputs, Session.Request request, ResultsDir results, String sessionId, testbed.results.Xfail xfail,
-            testbed.config.Workspace workspace, java.time.Clock clock) {}
+            testbed.config.Workspace workspace, java.time.Clock clock) {
+
+        /** How this session's runs execute, on whichever host runs them. */
+        public testbed.testrun.TestRunExecutor.Settings executorSettings() {
+            return new testbed.testrun.TestRunExecutor.Settings(request.count(), request.config().flashSkip(), request.config().flashForce(),
+                    workspace.specsDir(), request.selection().micropython(), testbed.process.Python.forRunners(request.python()),
+                    workspace.settings().cacheDir(), inputs.catalog(), sessionId, xfail);
+        }
+    }
+
+    /** Connects a session's lab, once the session has set its results folder aside. */
+    @FunctionalInterface
+    interface Connector {
+        SessionLab connect();
+    }
 
     /** The engine's backend for the session; called once. */
     LabBackend backend(Context context);

@@ -4,13 +4,19 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 import testbed.bartender.Leftover;
+import testbed.model.BoardVariant;
+import testbed.model.Role;
 import testbed.model.Status;
+import testbed.model.WorkKey;
 import testbed.results.AttemptRecord;
 
 /**
  * A session as it stands: what {@code results/session.json} summarises, {@code runs.jsonl} lists and the history
  * records. In memory it holds every run with its attempts; on disk the attempts' detail stays in their run.json
  * (see {@link SessionFiles}), so rewriting the summary costs the same after the thousandth run as after the first.
+ *
+ * @param request what the session was asked to do ({@code testbed resume} continues from it); null in a session.json
+ *     written before it was recorded
  */
 public record SessionRecord(
         @JsonProperty("session_id") String sessionId,
@@ -26,16 +32,22 @@ public record SessionRecord(
         @JsonProperty("time_start") String timeStart,
         @JsonProperty("time_end") String timeEnd,
         @JsonProperty("duration_s") double durationSeconds,
-        String status,
-        String verdict,
+        SessionState status,
+        Verdict verdict,
         List<Run> runs,
         List<Leftover> leftovers,
         List<String> quarantined,
         @JsonProperty("dispatch_latency_ms") Latency dispatchLatency,
-        List<Build> builds) {
+        List<Build> builds,
+        RecordedRequest request) {
 
     public SessionRecord {
         builds = builds == null ? List.of() : List.copyOf(builds); // a session.json from before builds were recorded
+    }
+
+    /** The verdict in words, or the state while there is none (a session still running, or killed). */
+    public String outcomeText() {
+        return verdict == null ? status.label() : verdict.text();
     }
 
     /** A firmware build of the session: when, how long, and why it failed if it did. */
@@ -46,16 +58,34 @@ public record SessionRecord(
             @JsonProperty("duration_s") double durationSeconds,
             String error) {}
 
-    /** A TestRun and its attempts; {@code status} is its last attempt's (see {@link Status}). */
+    /**
+     * A TestRun and its attempts; {@code status} is its last attempt's (see {@link Status}).
+     *
+     * @param kind the DUT tentacle's kind (its tag), whose work item the run did
+     * @param tentacles the labels of the DUT and, for a multi-board test, the reference
+     */
     public record Run(
             String testid,
             String testgroup,
+            String kind,
+            @JsonProperty("board_variant") BoardVariant boardVariant,
+            Role role,
             List<String> tentacles,
-            String variant,
             Status status,
             @JsonProperty("time_start") String timeStart,
             @JsonProperty("duration_s") double durationSeconds,
-            List<AttemptRecord> attempts) {}
+            List<AttemptRecord> attempts) {
+
+        public Run {
+            tentacles = List.copyOf(tentacles);
+            attempts = List.copyOf(attempts);
+        }
+
+        /** The work item this run did. */
+        public WorkKey key() {
+            return new WorkKey(testgroup, kind, boardVariant, role);
+        }
+    }
 
     public record Latency(int samples, double median, double p99, double max) {}
 
@@ -70,12 +100,12 @@ public record SessionRecord(
 
     public SessionRecord withRuns(List<Run> newRuns) {
         return new SessionRecord(sessionId, lab, labFile, host, user, trigger, commandLine, firmware, firmwareVersions, testsRef, timeStart,
-                timeEnd, durationSeconds, status, verdict, List.copyOf(newRuns), leftovers, quarantined, dispatchLatency, builds);
+                timeEnd, durationSeconds, status, verdict, List.copyOf(newRuns), leftovers, quarantined, dispatchLatency, builds, request);
     }
 
     /** The same session, ended now with this status and verdict. */
-    public SessionRecord ended(String newStatus, String newVerdict, String end, double duration) {
+    public SessionRecord ended(SessionState newStatus, Verdict newVerdict, String end, double duration) {
         return new SessionRecord(sessionId, lab, labFile, host, user, trigger, commandLine, firmware, firmwareVersions, testsRef, timeStart, end,
-                duration, newStatus, newVerdict, runs, leftovers, quarantined, dispatchLatency, builds);
+                duration, newStatus, newVerdict, runs, leftovers, quarantined, dispatchLatency, builds, request);
     }
 }

@@ -27,7 +27,7 @@ public final class SessionRecords implements EngineListener {
 
     /** What does not change during a session. */
     public record Header(String sessionId, String lab, String labFile, String host, String user, String trigger, List<String> commandLine,
-            List<String> firmware, String testsRef, Instant start) {}
+            List<String> firmware, String testsRef, Instant start, RecordedRequest request) {}
 
     private final Header header;
     private final SessionFiles files;
@@ -70,7 +70,7 @@ public final class SessionRecords implements EngineListener {
     }
 
     public SessionRecord started() {
-        return write("running", "", selectionLeftovers, Latency.NONE);
+        return write(SessionState.RUNNING, null, selectionLeftovers, Latency.NONE);
     }
 
     @Override
@@ -140,7 +140,7 @@ public final class SessionRecords implements EngineListener {
         if (pending && !interrupted) {
             pending = false;
             journal();
-            write("running", "", selectionLeftovers, Latency.NONE);
+            write(SessionState.RUNNING, null, selectionLeftovers, Latency.NONE);
         }
     }
 
@@ -158,10 +158,11 @@ public final class SessionRecords implements EngineListener {
     }
 
     /** The end: status completed (or interrupted), the verdict, every leftover. */
-    public SessionRecord finished(String verdict, List<Leftover> leftovers, Latency latency) {
+    public SessionRecord finished(Verdict verdict, List<Leftover> leftovers, Latency latency) {
         neverFinished();
         journal();
-        return write(interrupted ? "interrupted" : "completed", verdict, leftovers, latency);
+        // Stopped early (Ctrl-C, testbed stop, stop --now) is interrupted whoever asked: testbed resume continues it.
+        return write(interrupted || verdict == Verdict.INTERRUPTED ? SessionState.INTERRUPTED : SessionState.COMPLETED, verdict, leftovers, latency);
     }
 
     /**
@@ -173,21 +174,21 @@ public final class SessionRecords implements EngineListener {
         neverFinished();
         journal();
         SessionRecord last = latest;
-        return write("interrupted", "interrupted", last == null ? selectionLeftovers : last.leftovers(), Latency.NONE);
+        return write(SessionState.INTERRUPTED, Verdict.INTERRUPTED, last == null ? selectionLeftovers : last.leftovers(), Latency.NONE);
     }
 
     /** Ctrl-C asked the session to stop in order: the summary says so at once (in case the process dies before the end). */
     public void markInterrupted() {
         interrupted = true;
         SessionRecord last = latest;
-        write("interrupted", "interrupted", last == null ? selectionLeftovers : last.leftovers(), Latency.NONE);
+        write(SessionState.INTERRUPTED, Verdict.INTERRUPTED, last == null ? selectionLeftovers : last.leftovers(), Latency.NONE);
     }
 
     /** Runs that were still going at the end and never reported: cut off, their end unknown. */
     private void neverFinished() {
         List<SessionRecord.Run> cut = new ArrayList<>();
-        running.forEach((run, start) -> cut.add(new SessionRecord.Run(run.testid(), run.spec().label(), labels(run), run.dutFirmware().name(),
-                Status.NEVER_FINISHED, start.toString(), Duration.between(start, clock.instant()).toMillis() / 1000.0, List.of())));
+        running.forEach((run, start) -> cut.add(new SessionRecord.Run(run.testid(), run.spec().label(), run.dut().tag(), run.dutFirmware(),
+                run.role(), labels(run), Status.NEVER_FINISHED, start.toString(), Duration.between(start, clock.instant()).toMillis() / 1000.0, List.of())));
         running.clear();
         synchronized (this) {
             runs.addAll(cut);
@@ -208,13 +209,13 @@ public final class SessionRecords implements EngineListener {
         return List.copyOf(runs);
     }
 
-    private synchronized SessionRecord write(String status, String verdict, List<Leftover> leftovers, Latency latency) {
+    private synchronized SessionRecord write(SessionState status, Verdict verdict, List<Leftover> leftovers, Latency latency) {
         Instant now = clock.instant();
-        boolean open = status.equals("running");
+        boolean open = status == SessionState.RUNNING;
         SessionRecord record = new SessionRecord(header.sessionId(), header.lab(), header.labFile(), header.host(), header.user(), header.trigger(),
                 header.commandLine(), header.firmware(), new TreeMap<>(firmwareVersions), header.testsRef(), header.start().toString(),
                 open ? "" : now.toString(), Duration.between(header.start(), now).toMillis() / 1000.0, status, verdict, List.copyOf(runs),
-                List.copyOf(leftovers), quarantined.get(), latency.record(), List.copyOf(builds.values()));
+                List.copyOf(leftovers), quarantined.get(), latency.record(), List.copyOf(builds.values()), header.request());
         try {
             files.writeSummary(record);
         } catch (java.io.UncheckedIOException e) {
@@ -231,7 +232,7 @@ public final class SessionRecords implements EngineListener {
     static SessionRecord.Run runOf(RunReport report) {
         TestRun run = report.run();
         double duration = report.attempts().stream().mapToDouble(AttemptRecord::durationSeconds).sum();
-        return new SessionRecord.Run(run.testid(), run.spec().label(), labels(run), run.dutFirmware().name(), report.status(), run.startedAt().toString(),
+        return new SessionRecord.Run(run.testid(), run.spec().label(), run.dut().tag(), run.dutFirmware(), run.role(), labels(run), report.status(), run.startedAt().toString(),
                 duration, report.attempts());
     }
 

@@ -23,7 +23,7 @@ public interface DurationModel {
         return new DurationModel() {
             @Override
             public Duration test(TestRun run) {
-                return estimator.estimate(run.spec(), run.dut());
+                return estimator.estimate(run.spec(), run.workKey());
             }
 
             @Override

@@ -113,8 +113,8 @@ public final class SimulatedLab implements LabBackend {
         if (run.referenceNeedsFlash()) {
             run.reference().map(Tentacle::label).ifPresent(flashed::add);
         }
-        return new AttemptRecord(run.testid(), "a", run.testid() + ",a", run.spec().label(), run.dut().label(), run.dut().serial(),
-                run.dut().board(), run.variant(), run.role().name().toLowerCase(), run.reference().map(Tentacle::label).orElse(""), Map.of(),
+        return new AttemptRecord(run.testid(), "a", run.testid() + ",a", run.spec().label(), run.dut().label(), run.dut().tag(), run.dut().serial(),
+                run.dut().board(), run.variant(), run.role(), run.reference().map(Tentacle::label).orElse(""), Map.of(),
                 flashed, run.spec().runner().kind(), start.toString(), end.toString(), Duration.between(start, end).toMillis() / 1000.0, status,
                 kind, "", AttemptRecord.countsOf(List.of()), List.of(), List.of());
     }

@@ -66,6 +66,22 @@ public final class Sources {
         throw new InvalidInputException("--micropython " + source + ": not a folder, a tarball or URL@REF (e.g. https://github.com/micropython/micropython@v1.27.0)");
     }
 
+    /**
+     * The source a session recorded, again: the same commit of a git source (a branch that moved since must not change
+     * what runs), the same tarball or folder, or the same tests folder. For an agent serving the session and for
+     * {@code testbed resume}.
+     *
+     * @param tests the tests folder, for a source given as a tests folder only ({@code hasRoot} false)
+     */
+    public static MicroPythonSource pinned(String origin, Optional<String> commit, Optional<String> tests, boolean hasRoot, Path cacheDir) {
+        if (!hasRoot && tests.isPresent()) {
+            return fromTestsFolder(Path.of(tests.get()));
+        }
+        int at = origin.lastIndexOf('@');
+        boolean remote = at > 0 && origin.contains("://");
+        return resolve(remote && commit.isPresent() ? origin.substring(0, at) + "@" + commit.get() : origin, cacheDir);
+    }
+
     /** A plain tests folder ({@code --micropython-tests DIR}): its source tree too when it sits in one. */
     public static MicroPythonSource fromTestsFolder(Path tests) {
         if (!Files.isRegularFile(tests.resolve("run-tests.py"))) {

@@ -78,6 +78,20 @@ public final class TestRunExecutor {
         cutShort = true;
     }
 
+    /**
+     * The one way a host's executor is wired, for a session on this host and for an agent's share of a coordinator's
+     * session alike: the host's tentacle locks (shared with every testbed process on it) and its flash tools.
+     */
+    public static TestRunExecutor onHost(testbed.config.Settings host, Settings run, Map<String, Dut> duts, ResultsDir results, Clock clock) {
+        return new TestRunExecutor(run, duts, results, TentacleLocks.in(host.lockDir()), new Flasher(testbed.flash.ToolLocator.onPath(host.path())),
+                clock);
+    }
+
+    /** The cross-process tentacle locks runs take (a health probe takes them too). */
+    public TentacleLocks locks() {
+        return locks;
+    }
+
     public TestRunExecutor(Settings settings, Map<String, Dut> duts, ResultsDir results, TentacleLocks locks, Flasher flasher, Clock clock) {
         this.settings = settings;
         this.duts = Map.copyOf(duts);
@@ -290,7 +304,7 @@ public final class TestRunExecutor {
             String dirName = dir.getFileName().toString();
             List<TestResult> tests = finished ? result.tests() : List.of();
             return new AttemptRecord(run.testid(), dirName.substring(dirName.lastIndexOf(',') + 1), dirName, run.spec().label(),
-                    run.dut().label(), run.dut().serial(), run.dut().board(), run.variant(), run.role().name().toLowerCase(),
+                    run.dut().label(), run.dut().tag(), run.dut().serial(), run.dut().board(), run.variant(), run.role(),
                     run.reference().map(Tentacle::label).orElse(""), versions, flashed, run.spec().runner().kind(), start.toString(),
                     finished ? end.toString() : "", finished ? Duration.between(start, end).toMillis() / 1000.0 : 0, status,
                     infra == null ? "" : infra.kind().name().toLowerCase(), finished ? error : "Test never finished...", counts, tests, finished ? result.measurements() : List.of());

@@ -43,15 +43,16 @@ class ArchitectureTest {
         ALLOWED.put("results", List.of("model", "bartender", "config", "runner"));
         ALLOWED.put("engine", List.of("model", "bartender", "selection", "results"));
         ALLOWED.put("simulation", List.of("model", "bartender", "engine", "results"));
-        ALLOWED.put("testrun", List.of("model", "bartender", "board", "flash", "lab", "process", "results", "runner"));
+        ALLOWED.put("testrun", List.of("model", "bartender", "board", "config", "flash", "lab", "process", "results", "runner"));
         ALLOWED.put("session", List.of("model", "bartender", "board", "config", "engine", "flash", "lab", "lab.drivers", "process", "results", "selection",
-                "simulation", "testrun", "queue"));
-        ALLOWED.put("queue", List.of("model", "bartender", "board", "config", "engine", "flash", "lab", "lab.drivers", "process", "results", "source",
-                "testrun"));
+                "simulation", "testrun"));
+        ALLOWED.put("queue", List.of("model", "bartender", "board", "config", "engine", "flash", "lab", "lab.drivers", "process", "results", "selection", "session",
+                "source", "testrun"));
         ALLOWED.put("history", List.of("model", "bartender", "config", "results", "runner", "session"));
         ALLOWED.put("report", List.of("model", "bartender", "history", "results", "runner", "session"));
-        ALLOWED.put("bench", List.of("model", "bartender", "board", "config", "engine", "lab", "results", "selection", "session", "simulation"));
-        ALLOWED.put("app", List.of("model", "bartender", "board", "config", "flash", "history", "lab", "lab.drivers", "lab.virtual", "process", "report",
+        ALLOWED.put("bench", List.of("model", "bartender", "board", "config", "engine", "history", "lab", "report", "results", "runner", "selection", "session",
+                "simulation"));
+        ALLOWED.put("app", List.of("model", "bartender", "board", "config", "flash", "history", "lab", "lab.drivers", "lab.virtual", "process", "report", "source",
                 "results", "selection", "session", "testrun", "queue"));
         ALLOWED.put("cli", List.of("model", "bartender", "app", "bench", "board", "config", "engine", "flash", "history", "lab", "lab.drivers",
                 "process", "report", "results", "selection", "session", "source", "queue"));

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import testbed.model.BoardVariant;
 import testbed.model.Fut;
 import testbed.model.Role;
+import testbed.model.WorkKey;
 import testbed.model.Tentacle;
 import testbed.model.TestRun;
 import testbed.model.TestRunSpec;
@@ -543,8 +544,8 @@ class TestBartenderScenarioTest {
     void aResumedSessionRunsOnlyWhatWasNotDoneAndNotWhatWasCutOffTwice() {
         TestRunSpec c = spec("C", Fut.FUT_MCU_ONLY, 10);
         TestBartender b = bartender(CONFIG, List.of(pico("1111")), List.of(STANDARD, EXTMOD, c));
-        b.resumed(Set.of(WorkItem.keyOf("RUN-TESTS_STANDARD", "RPI_PICO", "RPI_PICO", "", Role.SINGLE)),
-                Set.of(WorkItem.keyOf("C", "RPI_PICO", "RPI_PICO", "", Role.SINGLE)));
+        b.resumed(Set.of(new WorkKey("RUN-TESTS_STANDARD", "RPI_PICO", BoardVariant.parse("RPI_PICO"), Role.SINGLE)),
+                Set.of(new WorkKey("C", "RPI_PICO", BoardVariant.parse("RPI_PICO"), Role.SINGLE)));
 
         assertThat(testids(drain(b))).containsExactly("RUN-TESTS_EXTMOD_HARDWARE@1111-RPI_PICO");
         assertThat(b.leftovers()).singleElement().satisfies(l -> {

@@ -114,15 +114,16 @@ class CliTest {
     void dryRunEstimatesFromTheHistoryOnceItHasDurations(@TempDir Path dir) {
         Workspace ws = Cli.copyOfCheckout(dir);
         var attempt = new testbed.results.AttemptRecord("BUILTIN-TESTS_BASICS@3b02-RPI_PICO_W", "a", "BUILTIN-TESTS_BASICS@3b02-RPI_PICO_W,a",
-                "BUILTIN-TESTS_BASICS", "3b02-RPI_PICO_W", "vlab0000picw-3b02", "RPI_PICO_W", "", "single", "", java.util.Map.of(), List.of(),
+                "BUILTIN-TESTS_BASICS", "3b02-RPI_PICO_W", "RPI_PICO_W", "vlab0000picw-3b02", "RPI_PICO_W", "", testbed.model.Role.SINGLE, "", java.util.Map.of(), List.of(),
                 "builtin-tests", "2026-11-01T10:00:00Z", "2026-11-01T10:16:39Z", 999, testbed.model.Status.PASSED, "", "", java.util.Map.of(), List.of(),
                 List.of());
-        var run = new testbed.session.SessionRecord.Run(attempt.testid(), "BUILTIN-TESTS_BASICS", List.of("3b02-RPI_PICO_W"), "RPI_PICO_W", testbed.model.Status.PASSED,
+        var run = new testbed.session.SessionRecord.Run(attempt.testid(), "BUILTIN-TESTS_BASICS", "RPI_PICO_W",
+                testbed.model.BoardVariant.parse("RPI_PICO_W"), testbed.model.Role.SINGLE, List.of("3b02-RPI_PICO_W"), testbed.model.Status.PASSED,
                 "2026-11-01T10:00:00Z", 999, List.of(attempt));
         try (var h = testbed.history.JdbcHistory.open("jdbc:sqlite:" + ws.stateDir().resolve("history.sqlite"))) {
             h.record(new testbed.session.SessionRecord("s1", "virtual", "labs/virtual.json", "h", "u", "manual", List.of(), List.of(), java.util.Map.of(),
-                    "builtin", "2026-11-01T10:00:00Z", "2026-11-01T10:20:00Z", 1200, "completed", "passed", List.of(run), List.of(), List.of(),
-                    new testbed.session.SessionRecord.Latency(0, 0, 0, 0), java.util.List.of()));
+                    "builtin", "2026-11-01T10:00:00Z", "2026-11-01T10:20:00Z", 1200, testbed.session.SessionState.COMPLETED, testbed.session.Verdict.PASSED, List.of(run), List.of(), List.of(),
+                    new testbed.session.SessionRecord.Latency(0, 0, 0, 0), java.util.List.of(), null));
         }
         Cli.Result r = Cli.run(ws, "run", "--lab", "virtual", "--dry-run", "--firmware", "RPI_PICO_W", "--only-test", "BUILTIN-TESTS_BASICS");
         assertThat(r.out()).as(r.out()).containsPattern("0:00:00 +0:17:09 +BUILTIN-TESTS_BASICS@");

@@ -138,8 +138,8 @@ abstract class HistoryContract {
     void durationsPerGroupAndBoardKindFeedTheScheduler() {
         recordFour();
         assertThat(history.durations()).singleElement().satisfies(d -> {
-            assertThat(d.testgroup()).isEqualTo("BUILTIN-TESTS_BASICS");
-            assertThat(d.tag()).isEqualTo("RPI_PICO");
+            assertThat(d.key().testgroup()).isEqualTo("BUILTIN-TESTS_BASICS");
+            assertThat(d.key().kind()).isEqualTo("RPI_PICO");
             assertThat(d.runs()).isEqualTo(4);
             assertThat(d.meanSeconds()).isEqualTo(25.0); // one run took two attempts of 20 s
         });
@@ -155,18 +155,66 @@ abstract class HistoryContract {
 
     @Test
     void aKilledSessionShowsWhatFinishedAndWhatNeverDid() {
-        SessionRecord.Run unfinished = new SessionRecord.Run("BUILTIN-TESTS_EXTMOD@1e01-RPI_PICO", "BUILTIN-TESTS_EXTMOD", List.of("1e01-RPI_PICO"),
-                "RPI_PICO", testbed.model.Status.NEVER_FINISHED, "2026-11-01T10:05:00Z", 12, List.of());
+        SessionRecord.Run unfinished = new SessionRecord.Run("BUILTIN-TESTS_EXTMOD@1e01-RPI_PICO", "BUILTIN-TESTS_EXTMOD", "RPI_PICO",
+                testbed.model.BoardVariant.parse("RPI_PICO"), testbed.model.Role.SINGLE, List.of("1e01-RPI_PICO"), testbed.model.Status.NEVER_FINISHED, "2026-11-01T10:05:00Z", 12, List.of());
         SessionRecord killed = session("k1", "2026-11-01T10:00:00Z", "virtual", basics("BUILTIN-TESTS_BASICS@1e01-RPI_PICO", FW_A, 5000, Outcome.PASSED),
                 unfinished);
         history.record(new SessionRecord(killed.sessionId(), killed.lab(), killed.labFile(), killed.host(), killed.user(), killed.trigger(),
                 killed.commandLine(), killed.firmware(), killed.firmwareVersions(), killed.testsRef(), killed.timeStart(), killed.timeEnd(),
-                killed.durationSeconds(), "interrupted", "interrupted", killed.runs(), killed.leftovers(), killed.quarantined(), killed.dispatchLatency(), java.util.List.of()));
+                killed.durationSeconds(), testbed.session.SessionState.INTERRUPTED, testbed.session.Verdict.INTERRUPTED, killed.runs(), killed.leftovers(), killed.quarantined(), killed.dispatchLatency(), java.util.List.of(), null));
         assertThat(history.sessions(History.SessionFilter.all())).singleElement().satisfies(s -> {
-            assertThat(s.status()).isEqualTo("interrupted");
+            assertThat(s.status()).isEqualTo(testbed.session.SessionState.INTERRUPTED);
             assertThat(s.runs()).isEqualTo(2);
         });
         assertThat(history.passRates("RPI_PICO", 5)).extracting(History.GroupPassRate::testgroup).containsExactly("BUILTIN-TESTS_BASICS");
-        assertThat(history.durations()).extracting(History.DurationStats::testgroup).containsExactly("BUILTIN-TESTS_BASICS");
+        assertThat(history.durations()).extracting(d -> d.key().testgroup()).containsExactly("BUILTIN-TESTS_BASICS");
+    }
+
+    /** One run of BASICS on one of two identical RPI_PICO tentacles, with fstring.py's outcome. */
+    private static SessionRecord.Run onTentacle(String serial4, Outcome fstring) {
+        String testid = "BUILTIN-TESTS_BASICS@" + serial4 + "-RPI_PICO";
+        return run(fstring == Outcome.PASSED ? "passed" : "failed", attempt(testid, "a", "BUILTIN-TESTS_BASICS", serial4 + "-RPI_PICO",
+                "vlab0000pico-" + serial4, "RPI_PICO", "", FW_A, 20, List.of(t("basics/fstring.py", fstring), t("basics/int_arith.py", Outcome.PASSED)),
+                List.of()));
+    }
+
+    @Test
+    void aFailureOnOneOfTwoIdenticalBoardsIsNeitherHiddenByTheOtherNorCalledFlaky() {
+        // Night after night: 1e01 always passes, 1e02 always fails; each night both ran (a --count or a split lab).
+        for (int night = 1; night <= 4; night++) {
+            history.record(session("n" + night, "2026-11-0" + night + "T10:00:00Z", "virtual", onTentacle("1e01", Outcome.PASSED),
+                    onTentacle("1e02", Outcome.FAILED)));
+        }
+        assertThat(history.flaky(20)).as("a consistent per-board failure is not flaky").isEmpty();
+        assertThat(history.changes("n4").regressions()).as("nothing changed on either board").isEmpty();
+        // Night 5: 1e02 is fixed, 1e01 breaks. Both changes are seen, each on its own tentacle.
+        history.record(session("n5", "2026-11-05T10:00:00Z", "virtual", onTentacle("1e01", Outcome.FAILED), onTentacle("1e02", Outcome.PASSED)));
+        History.Changes c = history.changes("n5");
+        assertThat(c.since()).contains("n4");
+        assertThat(c.regressions()).singleElement().satisfies(r -> {
+            assertThat(r.test()).isEqualTo("basics/fstring.py");
+            assertThat(r.tentacle()).isEqualTo("1e01-RPI_PICO");
+        });
+        assertThat(c.fixed()).singleElement().satisfies(r -> assertThat(r.tentacle()).isEqualTo("1e02-RPI_PICO"));
+    }
+
+    @Test
+    void aTentacleWithoutAnEarlierOutcomeIsComparedWithItsTwin() {
+        // Last night the group ran on 1e01 and passed; tonight it ran on the identical 1e02 and failed: a new failure.
+        history.record(session("t1", "2026-11-01T10:00:00Z", "virtual", onTentacle("1e01", Outcome.PASSED)));
+        history.record(session("t2", "2026-11-02T10:00:00Z", "virtual", onTentacle("1e02", Outcome.FAILED)));
+        assertThat(history.changes("t2").regressions()).singleElement().satisfies(r -> assertThat(r.tentacle()).isEqualTo("1e02-RPI_PICO"));
+        assertThat(history.regressions("v1.26.0", "v1.26.0")).as("same firmware both sides: latest runs compared").isEmpty();
+    }
+
+    @Test
+    void aGroupInWhichNothingRanHasNoPassRate() {
+        AttemptRecord skipped = attempt("BUILTIN-TESTS_EXTMOD@1e01-RPI_PICO", "a", "BUILTIN-TESTS_EXTMOD", "1e01-RPI_PICO", "vlab0000pico-1e01",
+                "RPI_PICO", "", FW_A, 1, List.of(t("extmod/machine_i2c.py", Outcome.SKIPPED)), List.of());
+        history.record(session("sk", "2026-11-01T10:00:00Z", "virtual", run("skipped", skipped)));
+        assertThat(history.passRates("RPI_PICO", 5)).singleElement().satisfies(p -> {
+            assertThat(p.tests()).isZero();
+            assertThat(p.passRate()).as("not 0 %%: nothing ran").isNull();
+        });
     }
 }

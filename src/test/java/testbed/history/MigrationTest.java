@@ -23,7 +23,7 @@ class MigrationTest {
     void emptyDatabaseIsCreatedAtTheLatestVersion() {
         String url = "jdbc:sqlite:" + dir.resolve("new.sqlite");
         try (JdbcHistory h = JdbcHistory.open(url)) {
-            assertThat(h.schemaVersion()).isEqualTo("2");
+            assertThat(h.schemaVersion()).isEqualTo("3");
             assertThat(h.sessions(History.SessionFilter.all())).isEmpty();
         }
         assertThat(dir.resolve("new.sqlite")).exists();
@@ -46,17 +46,34 @@ class MigrationTest {
             st.executeUpdate("INSERT INTO test_result VALUES ('old/X,a', 'basics/int_arith.py', 'passed', 0.1, '')");
         }
         try (JdbcHistory h = JdbcHistory.open(url)) {
-            assertThat(h.schemaVersion()).isEqualTo("2");
+            assertThat(h.schemaVersion()).isEqualTo("3");
             assertThat(h.sessions(History.SessionFilter.all())).extracting(History.SessionRow::id).containsExactly("old");
             assertThat(h.durations()).singleElement().satisfies(d -> assertThat(d.meanSeconds()).isEqualTo(12.5));
             assertThat(h.passRates("RPI_PICO", 5)).singleElement().satisfies(p -> assertThat(p.passedTests()).isEqualTo(1));
         }
         try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT board, variant FROM test_run")) {
+                ResultSet rs = st.executeQuery("SELECT board, variant, kind, final_attempt FROM test_run")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).as("V2 backfills the board of old runs").isEqualTo("RPI_PICO");
             assertThat(rs.getString(2)).isEmpty();
+            assertThat(rs.getString(3)).as("V3 backfills the kind from the old label").isEqualTo("RPI_PICO");
+            assertThat(rs.getString(4)).as("and the final attempt").isEqualTo("old/X,a");
         }
+    }
+
+    @Test
+    void aDatabaseOfANewerSchemaIsRefusedNotWrittenInto() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("newer.sqlite");
+        JdbcHistory.open(url).close();
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            // What a later testbed would have left: a migration this one does not know.
+            st.executeUpdate("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, installed_by, "
+                    + "installed_on, execution_time, success) VALUES (99, '9', 'from the future', 'SQL', 'V9__future.sql', 1, 'x', "
+                    + "'2027-01-01 00:00:00', 1, 1)");
+        }
+        assertThatThrownBy(() -> JdbcHistory.open(url)).isInstanceOf(LabException.class)
+                .hasMessageContaining("schema version 9").hasMessageContaining("newer than this testbed knows")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
     @Test

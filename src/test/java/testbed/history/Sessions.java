@@ -25,7 +25,8 @@ final class Sessions {
         for (Outcome o : Outcome.values()) {
             counts.put(o.label(), tests.stream().filter(x -> x.outcome() == o).count());
         }
-        return new AttemptRecord(testid, letter, testid + "," + letter, group, tentacle, serial, board, variant, "single", "", Map.of(serial, firmware),
+        return new AttemptRecord(testid, letter, testid + "," + letter, group, tentacle, tentacle.substring(tentacle.indexOf('-') + 1), serial, board,
+                variant, testbed.model.Role.SINGLE, "", Map.of(serial, firmware),
                 List.of(), "builtin-tests", "2026-11-01T10:00:00Z", "2026-11-01T10:00:10Z", seconds,
                 tests.stream().anyMatch(t -> t.outcome().isFailure()) ? testbed.model.Status.FAILED : testbed.model.Status.PASSED, "", "", counts, tests,
                 measurements);
@@ -33,17 +34,17 @@ final class Sessions {
 
     static SessionRecord.Run run(String outcome, AttemptRecord... attempts) {
         AttemptRecord a = attempts[0];
-        String bv = a.variant().isEmpty() ? a.board() : a.board() + "-" + a.variant();
         double seconds = 0;
         for (AttemptRecord x : attempts) {
             seconds += x.durationSeconds();
         }
-        return new SessionRecord.Run(a.testid(), a.testGroup(), List.of(a.tentacle()), bv, testbed.model.Status.of(outcome), a.timeStart(), seconds, List.of(attempts));
+        return new SessionRecord.Run(a.testid(), a.testGroup(), a.kind(), a.boardVariant(), a.role(), List.of(a.tentacle()),
+                testbed.model.Status.of(outcome), a.timeStart(), seconds, List.of(attempts));
     }
 
     static SessionRecord session(String id, String start, String lab, SessionRecord.Run... runs) {
         return new SessionRecord(id, lab, "labs/" + lab + ".json", "host1", "tester", "manual", List.of("testbed", "run"), List.of("RPI_PICO"),
-                Map.of(), "builtin", start, start.replace("T10:", "T11:"), 3600, "completed", "passed", new ArrayList<>(List.of(runs)), List.of(),
-                List.of(), new SessionRecord.Latency(0, 0, 0, 0), java.util.List.of());
+                Map.of(), "builtin", start, start.replace("T10:", "T11:"), 3600, testbed.session.SessionState.COMPLETED, testbed.session.Verdict.PASSED, new ArrayList<>(List.of(runs)), List.of(),
+                List.of(), new SessionRecord.Latency(0, 0, 0, 0), java.util.List.of(), null);
     }
 }

@@ -49,17 +49,29 @@ class WireTest {
     void aTicketRebuildsTheSameRunFromTheOtherSidesInventory() {
         TestRun run = new TestRun("RUN-MULTITESTS_MULTINET@0001-RPI_PICO_W-instance1", MULTINET, PICO_W, "", Role.INSTANCE1, Optional.of(PICO), true, false, 2,
                 Instant.parse("2026-12-02T09:00:00Z"), Duration.ofSeconds(300));
-        Wire.Ticket ticket = Wire.read(Wire.write(Wire.Ticket.of(run)), Wire.Ticket.class);
+        Wire.Image image = new Wire.Image("RPI_PICO_W", "RPI_PICO_W;3.4.0; MicroPython v1.27.0", "ab".repeat(32), "firmware.uf2");
+        Wire.Ticket ticket = Wire.read(Wire.write(Wire.Ticket.of(run, List.of(image))), Wire.Ticket.class);
         Map<String, Tentacle> inventory = Map.of(PICO.serial(), PICO, PICO_W.serial(), PICO_W);
 
         TestRun again = ticket.toRun(s -> Optional.ofNullable(inventory.get(s)), l -> Optional.of(MULTINET).filter(s -> s.label().equals(l)));
 
         assertThat(again).isEqualTo(run);
         assertThat(ticket.serials()).containsExactly(PICO_W.serial(), PICO.serial());
+        assertThat(ticket.images()).as("what it may flash travels by content").containsExactly(image);
+        assertThat(ticket.work()).isEqualTo(Wire.Work.RUN);
         assertThatThrownBy(() -> ticket.toRun(s -> Optional.empty(), l -> Optional.of(MULTINET))).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("is not on this host");
         assertThatThrownBy(() -> ticket.toRun(s -> Optional.ofNullable(inventory.get(s)), l -> Optional.empty()))
                 .hasMessageContaining("test group RUN-MULTITESTS_MULTINET not in testrunspecs/");
+    }
+
+    @Test
+    void aProbeIsATicketForOneTentacleAndItsAnswerTravelsBack() {
+        Wire.Ticket probe = Wire.read(Wire.write(Wire.Ticket.probe(PICO, Instant.EPOCH)), Wire.Ticket.class);
+        assertThat(probe.work()).isEqualTo(Wire.Work.PROBE);
+        assertThat(probe.serials()).containsExactly(PICO.serial());
+        assertThat(Wire.read(Wire.write(Wire.Report.probe(true)), Wire.Report.class).answered()).isTrue();
+        assertThat(Wire.read(Wire.write(Wire.Report.probe(false)), Wire.Report.class).answered()).isFalse();
     }
 
     @Test

@@ -27,6 +27,8 @@ import testbed.results.Xfail;
 import testbed.runner.Measurement;
 import testbed.runner.Outcome;
 import testbed.runner.TestResult;
+import testbed.model.BoardVariant;
+import testbed.model.Role;
 import testbed.model.Status;
 import testbed.results.RecordSink;
 import testbed.session.SessionFiles;
@@ -47,7 +49,8 @@ class ReportTest {
         for (Outcome o : Outcome.values()) {
             counts.put(o.label(), tests.stream().filter(x -> x.outcome() == o).count());
         }
-        return new AttemptRecord(testid, letter, testid + "," + letter, group, "1e01-RPI_PICO", "vlab0000pico-1e01", "RPI_PICO", "", "single", "",
+        return new AttemptRecord(testid, letter, testid + "," + letter, group, "1e01-RPI_PICO", "RPI_PICO", "vlab0000pico-1e01", "RPI_PICO", "",
+                group.equals("BUILTIN-MULTITESTS") ? testbed.model.Role.INSTANCE0 : testbed.model.Role.SINGLE, "",
                 Map.of("vlab0000pico-1e01", "RPI_PICO;3.4.0; MicroPython v1.27.0"), List.of(), "builtin-tests", "2026-11-01T10:00:0" + letter.charAt(0) % 10 + "Z",
                 "2026-11-01T10:00:30Z", 9.5, status(status, tests), status.equals("timeout") ? "timeout" : "", error, counts, tests,
                 List.of(new Measurement("bench", 10, "us")));
@@ -66,21 +69,20 @@ class ReportTest {
         String extmod = "BUILTIN-TESTS_EXTMOD@1e01-RPI_PICO";
         String perf = "BUILTIN-PERFBENCH@1e01-RPI_PICO";
         List<SessionRecord.Run> runs = new ArrayList<>();
-        runs.add(new SessionRecord.Run(basics, "BUILTIN-TESTS_BASICS", List.of("1e01-RPI_PICO"), "RPI_PICO", Status.of("passed"), "2026-11-01T10:00:00Z", 19,
+        runs.add(new SessionRecord.Run(basics, "BUILTIN-TESTS_BASICS", "RPI_PICO", BoardVariant.parse("RPI_PICO"), Role.SINGLE, List.of("1e01-RPI_PICO"), Status.of("passed"), "2026-11-01T10:00:00Z", 19,
                 List.of(attempt(basics, "a", "BUILTIN-TESTS_BASICS", "completed", "", List.of(t("basics/flaky.py", Outcome.FAILED), t("basics/ok.py", Outcome.PASSED))),
                         attempt(basics, "b", "BUILTIN-TESTS_BASICS", "completed", "", List.of(t("basics/flaky.py", Outcome.PASSED), t("basics/ok.py", Outcome.PASSED))))));
-        runs.add(new SessionRecord.Run(extmod, "BUILTIN-TESTS_EXTMOD", List.of("1e01-RPI_PICO"), "RPI_PICO", Status.of("failed"), "2026-11-01T10:01:00Z", 19,
+        runs.add(new SessionRecord.Run(extmod, "BUILTIN-TESTS_EXTMOD", "RPI_PICO", BoardVariant.parse("RPI_PICO"), Role.SINGLE, List.of("1e01-RPI_PICO"), Status.of("failed"), "2026-11-01T10:01:00Z", 19,
                 List.of(attempt(extmod, "a", "BUILTIN-TESTS_EXTMOD", "completed", "", List.of(t("extmod/re.py", Outcome.FAILED), t("extmod/skip.py", Outcome.SKIPPED))),
                         attempt(extmod, "b", "BUILTIN-TESTS_EXTMOD", "completed", "", List.of(t("extmod/re.py", Outcome.FAILED), t("extmod/skip.py", Outcome.SKIPPED))))));
-        runs.add(new SessionRecord.Run("BUILTIN-MULTITESTS@1e01-RPI_PICO-instance0", "BUILTIN-MULTITESTS", List.of("1e01-RPI_PICO", "3b01-RPI_PICO_W"),
-                "RPI_PICO", Status.of("never finished"), "2026-11-01T10:04:00Z", 30, List.of()));
-        runs.add(new SessionRecord.Run(perf, "BUILTIN-PERFBENCH", List.of("1e01-RPI_PICO"), "RPI_PICO", Status.of("timeout"), "2026-11-01T10:02:00Z", 9.5,
+        runs.add(new SessionRecord.Run("BUILTIN-MULTITESTS@1e01-RPI_PICO-instance0", "BUILTIN-MULTITESTS", "RPI_PICO", BoardVariant.parse("RPI_PICO"), Role.INSTANCE0, List.of("1e01-RPI_PICO", "3b01-RPI_PICO_W"), Status.of("never finished"), "2026-11-01T10:04:00Z", 30, List.of()));
+        runs.add(new SessionRecord.Run(perf, "BUILTIN-PERFBENCH", "RPI_PICO", BoardVariant.parse("RPI_PICO"), Role.SINGLE, List.of("1e01-RPI_PICO"), Status.of("timeout"), "2026-11-01T10:02:00Z", 9.5,
                 List.of(attempt(perf, "a", "BUILTIN-PERFBENCH", "timeout", "during perfbench/x.py: board silent; power-cycled", List.of()))));
         return new SessionRecord("20261101-100000-1", "virtual", "labs/virtual.json", "host", "me", "manual", List.of("testbed", "run"),
                 List.of("RPI_PICO"), Map.of("1e01-RPI_PICO", "RPI_PICO;3.4.0; MicroPython v1.27.0"), "builtin", "2026-11-01T10:00:00Z",
-                "2026-11-01T10:05:00Z", 300, "completed", "tests_failed", runs,
+                "2026-11-01T10:05:00Z", 300, testbed.session.SessionState.COMPLETED, testbed.session.Verdict.TESTS_FAILED, runs,
                 List.of(new Leftover("BUILTIN-MULTITESTS", "RPI_PICO-instance0", Leftover.Reason.NO_REFERENCE, "no RPI_PICO_W with FUT_WLAN")),
-                List.of(), new SessionRecord.Latency(1, 5, 5, 5), java.util.List.of());
+                List.of(), new SessionRecord.Latency(1, 5, 5, 5), java.util.List.of(), null);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package testbed.session;
+package testbed.queue;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -11,21 +11,18 @@ import java.util.Optional;
 import java.util.Set;
 import testbed.bartender.TestBartender;
 import testbed.engine.LabBackend;
-import testbed.flash.FirmwareBuilder;
+import testbed.flash.FirmwareBuilds;
 import testbed.lab.Discovery;
 import testbed.model.Lab;
 import testbed.model.LabException;
 import testbed.model.Tentacle;
 import testbed.model.TestRun;
-import testbed.queue.Coordinator;
-import testbed.queue.QueueDb;
-import testbed.queue.QueueLab;
 import testbed.results.RunReport;
+import testbed.session.SessionLab;
+import testbed.session.SessionRecord;
 
 /** The agents of a queue as a session's lab: their live tentacles, runs leased to them, a reaper while the session runs. */
-final class QueueSessionLab implements SessionLab {
-
-    private static final Duration BUILD_TIMEOUT = Duration.ofHours(1);
+public final class QueueSessionLab implements SessionLab {
 
     private final QueueDb db;
     private final Lab lab;
@@ -40,7 +37,7 @@ final class QueueSessionLab implements SessionLab {
     }
 
     /** @param lab the queue's inventory, as {@code Coordinator.inventory} read it when the inputs were loaded */
-    static QueueSessionLab open(String url, testbed.config.Settings settings, Lab lab) {
+    public static QueueSessionLab open(String url, testbed.config.Settings settings, Lab lab) {
         QueueDb db = QueueDb.open(url, settings);
         try {
             return new QueueSessionLab(db, lab, Coordinator.reportedFirmware(db));
@@ -78,8 +75,8 @@ final class QueueSessionLab implements SessionLab {
         c.inputs().selection().specs().forEach(s -> specs.put(s.label(), s));
         coordinator = Coordinator.start(db, c.sessionId(), c.request().count(), c.request().config().flashSkip(), c.request().config().flashForce(),
                 c.request().selection().micropython(), c.xfail(), commands(c.request().selection().onlyTests()), label -> Optional.ofNullable(specs.get(label)));
-        backend = new QueueLab(db, c.sessionId(), c.results(), fw -> Optional.ofNullable(FirmwareBuilder.build(fw, source,
-                root.resolve("build").resolve(fw.boardVariant().name()).resolve("build_stdout.txt"), BUILD_TIMEOUT)), c.clock());
+        backend = new QueueLab(db, c.sessionId(), c.results(), new FirmwareBuilds(source, root)::build, c.clock(),
+                c.inputs().catalog(), c.request().config().flashSkip());
         return backend;
     }
 
