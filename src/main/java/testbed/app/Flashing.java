@@ -46,9 +46,11 @@ public final class Flashing {
         Map<BoardVariant, Firmware> catalog = workspace.firmware();
         catalog.values().forEach(FirmwareLoader::verifyImage);
         Flasher flasher = new Flasher(ToolLocator.onPath(workspace.settings().path()));
-        try (ConnectedLab connected = ConnectedLab.connect(lab, workspace.settings())) {
+        // Only the selected boards are connected (and a virtual board's process started).
+        Selection wanted = Selection.select(lab.tentacles(), workspace.specs(), catalog.keySet(), request.selection());
+        try (ConnectedLab connected = ConnectedLab.connect(lab.only(wanted.duts().stream().map(Tentacle::serial).toList()), workspace.settings())) {
             Discovery discovery = connected.discovery();
-            Selection selected = Selection.select(discovery.tentacles(), workspace.specs(), catalog.keySet(), request.selection());
+            Selection selected = wanted.among(discovery.tentacles().stream().map(Tentacle::serial).collect(java.util.stream.Collectors.toSet()));
             var bySerial = discovery.bySerial();
             java.util.Optional<Path> source = request.selection().micropython().flatMap(testbed.model.MicroPythonSource::root);
             List<CompletableFuture<Outcome>> jobs = new ArrayList<>();

@@ -27,8 +27,11 @@ sealed interface LabSource permits LabSource.Local, LabSource.Queue {
     /** The inventory the selection is checked against. */
     Lab inventory();
 
-    /** Connects it for a session (after the session has set the previous results aside). */
-    SessionLab connect();
+    /**
+     * Connects it for a session (after the session has set the previous results aside): only the tentacles the
+     * selection may use, its DUTs and its reference pool; a board the session will not use is not even powered up.
+     */
+    SessionLab connect(testbed.selection.Selection selection);
 
     /** What the boards are known to carry without connecting them (serial → version text), and where that came from. */
     Optional<Known> knownFirmware();
@@ -38,8 +41,11 @@ sealed interface LabSource permits LabSource.Local, LabSource.Queue {
     /** This host's boards, from its lab file. */
     record Local(Lab inventory, Settings settings) implements LabSource {
         @Override
-        public SessionLab connect() {
-            return LocalLab.connect(inventory, settings);
+        public SessionLab connect(testbed.selection.Selection selection) {
+            java.util.Set<String> serials = new java.util.HashSet<>();
+            selection.duts().forEach(t -> serials.add(t.serial()));
+            selection.referencePool().forEach(t -> serials.add(t.serial()));
+            return LocalLab.connect(inventory.only(serials), settings);
         }
 
         @Override
@@ -51,7 +57,7 @@ sealed interface LabSource permits LabSource.Local, LabSource.Queue {
     /** The tentacles of every live agent of the queue at {@code url}. */
     record Queue(String url, Settings settings, Lab inventory) implements LabSource {
         @Override
-        public SessionLab connect() {
+        public SessionLab connect(testbed.selection.Selection selection) {
             return QueueSessionLab.open(url, settings, inventory);
         }
 

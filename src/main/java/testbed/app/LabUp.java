@@ -39,9 +39,11 @@ public final class LabUp {
         CountDownLatch down = new CountDownLatch(1);
         Runnable unhook = Interruption.onRequest(down::countDown);
         TentacleLocks locks = TentacleLocks.in(workspace.settings().lockDir());
-        try (ConnectedLab connected = ConnectedLab.connect(lab, workspace.settings())) {
+        // Only the selected boards are connected (and a virtual board's process started).
+        Selection wanted = Selection.select(lab.tentacles(), workspace.specs(), catalog.keySet(), request);
+        try (ConnectedLab connected = ConnectedLab.connect(lab.only(wanted.duts().stream().map(Tentacle::serial).toList()), workspace.settings())) {
             Discovery discovery = connected.discovery();
-            Selection selected = Selection.select(discovery.tentacles(), workspace.specs(), catalog.keySet(), request);
+            Selection selected = wanted.among(discovery.tentacles().stream().map(Tentacle::serial).collect(java.util.stream.Collectors.toSet()));
             List<String> serials = selected.duts().stream().map(Tentacle::serial).toList();
             Set<String> busy = locks.tryLockAll(serials, "testbed lab up (pid " + ProcessHandle.current().pid() + ")");
             if (!busy.isEmpty()) {

@@ -118,7 +118,7 @@ public final class Runs {
                         } catch (RuntimeException e) {
                             org.apache.logging.log4j.LogManager.getLogger(Runs.class).warn("reports: {}", e.getMessage());
                         }
-                    }).run(inputs, lab::connect);
+                    }).run(inputs, () -> lab.connect(inputs.selection()));
             Optional<String> problem = Optional.empty();
             try {
                 ReportWriter.write(result.record(), result.resultsDir(), history.<testbed.history.History>map(h -> h));
@@ -140,7 +140,7 @@ public final class Runs {
         LabSource lab = LabSource.of(workspace, session);
         SessionInputs inputs = SessionInputs.load(workspace, lab.inventory(), session.selection());
         request.xfail().ifPresent(Xfail::load); // the same checks as the run it plans
-        PlanRequest plan = new PlanRequest(session.lab(), session.selection(), session.config(), PlanRequest.DEFAULT_FLASH_ESTIMATE, request.probe());
+        PlanRequest plan = new PlanRequest(session.lab(), session.selection(), session.config(), request.probe());
         Optional<JdbcHistory> history = Histories.open(request.history(), workspace.settings());
         try {
             DurationEstimator estimator = Histories.estimator(history);
@@ -150,7 +150,7 @@ public final class Runs {
                 return Planner.plan(inputs, inputs.lab().tentacles(), plan, estimator, known.get().versions(), known.get().from(), session.grace());
             }
             if (request.probe()) {
-                try (ConnectedLab connected = ConnectedLab.connect(inputs.lab(), workspace.settings())) {
+                try (ConnectedLab connected = ConnectedLab.connect(inputs.lab().only(serials(inputs.selection())), workspace.settings())) {
                     Map<String, String> versions = new LinkedHashMap<>();
                     for (Discovery.Found f : connected.discovery().found()) {
                         f.identity().ifPresent(id -> versions.put(f.dut().tentacle().serial(), id.firmware()));
@@ -174,6 +174,14 @@ public final class Runs {
         } finally {
             history.ifPresent(JdbcHistory::close);
         }
+    }
+
+    /** The tentacles a selection may use: its DUTs and its reference pool. */
+    private static java.util.Set<String> serials(testbed.selection.Selection selection) {
+        java.util.Set<String> serials = new java.util.HashSet<>();
+        selection.duts().forEach(t -> serials.add(t.serial()));
+        selection.referencePool().forEach(t -> serials.add(t.serial()));
+        return serials;
     }
 
     private static Map<String, String> bySerial(List<Tentacle> tentacles, Map<String, String> byLabel) {

@@ -23,6 +23,12 @@ final class Blame {
     }
 
     void book(TestRun run, WorkItem item, RunOutcome.InfraError error) {
+        if (error.kind() == RunOutcome.InfraErrorKind.RUNNER_FAILED) {
+            // The runner, not a board: it would fail the same way on any tentacle, so it is neither requeued nor anyone's fault.
+            b.tried.computeIfAbsent(item.key(), k -> new ArrayList<>()).add(run.testid());
+            b.givenUp.add(new Leftover(item.spec().label(), item.describe(), Leftover.Reason.RUNNER_FAILED, error.message(), b.tried.get(item.key())));
+            return;
+        }
         Set<String> blamed = error.blamedSerials().isEmpty() ? Set.of(run.dut().serial()) : error.blamedSerials();
         b.tried.computeIfAbsent(item.key(), k -> new ArrayList<>()).add(run.testid());
         Optional<BoardVariant> broken = error.kind() == RunOutcome.InfraErrorKind.VERSION_MISMATCH ? brokenBy(run, blamed) : Optional.empty();

@@ -51,7 +51,9 @@ final class Candidates {
                 boolean shortestFirst = false;
                 if (deadline.isPresent()) {
                     Deadline d = deadline.get();
-                    long needed = d.neededMillis(estimate, affinity > 0 || referenceFlash);
+                    java.time.Duration flashes = (affinity > 0 ? dut.programmer().typicalFlash() : java.time.Duration.ZERO)
+                            .plus(referenceFlash ? reference.programmer().typicalFlash() : java.time.Duration.ZERO);
+                    long needed = d.neededMillis(estimate, flashes);
                     long left = d.leftMillis(now);
                     if (needed > left) {
                         b.cutByDeadline.put(item.key(), d.wouldNotFinish(needed, left)); // it would be cut: never start it

@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * A time-boxed session: no run starts whose estimated duration, times {@code safetyFactor} (plus a flash when it needs
- * one), would end after {@code at}. {@code label} is how the user gave it ("07:00"), for the leftovers' reasons.
+ * A time-boxed session: no run starts whose estimated duration, times {@code safetyFactor} (plus its flashes, each as long
+ * as its programmer takes), would end after {@code at}. {@code label} is how the user gave it ("07:00"), for the
+ * leftovers' reasons; {@code flashAllowance} is what a flash is allowed when nothing better is known.
  */
 public record Deadline(Instant at, String label, double safetyFactor, Duration flashAllowance) {
 
@@ -20,7 +21,12 @@ public record Deadline(Instant at, String label, double safetyFactor, Duration f
 
     /** What a run needs before the deadline: its estimate with the safety margin, and a flash if it needs one. */
     public long neededMillis(long estimatedMillis, boolean flashes) {
-        return Math.round(estimatedMillis * safetyFactor) + (flashes ? flashAllowance.toMillis() : 0);
+        return neededMillis(estimatedMillis, flashes ? flashAllowance : Duration.ZERO);
+    }
+
+    /** What a run needs before the deadline: its estimate with the safety margin, and the flashes it needs first. */
+    public long neededMillis(long estimatedMillis, Duration flashes) {
+        return Math.round(estimatedMillis * safetyFactor) + flashes.toMillis();
     }
 
     public long leftMillis(Instant now) {

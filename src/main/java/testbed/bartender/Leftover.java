@@ -20,7 +20,7 @@ public record Leftover(String spec, String item, Reason reason, String detail, j
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isInfrastructure() {
         return switch (reason) {
-            case INFRA_ERRORS, TENTACLE_QUARANTINED, FIRMWARE_BUILD_FAILED, IN_USE_ELSEWHERE, OFFLINE -> true;
+            case INFRA_ERRORS, TENTACLE_QUARANTINED, FIRMWARE_BUILD_FAILED, IN_USE_ELSEWHERE, OFFLINE, RUNNER_FAILED -> true;
             default -> false;
         };
     }
@@ -33,9 +33,11 @@ public record Leftover(String spec, String item, Reason reason, String detail, j
         TENTACLE_QUARANTINED("tentacle quarantined"),
         IN_USE_ELSEWHERE("tentacle in use by another testbed session"),
         INFRA_ERRORS("gave up after infrastructure errors"),
+        /** MicroPython's runner itself failed (a syntax error, a crash): the host's or the source's problem, not the firmware's. */
+        RUNNER_FAILED("the test runner failed"),
         /** The image flashes but the boards do not report the firmware's version: the firmware, not the lab. */
         FIRMWARE_BROKEN("firmware does not verify"),
-        NEEDS_MICROPYTHON_TESTS("needs --micropython-tests"),
+        NEEDS_MICROPYTHON_TESTS("needs --micropython SOURCE"),
         /** A time-boxed session: it would not have finished before the deadline, or was cut at the end of the grace. */
         DEADLINE("time box"),
         /** Every tentacle of the kind is missing from the lab. */

@@ -40,6 +40,8 @@ public sealed interface RunOutcome {
         /** The agent that ran it stopped answering (its lease expired): its tentacles are away until it is back. */
         HOST_LOST,
         /** The host could not write the results (a full disk): no board is blamed, the item goes back, the session stops. */
-        RESULTS_UNWRITABLE
+        RESULTS_UNWRITABLE,
+        /** The test runner itself failed (a syntax error in it, a crash, exit 2, no results): no board is blamed, and it is not tried again. */
+        RUNNER_FAILED
     }
 }

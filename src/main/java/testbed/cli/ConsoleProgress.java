@@ -46,8 +46,7 @@ final class ConsoleProgress implements SessionListener {
 
     @Override
     public synchronized void runStarted(TestRun run, Progress progress) {
-        line(String.format("%s: started (%d/%d)%s", run.testid(), progress.done() + 1, progress.total(),
-                run.dutNeedsFlash() ? ", flashing " + run.dutFirmware().name() : ""), BLUE);
+        line(String.format("%s: started (%d/%d)", run.testid(), progress.started(), progress.total()), BLUE);
         status(progress);
     }
 
@@ -63,7 +62,9 @@ final class ConsoleProgress implements SessionListener {
             color = report.status() == Status.FAILED ? ORANGE : GREEN;
             what = last.status() == Status.SKIPPED ? "skipped: " + last.error() : counts(report);
         }
-        line(report.run().testid() + ": " + what, color);
+        // What was flashed, once it was (the bartender only guessed at the start; a board may have carried it already).
+        List<String> flashed = report.attempts().stream().flatMap(a -> a.flashed().stream()).distinct().toList();
+        line(report.run().testid() + ": " + (flashed.isEmpty() ? "" : "flashed " + String.join(", ", flashed) + "; ") + what, color);
         status(progress);
     }
 
@@ -97,8 +98,11 @@ final class ConsoleProgress implements SessionListener {
         long passedRuns = record.runs().stream().filter(r -> r.status().isPass()).count();
         long failedRuns = record.runs().stream().filter(r -> r.status() == Status.FAILED).count();
         long errorRuns = record.runs().stream().filter(r -> r.status().isInfra()).count();
-        out.printf("%n%d run%s: %d passed, %d failed, %d errors; %s; wall time %s; dispatch latency median %.1f ms (max %.1f ms, %d samples)%n",
-                record.runs().size(), record.runs().size() == 1 ? "" : "s", passedRuns, failedRuns, errorRuns, record.outcomeText(),
+        long skippedRuns = record.runs().stream().filter(r -> r.status() == Status.SKIPPED).count();
+        long cutRuns = record.runs().stream().filter(r -> r.status() == Status.INTERRUPTED || r.status() == Status.NEVER_FINISHED).count();
+        out.printf("%n%d run%s: %d passed, %d failed, %d skipped, %d errors%s; %s; wall time %s; dispatch latency median %.1f ms (max %.1f ms, %d samples)%n",
+                record.runs().size(), record.runs().size() == 1 ? "" : "s", passedRuns, failedRuns, skippedRuns, errorRuns,
+                cutRuns == 0 ? "" : ", " + cutRuns + " interrupted", record.outcomeText(),
                 PlanRenderer.hms(java.time.Duration.ofMillis(Math.round(record.durationSeconds() * 1000))), record.dispatchLatency().median(),
                 record.dispatchLatency().max(), record.dispatchLatency().samples());
         if (!record.quarantined().isEmpty()) {

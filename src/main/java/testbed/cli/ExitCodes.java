@@ -15,7 +15,7 @@ public final class ExitCodes {
     /** A session's verdict as the exit code (a history still behind makes a pass a lab error: the lab owes a record). */
     static int of(testbed.session.Verdict verdict, boolean historyUpToDate) {
         return switch (verdict) {
-            case PASSED -> historyUpToDate ? OK : INFRASTRUCTURE;
+            case PASSED, NOTHING_FIT -> historyUpToDate ? OK : INFRASTRUCTURE;
             case TESTS_FAILED, FIRMWARE_FAILED -> TESTS_FAILED;
             case INFRASTRUCTURE_ERRORS, NOTHING_RAN -> INFRASTRUCTURE;
             case INTERRUPTED -> INTERRUPTED;

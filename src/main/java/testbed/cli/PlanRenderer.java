@@ -22,13 +22,12 @@ final class PlanRenderer {
 
     static void render(Planner.Plan plan, testbed.app.Runs.RunRequest request, PrintWriter out) {
         Timeline sim = plan.timeline();
-        out.printf("Plan for lab '%s': %d tentacles to test, %d test groups, jobs %s (estimated durations, %ds per flash)%n",
+        out.printf("Plan for lab '%s': %d tentacles to test, %d test groups, jobs %s (estimated durations, flashes as long as their programmer takes)%n",
                 plan.lab().name(), plan.selection().duts().size(), plan.selection().specs().size(),
-                request.config().jobs() == 0 ? "unlimited" : String.valueOf(request.config().jobs()),
-                PlanRequest.DEFAULT_FLASH_ESTIMATE.toSeconds());
+                request.config().jobs() == 0 ? "unlimited" : String.valueOf(request.config().jobs()));
         request.config().deadline().ifPresent(d -> out.printf(java.util.Locale.ROOT,
-                "Time box: until %s; a run starts only if its estimate x %.2f (plus %d s per flash) ends by then; runs still going %d min after it are stopped%n",
-                d.label(), d.safetyFactor(), d.flashAllowance().toSeconds(), request.session().grace().toMinutes()));
+                "Time box: until %s; a run starts only if its estimate x %.2f (plus its flashes) ends by then; runs still going %d min after it are stopped%n",
+                d.label(), d.safetyFactor(), request.session().grace().toMinutes()));
         out.printf("Firmware on the boards at the start (%s): %s%n%n", plan.carriedFrom(), plan.carried().isEmpty() ? "none known"
                 : plan.selection().duts().stream().filter(t -> plan.carried().containsKey(t.serial()))
                         .map(t -> t.label() + " " + plan.carried().get(t.serial()).name()).collect(Collectors.joining(", ")));

@@ -2,6 +2,9 @@ package testbed.cli;
 
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -56,9 +59,48 @@ public final class Testbed implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing command");
     }
 
-    /** Runs one command line; never exits the JVM and never touches System.out/err. */
+    /**
+     * Runs one command line; never exits the JVM and never touches System.out/err. Running out of memory anywhere is
+     * an internal error (exit 4) with one line, never a stack trace and an exit code that means "tests failed".
+     */
     public static int run(Workspace workspace, PrintWriter out, PrintWriter err, String... args) {
-        return commandLine(workspace, out, err).execute(args);
+        Optional<String> unknown = unknownSubcommand(commandLine(workspace, out, err), args);
+        if (unknown.isPresent()) {
+            err.println("testbed: " + unknown.get());
+            err.flush();
+            return ExitCodes.INVALID_INPUT;
+        }
+        try {
+            return commandLine(workspace, out, err).execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("testbed: internal error: out of memory (" + e.getMessage() + "); give the JVM more with TESTBED_JAVA_OPTS=-Xmx...");
+            err.flush();
+            return ExitCodes.INTERNAL;
+        }
+    }
+
+    /**
+     * A word where a subcommand belongs that names none ({@code testbed nosuch --help}): picocli would print the help of
+     * the command above and exit 0, as if the user had asked for it.
+     */
+    static Optional<String> unknownSubcommand(CommandLine cl, String... args) {
+        CommandLine.ParseResult parsed;
+        try {
+            parsed = cl.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            return Optional.empty(); // execute reports it, with its suggestions
+        }
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (!p.commandSpec().subcommands().isEmpty() && !p.unmatched().isEmpty() && p.subcommand() == null) {
+                String word = p.unmatched().get(0);
+                List<String> close = word.startsWith("-") ? List.of() : new ArrayList<>(p.commandSpec().subcommands().keySet()).stream()
+                        .filter(n -> n.startsWith(word.substring(0, Math.min(2, word.length())))).toList();
+                return Optional.of((word.startsWith("-") ? "Unknown option: '" : "Unknown subcommand '") + word + "' of '"
+                        + p.commandSpec().qualifiedName() + "'" + (close.isEmpty() ? "." : "; did you mean " + String.join(" or ", close) + "?")
+                        + " See '" + p.commandSpec().qualifiedName() + " --help'.");
+            }
+        }
+        return Optional.empty();
     }
 
     public static CommandLine commandLine(Workspace workspace, PrintWriter out, PrintWriter err) {

@@ -23,7 +23,7 @@ import testbed.model.LabException;
  * Flashes a DUT and proves it worked: boot mode, the programmer (its output appended to the log), a power cycle
  * into application mode, then the version text read back over the REPL must equal {@code firmware.json}'s.
  */
-public final class Flasher {
+public final class Flasher implements FirmwareInstaller {
 
     /** How long a freshly flashed board may take to answer, on top of its power-on delay. */
     private static final Duration ANSWER = Duration.ofSeconds(5);
@@ -33,7 +33,7 @@ public final class Flasher {
         this.tools = tools;
     }
 
-    /** What the board runs now, or empty when no MicroPython answers. */
+    @Override
     public Optional<BoardIdentity> installed(Dut dut) {
         return IdentityProbe.probe(dut, Duration.ofSeconds(3));
     }
@@ -55,7 +55,7 @@ public final class Flasher {
         }
     }
 
-    /** Flashes and verifies; returns the identity the board reports afterwards. */
+    @Override
     public BoardIdentity flash(Dut dut, Firmware firmware, Path log) throws FlashException {
         String tool = dut.tentacle().programmer().name();
         try {

@@ -210,9 +210,8 @@ public final class JdbcHistory implements History, SessionRecorder {
     public List<GroupPassRate> passRates(String boardVariant, int lastSessions) {
         BoardVariant wanted = BoardVariant.parse(boardVariant);
         return read(q -> {
-            List<String> window = q.column("""
-                    SELECT r.session_id FROM test_run r JOIN test_session s ON s.id = r.session_id WHERE r.board = ?
-                    GROUP BY r.session_id ORDER BY MAX(s.time_start) DESC LIMIT ?""", List.of(wanted.board(), lastSessions));
+            List<String> window = q.column("SELECT s.id FROM test_session s WHERE EXISTS (SELECT 1 FROM test_run r WHERE r.board = ? "
+                    + "AND r.session_id = s.id) ORDER BY s.time_start DESC LIMIT ?", List.of(wanted.board(), lastSessions));
             // A board alone means all its variants; BOARD-VARIANT means that one.
             List<Object> args = new ArrayList<>(List.of(wanted.board()));
             args.addAll(window);
@@ -232,8 +231,8 @@ public final class JdbcHistory implements History, SessionRecorder {
     public List<FlakyTest> flaky(int lastSessions) {
         return read(q -> {
             List<String> window = q.column("SELECT id FROM test_session ORDER BY time_start DESC LIMIT ?", List.of(lastSessions));
-            String runs = "r.session_id IN " + ResultRows.placeholders(window.size());
-            List<ResultRow> rows = new ArrayList<>(ResultQueries.outcomesOf(q, ResultQueries.failing(q, runs, window, false), true, runs, window, false));
+            List<ResultQueries.RunRef> runs = ResultQueries.runs(q, "r.session_id IN " + ResultRows.placeholders(window.size()), window);
+            List<ResultRow> rows = new ArrayList<>(ResultQueries.outcomesOf(q, ResultQueries.failing(q, runs, false), true, runs, false));
             rows.sort(java.util.Comparator.comparing(ResultRow::sessionStart).thenComparing(ResultRow::runId).thenComparing(ResultRow::letter));
             return Analyses.flaky(rows);
         });
@@ -244,37 +243,54 @@ public final class JdbcHistory implements History, SessionRecorder {
         return read(q -> {
             Map<String, String> firmwareOfSut = new HashMap<>();
             q.each("SELECT id, firmware FROM sut_group", List.of(), rs -> firmwareOfSut.put(rs.getString(1), rs.getString(2)));
-            List<String> fromRuns = latestRuns(q, firmwareOfSut, from);
-            List<String> toRuns = latestRuns(q, firmwareOfSut, to);
-            java.util.Set<ResultQueries.Failing> failing = new java.util.LinkedHashSet<>();
-            for (List<String> chunk : Sql.chunks(toRuns, 400)) {
-                failing.addAll(ResultQueries.failing(q, "r.id IN " + ResultRows.placeholders(chunk.size()), chunk, true));
-            }
-            List<ResultRow> before = new ArrayList<>();
-            List<ResultRow> now = new ArrayList<>();
-            for (List<String> chunk : Sql.chunks(fromRuns, 400)) {
-                before.addAll(ResultQueries.outcomesOf(q, failing, false, "r.id IN " + ResultRows.placeholders(chunk.size()), chunk, true));
-            }
-            for (List<String> chunk : Sql.chunks(toRuns, 400)) {
-                now.addAll(ResultQueries.outcomesOf(q, failing, false, "r.id IN " + ResultRows.placeholders(chunk.size()), chunk, true));
-            }
-            return Analyses.regressions(before, now);
+            List<ResultQueries.RunRef> fromRuns = latestRuns(q, firmwareOfSut, from);
+            List<ResultQueries.RunRef> toRuns = latestRuns(q, firmwareOfSut, to);
+            java.util.Set<ResultQueries.Failing> failing = ResultQueries.failing(q, toRuns, true);
+            return Analyses.regressions(ResultQueries.outcomesOf(q, failing, false, fromRuns, true), ResultQueries.outcomesOf(q, failing, false, toRuns, true));
         });
     }
 
+    /**
+     * The newest earlier session of the lab with a test group in common, looked for among the sessions before it a
+     * window at a time (by the lab's time index), so finding last night's costs the same after years of nights.
+     */
+    private static Optional<String> comparable(Sql q, String lab, String before, java.util.Set<String> groups) throws SQLException {
+        String start = before;
+        while (true) {
+            List<String[]> window = q.list("SELECT id, time_start FROM test_session WHERE lab = ? AND time_start < ? ORDER BY time_start DESC LIMIT 50",
+                    List.of(lab, start), rs -> new String[] {rs.getString(1), rs.getString(2)});
+            if (window.isEmpty()) {
+                return Optional.empty();
+            }
+            List<String> ids = window.stream().map(w -> w[0]).toList();
+            java.util.Set<String> withGroup = new java.util.HashSet<>();
+            q.each("SELECT DISTINCT session_id, testgroup FROM test_run WHERE session_id IN " + ResultRows.placeholders(ids.size()), ids, rs -> {
+                if (groups.contains(rs.getString(2))) {
+                    withGroup.add(rs.getString(1));
+                }
+            });
+            for (String id : ids) {
+                if (withGroup.contains(id)) {
+                    return Optional.of(id);
+                }
+            }
+            start = window.get(window.size() - 1)[1];
+        }
+    }
+
     /** The latest run of each (firmware, group, tentacle, role) whose firmware text contains {@code match}. */
-    private static List<String> latestRuns(Sql q, Map<String, String> firmwareOfSut, String match) throws SQLException {
+    private static List<ResultQueries.RunRef> latestRuns(Sql q, Map<String, String> firmwareOfSut, String match) throws SQLException {
         List<String> suts = firmwareOfSut.entrySet().stream().filter(e -> e.getValue().contains(match)).map(Map.Entry::getKey).toList();
         Map<String, String[]> latest = new HashMap<>();
         for (List<String> chunk : Sql.chunks(suts, 400)) {
             q.each("SELECT r.id, r.sut_id, r.testgroup, r.tentacle, r.role, r.time_start FROM test_run r WHERE r.final_attempt IS NOT NULL "
                     + "AND r.sut_id IN " + ResultRows.placeholders(chunk.size()), List.copyOf(chunk), rs -> {
-                        String[] run = {rs.getString(1), rs.getString(6)};
+                        String[] run = {rs.getString(1), rs.getString(6), rs.getString(3), rs.getString(4)};
                         latest.merge(rs.getString(2) + "\n" + rs.getString(3) + "\n" + rs.getString(4) + "\n" + rs.getString(5), run,
                                 (a, b) -> a[1].compareTo(b[1]) >= 0 ? a : b);
                     });
         }
-        return latest.values().stream().map(r -> r[0]).sorted().toList();
+        return latest.values().stream().sorted(java.util.Comparator.comparing(r -> r[0])).map(r -> new ResultQueries.RunRef(r[0], r[2], r[3])).toList();
     }
 
     @Override
@@ -291,18 +307,14 @@ public final class JdbcHistory implements History, SessionRecorder {
                 return new Changes(sessionId, Optional.empty(), List.of(), List.of(), List.of(), List.of());
             }
             List<String> groups = q.column("SELECT DISTINCT testgroup FROM test_run WHERE session_id = ?", List.of(sessionId));
-            List<Object> args = new ArrayList<>(List.of(self.get(0)[0], self.get(0)[1]));
-            args.addAll(groups);
-            Optional<String> since = q.column("SELECT s.id FROM test_session s WHERE s.lab = ? AND s.time_start < ? AND EXISTS (SELECT 1 FROM test_run r "
-                    + "WHERE r.session_id = s.id AND r.testgroup IN " + ResultRows.placeholders(groups.size()) + ") ORDER BY s.time_start DESC LIMIT 1",
-                    args).stream().findFirst();
+            Optional<String> since = comparable(q, self.get(0)[0], self.get(0)[1], new java.util.HashSet<>(groups));
             // What failed here (any attempt) or in the session compared with (final attempts): only those tests can have changed.
-            java.util.Set<ResultQueries.Failing> failing = new java.util.LinkedHashSet<>(ResultQueries.failing(q, "r.session_id = ?", List.of(sessionId), false));
-            if (since.isPresent()) {
-                failing.addAll(ResultQueries.failing(q, "r.session_id = ?", List.of(since.get()), true));
-            }
-            List<ResultRow> mine = ResultQueries.outcomesOf(q, failing, false, "r.session_id = ?", List.of(sessionId), false);
-            List<ResultRow> before = since.isEmpty() ? List.of() : ResultQueries.outcomesOf(q, failing, false, "r.session_id = ?", List.of(since.get()), true);
+            List<ResultQueries.RunRef> mineRuns = ResultQueries.runs(q, "r.session_id = ?", List.of(sessionId));
+            List<ResultQueries.RunRef> beforeRuns = since.isEmpty() ? List.of() : ResultQueries.runs(q, "r.session_id = ?", List.of(since.get()));
+            java.util.Set<ResultQueries.Failing> failing = new java.util.LinkedHashSet<>(ResultQueries.failing(q, mineRuns, false));
+            failing.addAll(ResultQueries.failing(q, beforeRuns, true));
+            List<ResultRow> mine = ResultQueries.outcomesOf(q, failing, false, mineRuns, false);
+            List<ResultRow> before = ResultQueries.outcomesOf(q, failing, false, beforeRuns, true);
             return Analyses.changes(sessionId, since, mine, before, PerfQuery.series(q, Optional.empty(), PERF_POINTS));
         });
     }

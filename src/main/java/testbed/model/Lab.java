@@ -11,6 +11,11 @@ public record Lab(String name, String description, Path file, List<Tentacle> ten
         tentacles = List.copyOf(tentacles);
     }
 
+    /** The same lab with only these tentacles: what a session connects (a board it will not use is not even powered up). */
+    public Lab only(java.util.Collection<String> serials) {
+        return new Lab(name, description, file, tentacles.stream().filter(t -> serials.contains(t.serial())).toList());
+    }
+
     public Optional<Tentacle> bySerial(String serial) {
         return tentacles.stream().filter(t -> t.serial().equals(serial)).findFirst();
     }

@@ -14,4 +14,18 @@ public record Programmer(String name, List<String> args) {
         Objects.requireNonNull(name, "name");
         args = List.copyOf(args);
     }
+
+    /**
+     * How long a flash with this programmer takes, boot mode and verification included, as labs see it: what a time box
+     * allows for a run that must flash first, and what a plan draws. The virtual programmer copies a file.
+     */
+    public java.time.Duration typicalFlash() {
+        return java.time.Duration.ofSeconds(switch (name) {
+            case "virtual" -> 2;
+            case "picotool", "uf2", "teensy_loader_cli" -> 15;
+            case "dfu-util", "bossac", "samd_bossac" -> 30;
+            case "esptool" -> 45;
+            default -> 30;
+        });
+    }
 }

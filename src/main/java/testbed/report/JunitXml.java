@@ -33,7 +33,7 @@ final class JunitXml {
         x.append("<testsuites name=\"testbed ").append(Svg.esc(session.sessionId())).append("\">\n");
         for (var suite : suites.entrySet()) {
             List<Case> cases = new ArrayList<>();
-            List<String> errors = new ArrayList<>();
+            List<GroupCase> groups = new ArrayList<>();
             Map<String, String> properties = new LinkedHashMap<>();
             properties.put("lab", session.lab());
             properties.put("session", session.sessionId());
@@ -50,17 +50,19 @@ final class JunitXml {
                         c.letters().add(a.attempt());
                     }
                     if (a.tests().isEmpty() && !a.error().isEmpty()) {
-                        errors.add(run.testgroup() + "\t" + a.directory() + "\t" + a.status().label() + "\t" + a.error());
+                        groups.add(new GroupCase(run.testgroup(), a.directory(), a.status(), a.error()));
                     }
                 }
                 cases.addAll(byName.values());
             }
             long failures = cases.stream().filter(c -> last(c).outcome() == Outcome.FAILED).count();
-            long errorCount = cases.stream().filter(c -> last(c).outcome() == Outcome.ERROR || last(c).outcome() == Outcome.TIMEOUT).count() + errors.size();
+            long skippedGroups = groups.stream().filter(g -> g.status() == testbed.model.Status.SKIPPED).count();
+            long errorCount = cases.stream().filter(c -> last(c).outcome() == Outcome.ERROR || last(c).outcome() == Outcome.TIMEOUT).count()
+                    + groups.size() - skippedGroups;
             long skipped = cases.stream().filter(c -> last(c).outcome() == Outcome.SKIPPED || last(c).outcome() == Outcome.XFAILED
-                    || last(c).outcome() == Outcome.IGNORED).count();
+                    || last(c).outcome() == Outcome.IGNORED).count() + skippedGroups;
             double time = cases.stream().mapToDouble(c -> c.attempts().stream().mapToDouble(TestResult::durationSeconds).sum()).sum();
-            x.append("  <testsuite name=\"").append(Svg.esc(suite.getKey())).append("\" tests=\"").append(cases.size() + errors.size())
+            x.append("  <testsuite name=\"").append(Svg.esc(suite.getKey())).append("\" tests=\"").append(cases.size() + groups.size())
                     .append("\" failures=\"").append(failures).append("\" errors=\"").append(errorCount).append("\" skipped=\"").append(skipped)
                     .append("\" time=\"").append(String.format(Locale.ROOT, "%.3f", time)).append("\" timestamp=\"")
                     .append(Svg.esc(session.timeStart().length() >= 19 ? session.timeStart().substring(0, 19) : session.timeStart())).append("\">\n");
@@ -93,16 +95,21 @@ final class JunitXml {
                 }
                 x.append("    </testcase>\n");
             }
-            for (String e : errors) {
-                String[] p = e.split("\t", 4);
-                x.append("    <testcase classname=\"").append(Svg.esc(p[0])).append("\" name=\"").append(Svg.esc(p[1])).append("\" time=\"0\">\n")
-                        .append("      <error message=\"").append(Svg.esc(firstLine(p[3]))).append("\" type=\"").append(Svg.esc(p[2])).append("\"/>\n")
+            for (GroupCase g : groups) {
+                // A group the runner skipped as a whole (the board lacks what it needs) is skipped, not an error; the lab failing is one.
+                x.append("    <testcase classname=\"").append(Svg.esc(g.group())).append("\" name=\"").append(Svg.esc(g.directory())).append("\" time=\"0\">\n")
+                        .append(g.status() == testbed.model.Status.SKIPPED ? "      <skipped message=\"" : "      <error message=\"")
+                        .append(Svg.esc(firstLine(g.message()))).append(g.status() == testbed.model.Status.SKIPPED ? "\"/>\n" : "\" type=\""
+                                + Svg.esc(g.status().label()) + "\"/>\n")
                         .append("    </testcase>\n");
             }
             x.append("  </testsuite>\n");
         }
         return x.append("</testsuites>\n").toString();
     }
+
+    /** An attempt with no test of its own: the group skipped as a whole, or the lab failed it. */
+    private record GroupCase(String group, String directory, testbed.model.Status status, String message) {}
 
     private static TestResult last(Case c) {
         return c.attempts().get(c.attempts().size() - 1);

@@ -49,7 +49,7 @@ public final class ReportWriter {
         } catch (RuntimeException e) {
             org.apache.logging.log4j.LogManager.getLogger(ReportWriter.class).warn("reports without trends: {}", e.getMessage());
         }
-        writeString(dir.resolve("report.html"), html(view, trend, perf, MorningReport.html(session, changes)));
+        writeString(dir.resolve("report.html"), html(view, trend, perf, MorningReport.html(session, changes), dir));
         writeString(dir.resolve("report.md"), markdown(view));
         writeString(dir.resolve("junit.xml"), JunitXml.of(session));
         Map<String, Object> summary = summary(view);
@@ -220,7 +220,25 @@ public final class ReportWriter {
 
     // ---- html ----
 
-    private static String html(SessionView v, List<History.SessionTrend> trend, List<History.PerfSeries> perf, String changes) {
+    /**
+     * Where a test's own output is, relative to the report: the diff a built-in runner kept, or run-tests.py's
+     * {@code .out} and {@code .exp} (named after the test, '/' as '_'); the attempt's log when neither is there.
+     */
+    static List<String[]> outputLinks(Path dir, String attempt, String test) {
+        String base = test.replace("..", "_").replace("./", "").replace('/', '_');
+        List<String[]> links = new ArrayList<>();
+        for (String[] kind : List.of(new String[] {".diff", "diff"}, new String[] {".out", "out"}, new String[] {".exp", "exp"})) {
+            if (Files.isRegularFile(dir.resolve(attempt).resolve(base + kind[0]))) {
+                links.add(new String[] {attempt + "/" + base + kind[0], kind[1]});
+            }
+        }
+        if (links.isEmpty()) {
+            links.add(new String[] {attempt + "/testresults.txt", "log"});
+        }
+        return links;
+    }
+
+    private static String html(SessionView v, List<History.SessionTrend> trend, List<History.PerfSeries> perf, String changes, Path dir) {
         SessionRecord s = v.session();
         String e = Svg.esc(s.verdict() == null ? s.status().label() : s.verdict().label());
         StringBuilder h = new StringBuilder();
@@ -246,9 +264,14 @@ public final class ReportWriter {
                 .append("</td></tr><tr><th>command</th><td colspan=\"3\"><code>")
                 .append(Svg.esc(String.join(" ", s.commandLine()))).append("</code></td></tr></table>");
         h.append(changes); // the first screen: what changed since the last comparable session
-        if (!s.firmwareVersions().isEmpty()) {
+        // The boards this session's runs used: a board that was only found (not selected) has nothing to say here.
+        java.util.Set<String> used = new java.util.HashSet<>();
+        s.runs().forEach(r -> used.addAll(r.tentacles()));
+        Map<String, String> onUsed = new java.util.TreeMap<>(s.firmwareVersions());
+        onUsed.keySet().retainAll(used);
+        if (!onUsed.isEmpty()) {
             h.append("<h2>Firmware on the boards</h2><table><tr><th>tentacle</th><th>firmware as the board reports it</th></tr>");
-            s.firmwareVersions().forEach((t, f) -> h.append("<tr><td>").append(Svg.esc(t)).append("</td><td>").append(Svg.esc(f)).append("</td></tr>"));
+            onUsed.forEach((t, f) -> h.append("<tr><td>").append(Svg.esc(t)).append("</td><td>").append(Svg.esc(f)).append("</td></tr>"));
             h.append("</table>");
         }
         h.append("<h2>Summary</h2><table><tr><th>group</th><th>runs</th><th>skipped</th><th>retried</th><th>errors</th><th>passed</th><th>failed</th>"
@@ -280,9 +303,15 @@ public final class ReportWriter {
                     boolean flaky = cells.stream().anyMatch(x -> x.outcome() == Outcome.PASSED) && cells.stream().anyMatch(x -> x.outcome().isFailure());
                     h.append("<td").append(flaky ? " class=\"flaky\"" : "").append(">");
                     for (SessionView.Cell cell : cells) {
-                        h.append("<a class=\"").append(cell.outcome().label()).append("\" href=\"").append(Svg.esc(cell.directory()))
-                                .append("/testresults.txt\" title=\"").append(Svg.esc(cell.reason().lines().limit(8).reduce("", (a, b) -> a + b + "\n")))
+                        // A failure links to the test's own output (diff, or .out and .exp), not to the whole group's log.
+                        List<String[]> links = cell.outcome().isFailure() ? outputLinks(dir, cell.directory(), row.test())
+                                : List.<String[]>of(new String[] {cell.directory() + "/testresults.txt", "log"});
+                        h.append("<a class=\"").append(cell.outcome().label()).append("\" href=\"").append(Svg.esc(links.get(0)[0]))
+                                .append("\" title=\"").append(Svg.esc(cell.reason().lines().limit(8).reduce("", (a, b) -> a + b + "\n")))
                                 .append("\">").append(cell.letter()).append(" ").append(cell.outcome().label()).append("</a> ");
+                        for (String[] more : links.subList(1, links.size())) {
+                            h.append("<a class=\"file\" href=\"").append(Svg.esc(more[0])).append("\">").append(more[1]).append("</a> ");
+                        }
                     }
                     h.append("</td>");
                 }

@@ -64,15 +64,26 @@ public record AttemptRecord(
         return counts;
     }
 
-    /** Classifies a finished runner result: the one place where tests become an attempt status (xfail already applied). */
+    /**
+     * Classifies a finished runner result: the one place where tests become an attempt status (xfail already applied).
+     * A group in which no test ran (every one skipped, or none at all) is skipped, not passed: it says nothing of the firmware.
+     */
     public static Status classify(testbed.runner.RunnerResult result) {
         if (result.skipped().isPresent()) {
             return Status.SKIPPED;
         }
         if (result.hasFailures()) {
-            return Status.FAILED; // includes a runner that failed without naming a test: it reports a "(runner)" error
+            return Status.FAILED;
+        }
+        if (result.tests().stream().noneMatch(t -> t.outcome() == Outcome.PASSED || t.outcome() == Outcome.XFAILED)) {
+            return Status.SKIPPED;
         }
         return result.tests().stream().anyMatch(t -> t.outcome() == Outcome.XFAILED) ? Status.XFAILED : Status.PASSED;
+    }
+
+    /** Why a classified attempt was skipped: the runner's reason, or that no test of it ran. */
+    public static String skipReason(testbed.runner.RunnerResult result) {
+        return result.skipped().orElse(result.tests().isEmpty() ? "no test ran" : "no test ran: all " + result.tests().size() + " were skipped");
     }
 
     /** Failed, errored and timed-out tests of this attempt. */

@@ -101,7 +101,7 @@ public final class ExternalRunner implements TestRunner {
         try {
             r = ToolRunner.run(command, cwd, env, ctx.remaining(), tail);
         } catch (IOException e) {
-            return error("cannot run " + command.get(0) + ": " + e.getMessage(), Optional.empty());
+            throw new RunAborted(RunOutcome.InfraErrorKind.RUNNER_FAILED, Set.of(), "cannot run " + command.get(0) + ": " + e.getMessage());
         }
         if (r.timedOut()) {
             throw new RunAborted(RunOutcome.InfraErrorKind.TIMEOUT, Set.of(), command.get(0) + " killed after " + ctx.timeout().toSeconds() + " s");
@@ -114,7 +114,7 @@ public final class ExternalRunner implements TestRunner {
                 tests.addAll(withoutUnittest);
                 return new RunnerResult(tests, List.of(), Optional.empty(), Optional.of(r.exitCode()));
             } catch (IOException e) {
-                return error("unreadable _results.json: " + e.getMessage(), Optional.of(r.exitCode()));
+                throw new RunAborted(RunOutcome.InfraErrorKind.RUNNER_FAILED, Set.of(), "unreadable _results.json: " + e.getMessage());
             }
         }
         // A runner that declines the target says so on its last line (run-natmodtests.py: "Cannot run tests: the target
@@ -123,9 +123,20 @@ public final class ExternalRunner implements TestRunner {
         if (last.startsWith(CANNOT_RUN)) {
             return new RunnerResult(List.of(), List.of(), Optional.of(last.substring(CANNOT_RUN.length()).strip()), Optional.of(r.exitCode()));
         }
+        // No results: the runner itself failed (a syntax error in it, a crash, exit code 2), which says nothing of the firmware.
+        // The board is blamed only where the runner says it lost it.
         String cause = last.isEmpty() ? "see testresults.txt" : last;
-        return error(command.get(0) + " exited " + r.exitCode() + " without writing _results.json: " + cause, Optional.of(r.exitCode()));
+        String why = command.get(command.size() > 1 && command.get(0).contains("python") ? 1 : 0).replaceAll(".*/", "") + " exited " + r.exitCode()
+                + " without writing _results.json: " + cause;
+        if (BOARD_TROUBLE.matcher(tail.text()).find()) {
+            throw new RunAborted(RunOutcome.InfraErrorKind.BOARD_LOST, Set.of(), why);
+        }
+        throw new RunAborted(RunOutcome.InfraErrorKind.RUNNER_FAILED, Set.of(), why);
     }
+
+    /** What MicroPython's runners print when they lose the board (pyboard.py, pyserial): the board, not the runner, failed. */
+    private static final java.util.regex.Pattern BOARD_TROUBLE = java.util.regex.Pattern.compile(
+            "could not enter raw repl|PyboardError|SerialException|serial\\.serialutil|device reports readiness to read but returned no data");
 
     private static final String CANNOT_RUN = "Cannot run tests:";
 
@@ -232,10 +243,6 @@ public final class ExternalRunner implements TestRunner {
                 ? new TestResult(t.name().substring(prefix.get().length()), t.outcome(), t.durationSeconds(), t.reason()) : t).toList();
     }
 
-    private RunnerResult error(String why, Optional<Integer> code) {
-        return new RunnerResult(List.of(new TestResult("(runner)", Outcome.ERROR, 0, why)), List.of(), Optional.empty(), code);
-    }
-
     /** Passes the runner's output to the attempt log and keeps its last few kilobytes, for the line that says why it stopped. */
     static final class Tail extends java.io.OutputStream {
         private final java.io.OutputStream out;
@@ -263,6 +270,16 @@ public final class ExternalRunner implements TestRunner {
         @Override
         public void flush() throws IOException {
             out.flush();
+        }
+
+        /** The kept output. */
+        synchronized String text() {
+            int n = (int) Math.min(written, ring.length);
+            byte[] buf = new byte[n];
+            for (int i = 0; i < n; i++) {
+                buf[i] = ring[(int) ((written - n + i) % ring.length)];
+            }
+            return new String(buf, java.nio.charset.StandardCharsets.UTF_8);
         }
 
         synchronized String lastLine() {

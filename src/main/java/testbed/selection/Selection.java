@@ -48,7 +48,9 @@ public record Selection(List<Tentacle> duts, List<Tentacle> referencePool, List<
         }
         // Only boards given by name must exist; without a reference board, multi-board groups are left over.
         Set<String> referenceBoards = request.effectiveReferenceBoards();
-        List<Tentacle> referencePool = connected.stream().filter(t -> referenceBoards.contains(t.board())).toList();
+        // A pool only when a selected group needs a reference: a board that serves nothing is not connected, nor powered up.
+        boolean needed = specs.stream().anyMatch(TestRunSpec::requiresReference);
+        List<Tentacle> referencePool = needed ? connected.stream().filter(t -> referenceBoards.contains(t.board())).toList() : List.of();
         return new Selection(duts, referencePool, specs, leftovers);
     }
 
@@ -89,7 +91,7 @@ public record Selection(List<Tentacle> duts, List<Tentacle> referencePool, List<
         for (TestRunSpec spec : selected.values()) {
             if (request.micropythonTests().isEmpty() && spec.runner() instanceof RunnerSpec.External ext && ext.needsMicropythonTests()) {
                 leftovers.add(new Leftover(spec.label(), "", Leftover.Reason.NEEDS_MICROPYTHON_TESTS,
-                        "its command uses {tests}: give MicroPython's tests folder with --micropython-tests DIR"));
+                        "it runs MicroPython's own runners: give the MicroPython under test with --micropython SOURCE (a checkout, a tarball, URL@REF)"));
             } else {
                 result.add(spec);
             }

@@ -18,6 +18,7 @@ final class ConsoleFeed implements EngineListener {
     private final TestBartender bartender;
     private final Clock clock;
     private final int jobs;
+    private int started;
     private int done;
     private int failed;
     private int errors;
@@ -31,11 +32,13 @@ final class ConsoleFeed implements EngineListener {
 
     @Override
     public void runStarted(TestRun run, Instant at) {
+        started++;
         listener.runStarted(run, snapshot());
     }
 
     @Override
     public void runBusy(RunReport report) {
+        started--; // it starts again once the board is free
         listener.message(report.run().testid() + ": " + ((testbed.bartender.RunOutcome.Busy) report.outcome()).busySerials()
                 + " in use by another testbed session, waiting");
     }
@@ -74,7 +77,7 @@ final class ConsoleFeed implements EngineListener {
         }
         long open = bartender.waitingWorkMillis().values().stream().mapToLong(Long::longValue).sum();
         long parallel = Math.max(1, jobs == 0 ? running.size() + 1 : jobs);
-        return new SessionListener.Progress(done, done + bartender.openItems() + running.size(), running, failed, errors,
+        return new SessionListener.Progress(started, done, done + bartender.openItems() + running.size(), running, failed, errors,
                 (work + open) / 1000 / parallel);
     }
 }

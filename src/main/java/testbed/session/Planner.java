@@ -47,7 +47,7 @@ public final class Planner {
         // The gain of the time box, shown in the plan: the same session without it, cut at the deadline plus the grace.
         Instant hardStop = request.config().deadline().get().at().plus(grace);
         PlanRequest without = new PlanRequest(request.lab(), request.selection(), request.config().withDeadline(java.util.Optional.empty()),
-                request.flashEstimate(), request.probe());
+                request.probe());
         java.time.Duration window = java.time.Duration.between(plan.timeline().start(), hardStop);
         Timeline untimed = simulate(inputs, tentacles, without, estimator, versions, versionsFrom).timeline();
         long today = untimed.runs().stream()
@@ -62,7 +62,7 @@ public final class Planner {
         SimClock clock = new SimClock(Instant.now());
         Bartenders bartenders = Bartenders.of(request.config(), clock, estimator, selection, inputs.catalog());
         Timeline timeline = new Timeline(clock.instant());
-        SimulatedLab lab = new SimulatedLab(clock, DurationModel.estimates(estimator, request.flashEstimate()));
+        SimulatedLab lab = new SimulatedLab(clock, DurationModel.estimates(estimator));
         Map<String, BoardVariant> carried = Bartenders.carried(inputs.catalog(), versions);
         try {
             bartenders.engine(lab, timeline).run(carried);

@@ -284,7 +284,10 @@ public final class Session {
             return Verdict.INTERRUPTED;
         }
         if (runs.isEmpty()) {
-            return Verdict.NOTHING_RAN;
+            // Nothing ran because the time box left no room (groups this lab cannot run at all aside): asked for, no lab error.
+            boolean timeBox = leftovers.stream().anyMatch(l -> l.reason() == Leftover.Reason.DEADLINE)
+                    && leftovers.stream().noneMatch(Leftover::isInfrastructure);
+            return timeBox ? Verdict.NOTHING_FIT : Verdict.NOTHING_RAN;
         }
         if (runs.stream().anyMatch(r -> r.status() == Status.FAILED)) {
             return Verdict.TESTS_FAILED;

@@ -178,19 +178,33 @@ public final class SessionFiles {
             }
         }
         List<SessionRecord.Run> runs = new ArrayList<>();
-        byTestid.forEach((testid, attempts) -> {
-            AttemptRecord first = attempts.get(0);
-            AttemptRecord last = attempts.get(attempts.size() - 1);
-            List<String> tentacles = first.reference().isEmpty() ? List.of(first.tentacle()) : List.of(first.tentacle(), first.reference());
-            if (last.status() == Status.NEVER_FINISHED) {
-                // The attempts before it ended; the run as a whole never did.
-                runs.add(new SessionRecord.Run(testid, first.testGroup(), first.kind(), first.boardVariant(), first.role(), tentacles,
-                        Status.NEVER_FINISHED, first.timeStart(), 0, List.of()));
-            } else {
-                runs.add(new SessionRecord.Run(testid, first.testGroup(), first.kind(), first.boardVariant(), first.role(), tentacles,
-                        last.status(), first.timeStart(), attempts.stream().mapToDouble(AttemptRecord::durationSeconds).sum(), attempts));
+        byTestid.forEach((testid, all) -> {
+            // A never-finished attempt is the last of its run: attempts a (cut), b (cut) are two runs, each cut off once.
+            List<AttemptRecord> attempts = new ArrayList<>();
+            for (AttemptRecord a : all) {
+                attempts.add(a);
+                if (a.status() == Status.NEVER_FINISHED) {
+                    runs.add(unfinishedRun(testid, attempts));
+                    attempts = new ArrayList<>();
+                }
+            }
+            if (!attempts.isEmpty()) {
+                runs.add(unfinishedRun(testid, attempts));
             }
         });
         return runs;
+    }
+
+    private static SessionRecord.Run unfinishedRun(String testid, List<AttemptRecord> attempts) {
+        AttemptRecord first = attempts.get(0);
+        AttemptRecord last = attempts.get(attempts.size() - 1);
+        List<String> tentacles = first.reference().isEmpty() ? List.of(first.tentacle()) : List.of(first.tentacle(), first.reference());
+        if (last.status() == Status.NEVER_FINISHED) {
+            // The attempts before it ended; the run as a whole never did.
+            return new SessionRecord.Run(testid, first.testGroup(), first.kind(), first.boardVariant(), first.role(), tentacles, Status.NEVER_FINISHED,
+                    first.timeStart(), 0, List.of());
+        }
+        return new SessionRecord.Run(testid, first.testGroup(), first.kind(), first.boardVariant(), first.role(), tentacles, last.status(),
+                first.timeStart(), attempts.stream().mapToDouble(AttemptRecord::durationSeconds).sum(), attempts);
     }
 }

@@ -18,6 +18,10 @@ public interface SessionListener {
 
     void finished(SessionRecord record, List<Leftover> leftovers);
 
-    /** Counters for a progress line. */
-    record Progress(int done, int total, List<TestRun> running, int failedRuns, int errors, long etaSeconds) {}
+    /**
+     * Counters for a progress line.
+     *
+     * @param started runs started so far (one that came back because another session held its board is not counted)
+     */
+    record Progress(int started, int done, int total, List<TestRun> running, int failedRuns, int errors, long etaSeconds) {}
 }

@@ -16,6 +16,8 @@ public enum Verdict {
     INFRASTRUCTURE_ERRORS,
     /** Nothing ran, and not because of the time box. */
     NOTHING_RAN,
+    /** Nothing ran because nothing fit the time box: what was asked for, no lab error. */
+    NOTHING_FIT,
     /** Ctrl-C, SIGTERM or testbed stop. */
     INTERRUPTED;
 

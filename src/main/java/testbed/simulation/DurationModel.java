@@ -18,7 +18,12 @@ public interface DurationModel {
 
     RunOutcome outcome(TestRun run);
 
-    /** The plan's model: every run takes its estimate, flashes a fixed time, everything succeeds. */
+    /** The plan's model: every run takes its estimate, a flash as long as its tentacle's programmer takes, everything succeeds. */
+    static DurationModel estimates(DurationEstimator estimator) {
+        return estimates(estimator, null);
+    }
+
+    /** Every run takes its estimate, every flash {@code flash} (null: as long as the programmer takes), everything succeeds. */
     static DurationModel estimates(DurationEstimator estimator, Duration flash) {
         return new DurationModel() {
             @Override
@@ -28,7 +33,7 @@ public interface DurationModel {
 
             @Override
             public Duration flash(Tentacle tentacle) {
-                return flash;
+                return flash != null ? flash : tentacle.programmer().typicalFlash();
             }
 
             @Override

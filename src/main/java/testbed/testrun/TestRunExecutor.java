@@ -20,6 +20,7 @@ import testbed.bartender.RunOutcome;
 import testbed.board.BoardIdentity;
 import testbed.board.BoardIoException;
 import testbed.flash.FlashException;
+import testbed.flash.FirmwareInstaller;
 import testbed.flash.Flasher;
 import testbed.lab.Dut;
 import testbed.model.BoardVariant;
@@ -68,7 +69,7 @@ public final class TestRunExecutor {
     private final Map<String, Dut> duts;
     private final ResultsDir results;
     private final TentacleLocks locks;
-    private final Flasher flasher;
+    private final FirmwareInstaller flasher;
     private final Clock clock;
     private final Set<String> flashedThisSession = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The session cut what still runs (a time box's end): the attempts end as interrupted, the boards are not blamed. */
@@ -92,7 +93,7 @@ public final class TestRunExecutor {
         return locks;
     }
 
-    public TestRunExecutor(Settings settings, Map<String, Dut> duts, ResultsDir results, TentacleLocks locks, Flasher flasher, Clock clock) {
+    public TestRunExecutor(Settings settings, Map<String, Dut> duts, ResultsDir results, TentacleLocks locks, FirmwareInstaller flasher, Clock clock) {
         this.settings = settings;
         this.duts = Map.copyOf(duts);
         this.results = results;
@@ -135,7 +136,17 @@ public final class TestRunExecutor {
         Map<String, Optional<BoardVariant>> firmware = new HashMap<>();
         boolean prepared = false;
         while (true) {
-            Path dir = results.nextAttemptDir(run.testid());
+            Path dir;
+            try {
+                dir = results.nextAttemptDir(run.testid());
+            } catch (java.io.UncheckedIOException e) {
+                if (!DiskFull.is(e) || attempts.isEmpty()) {
+                    throw e;
+                }
+                // No room for another attempt: what ran stands (the session records it in the history), nothing more runs.
+                AttemptRecord last = attempts.get(attempts.size() - 1);
+                return new RunReport(run, new RunOutcome.Ran(last.status() == Status.FAILED), attempts, firmware);
+            }
             ThreadContext.put("attemptDir", dir.toString());
             try {
                 Attempt attempt = new Attempt(run, dir, !prepared, firmware);
@@ -205,7 +216,7 @@ public final class TestRunExecutor {
                     result = new RunnerResult(settings.xfail().apply(raw.tests(), run.spec().label(), run.dutFirmware().name()),
                             raw.measurements(), raw.skipped(), raw.returnCode());
                     status = AttemptRecord.classify(result);
-                    error = result.skipped().orElse("");
+                    error = status == Status.SKIPPED ? AttemptRecord.skipReason(result) : "";
                 } catch (FlashException e) {
                     // Name the board that failed to flash: with a reference, it may not be the DUT.
                     Dut failed = duts.get(flashSerial);
@@ -213,7 +224,9 @@ public final class TestRunExecutor {
                             + e.getMessage()));
                 } catch (RunAborted e) {
                     infra(new RunOutcome.InfraError(e.kind(), e.blamedSerials(), e.getMessage()));
-                    resetAfterAbort(dut, reference, e, log);
+                    if (e.kind() != RunOutcome.InfraErrorKind.RUNNER_FAILED) {
+                        resetAfterAbort(dut, reference, e, log); // the runner failing left the boards as they were
+                    }
                 } catch (RuntimeException e) {
                     LOG.error("{}: internal error", run.testid(), e);
                     infra(new RunOutcome.InfraError(RunOutcome.InfraErrorKind.INTERNAL, Set.of(), e.toString()));
@@ -240,7 +253,15 @@ public final class TestRunExecutor {
                         result.count(Outcome.FAILED) + result.count(Outcome.ERROR) + result.count(Outcome.TIMEOUT), result.count(Outcome.SKIPPED));
             }
             AttemptRecord record = record(clock.instant());
-            AtomicJson.write(dir.resolve("run.json"), record);
+            try {
+                AtomicJson.write(dir.resolve("run.json"), record);
+            } catch (java.io.UncheckedIOException e) {
+                if (!DiskFull.is(e)) {
+                    throw e;
+                }
+                // The attempt ran: its record lives on in memory (the session's history gets it) though results/ is full.
+                LOG.info("{}: {} not written: results folder full", run.testid(), dir.resolve("run.json"));
+            }
             return record;
         }
 

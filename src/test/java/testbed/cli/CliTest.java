@@ -81,8 +81,21 @@ class CliTest {
                 .contains("BUILTIN-MULTITESTS@5d01-LOLIN_D1_MINI-instance1")
                 .contains("(flash)")
                 .contains("Left over (10):")
-                .contains("needs --micropython-tests");
-        assertThat(r.out()).doesNotContain("RPI_PICO2");
+                .contains("needs --micropython SOURCE").contains("give the MicroPython under test with --micropython SOURCE");
+        assertThat(r.out()).doesNotContain("RPI_PICO2").doesNotContain("--micropython-tests");
+    }
+
+    @Test
+    void anUnknownSubcommandIsAnErrorEvenWithHelp() {
+        for (String[] args : List.of(new String[] {"nosuch", "--help"}, new String[] {"history", "nosuch", "--help"}, new String[] {"nosuch"})) {
+            Cli.Result r = Cli.run(WS, args);
+            assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(ExitCodes.INVALID_INPUT);
+            assertThat(r.err()).containsPattern("Unknown subcommand 'nosuch'|Unmatched argument at index 0: 'nosuch'");
+            assertThat(r.out()).as("no help printed as if asked for").doesNotContain("Usage:");
+        }
+        Cli.Result typo = Cli.run(WS, "hist", "--help");
+        assertThat(typo.err()).contains("did you mean history?");
+        assertThat(Cli.run(WS, "history", "--help").exitCode()).isZero();
     }
 
     @Test
@@ -126,9 +139,9 @@ class CliTest {
                     new testbed.session.SessionRecord.Latency(0, 0, 0, 0), java.util.List.of(), null));
         }
         Cli.Result r = Cli.run(ws, "run", "--lab", "virtual", "--dry-run", "--firmware", "RPI_PICO_W", "--only-test", "BUILTIN-TESTS_BASICS");
-        assertThat(r.out()).as(r.out()).containsPattern("0:00:00 +0:17:09 +BUILTIN-TESTS_BASICS@");
+        assertThat(r.out()).as(r.out()).containsPattern("0:00:00 +0:16:41 +BUILTIN-TESTS_BASICS@");
         Cli.Result without = Cli.run(ws, "run", "--lab", "virtual", "--dry-run", "--no-history", "--firmware", "RPI_PICO_W", "--only-test",
                 "BUILTIN-TESTS_BASICS");
-        assertThat(without.out()).containsPattern("0:00:00 +0:00:50 +BUILTIN-TESTS_BASICS@");
+        assertThat(without.out()).containsPattern("0:00:00 +0:00:06 +BUILTIN-TESTS_BASICS@");
     }
 }

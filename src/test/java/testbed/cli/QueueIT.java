@@ -112,9 +112,14 @@ class QueueIT {
     }
 
     private Process testbed(String log, String... args) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder("java", "-Dtestbed.home=" + ws.home(), "-jar", Path.of("target/testbed.jar").toAbsolutePath().toString());
+        return testbed(ws.home(), dir.resolve("ws"), log, args);
+    }
+
+    /** A testbed process of its own checkout ({@code home}) and state ({@code state}): another lab host. */
+    private Process testbed(Path home, Path state, String log, String... args) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("java", "-Dtestbed.home=" + home, "-jar", Path.of("target/testbed.jar").toAbsolutePath().toString());
         pb.command().addAll(List.of(args));
-        pb.environment().putAll(TestWorkspaces.environment(dir.resolve("ws")));
+        pb.environment().putAll(TestWorkspaces.environment(state));
         pb.redirectErrorStream(true).redirectOutput(dir.resolve(log + ".txt").toFile());
         Process p = pb.start();
         processes.add(p);
@@ -125,6 +130,14 @@ class QueueIT {
         List<String> args = new ArrayList<>(List.of("agent", "--lab", lab.toString(), "--queue", url, "--host", host));
         args.addAll(List.of(more));
         Process p = testbed(host + "-" + System.nanoTime(), args.toArray(String[]::new));
+        awaitTrue(() -> rows("SELECT 1 FROM queue_host WHERE host = '" + host + "' AND state = 'online' AND pid = " + p.pid()).size() == 1, 90,
+                "agent " + host + " registered");
+        return p;
+    }
+
+    /** An agent on a host of its own: its own checkout (test groups, an empty firmware/) and its own state. */
+    private Process agentElsewhere(String host, Path home, Path lab) throws Exception {
+        Process p = testbed(home, home, host + "-" + System.nanoTime(), "agent", "--lab", lab.toString(), "--queue", url, "--host", host);
         awaitTrue(() -> rows("SELECT 1 FROM queue_host WHERE host = '" + host + "' AND state = 'online' AND pid = " + p.pid()).size() == 1, 90,
                 "agent " + host + " registered");
         return p;
@@ -374,5 +387,71 @@ class QueueIT {
         // No board ever ran two leases at once: on each tentacle, one lease ended before the next was claimed.
         assertThat(rows("SELECT x.testid, y.testid FROM queue_lease x JOIN queue_lease y ON x.id < y.id AND x.tentacles = y.tentacles "
                 + "AND x.started_at < y.ended_at AND y.started_at < x.ended_at")).isEmpty();
+    }
+
+    @Test
+    void anAgentWithItsOwnEmptyFirmwareFolderFlashesTheImageTheCoordinatorBuilt() throws Exception {
+        setUp("images");
+        Path tarball = MicroPythonSuiteIT.TARBALL.toAbsolutePath();
+        assumeTrue(Files.isRegularFile(tarball), "MicroPython's source tarball is not at " + tarball + " (set TESTBED_TEST_MICROPYTHON)");
+        assumeTrue(onPath("arm-none-eabi-gcc") && onPath("qemu-system-arm"), "no Arm toolchain or QEMU (apt-get install gcc-arm-none-eabi qemu-system-arm)");
+        // Another host: the test groups, but not one firmware image or build script.
+        Path home = dir.resolve("host-m");
+        Cli.copyTree(Path.of("testrunspecs").toAbsolutePath(), home.resolve("testrunspecs"));
+        Files.createDirectories(home.resolve("firmware"));
+        Map<String, Object> mps2 = pico("qM00000mp1", "MPS2_AN385", "MPS2_AN385", List.of("FUT_MCU_ONLY"), Map.of());
+        mps2.put("port", "qemu");
+        mps2.put("connection", Map.of("kind", "qemu-mps2"));
+        agentElsewhere("agent-m", home, lab("host-m", List.of(mps2)));
+
+        Path results = dir.resolve("built");
+        Process c = coordinator("coordinator-built", results, "--firmware", "MPS2_AN385", "--micropython", tarball.toString(), "--only-test",
+                "BUILTIN-TESTS_BASICS", "--no-history");
+        int code = exit(c, 600);
+        StringBuilder failed = new StringBuilder();
+        try (var walk = Files.walk(results)) {
+            for (Path f : walk.filter(f -> f.getFileName().toString().equals("run.json")).toList()) {
+                JSON.readTree(f.toFile()).get("tests").forEach(t -> {
+                    if (!t.get("outcome").asText().equals("passed")) {
+                        failed.append(t).append('\n');
+                    }
+                });
+            }
+        }
+        assertThat(code).as(log("coordinator-built") + log("agent-m") + failed).isZero();
+
+        assertThat(outcomes(results)).as(java.util.stream.StreamSupport.stream(RunIT.runs(results).spliterator(), false).map(JsonNode::toString).toList().toString()).containsExactly(Map.entry("BUILTIN-TESTS_BASICS MPS2_AN385", "passed"));
+        String built = Files.readString(ws.firmwareDir().resolve("MPS2_AN385/version.txt")).strip();
+        JsonNode attempt = RunIT.runs(results).get(0).get("attempts").get(0);
+        JsonNode run = JSON.readTree(results.resolve(attempt.get("directory").asText()).resolve("run.json").toFile());
+        assertThat(run.get("flashed").toString()).as("the agent flashed it").contains("MPS2_AN385");
+        assertThat(run.get("firmware").get("qM00000mp1").asText()).as("and the board reports the coordinator's build").isEqualTo(built);
+        String sha = testbed.config.FirmwareLoader.sha256(ws.firmwareDir().resolve("MPS2_AN385/firmware.elf"));
+        assertThat(rows("SELECT board_variant, sha256 FROM queue_image")).containsExactly(List.of("MPS2_AN385", sha));
+        try (var files = Files.list(home.resolve("firmware"))) {
+            assertThat(files.toList()).as("the agent's own firmware/ stays empty").isEmpty();
+        }
+        assertThat(TestWorkspaces.CACHE.resolve("agent/images").resolve(sha).resolve("firmware.elf")).as("the image, kept by its hash").exists();
+    }
+
+    @Test
+    void healthProbesOfIdleBoardsRunOnTheirAgent() throws Exception {
+        setUp("health");
+        // With -j 1, a board that has run waits idle while the other tests, and is probed meanwhile by its own agent.
+        agent("agent-a", labA(3));
+        agent("agent-b", labB());
+        Path results = dir.resolve("probed");
+        Process c = coordinator("coordinator-probed", results, "--firmware", "RPI_PICO", "--firmware", "RPI_PICO_W", GROUPS[0], GROUPS[1], "--only-test",
+                "BUILTIN-PERFBENCH", "-j", "1", "--health-every", "1s", "--no-history");
+        assertThat(exit(c, 300)).as(log("coordinator-probed")).isZero();
+        List<List<String>> probes = rows("SELECT host, state FROM queue_lease WHERE testid LIKE 'health-probe@%'");
+        assertThat(probes).as("probes were leased to the agents and answered: " + log("coordinator-probed") + log("agent-")).isNotEmpty().allSatisfy(p -> assertThat(p.get(1)).isIn("done", "cancelled"));
+        assertThat(rows("SELECT report FROM queue_lease WHERE testid LIKE 'health-probe@%' AND state = 'done'")).as("each probed board answered")
+                .isNotEmpty().allSatisfy(r -> assertThat(r.get(0)).contains("\"outcome\":\"probe\"").contains("\"tests_failed\":false"));
+        assertThat(outcomes(results)).hasSize(6).allSatisfy((item, status) -> assertThat(status).isEqualTo("passed"));
+    }
+
+    private static boolean onPath(String tool) {
+        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
     }
 }

@@ -94,7 +94,12 @@ class RunIT {
         Cli.Result r = Cli.run(ws, "run", "--lab", "virtual", "--firmware", "RPI_PICO_W");
 
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
-        assertThat(r.out()).contains("5 runs: 5 passed, 0 failed, 0 errors; passed");
+        assertThat(r.out()).contains("5 runs: 5 passed, 0 failed, 0 skipped, 0 errors; passed");
+        // Each start counted once, the last one 5/5; "flashed" said once it happened, never guessed at the start.
+        for (int n = 1; n <= 5; n++) {
+            assertThat(r.out()).as("started (" + n + "/5) once").containsOnlyOnce("started (" + n + "/5)");
+        }
+        assertThat(r.out()).doesNotContain(", flashing").containsPattern("flashed [0-9a-f]{4}-RPI_PICO_W");
         JsonNode session = json(ws.resultsDir().resolve("session.json"));
         assertThat(session.get("verdict").asText()).isEqualTo("passed");
         assertThat(session.get("status").asText()).isEqualTo("completed");
@@ -138,6 +143,16 @@ class RunIT {
         assertThat(runs(ws)).hasSize(1);
         assertThat(run(ws, "BUILTIN-TESTS_EXTMOD@").get("attempts").get(0).get("flashed").size())
                 .as("the boards already carry the firmware: no flash").isZero();
+    }
+
+    @Test
+    void aSessionOnOneBoardStartsOnlyThatBoard() throws Exception {
+        Workspace ws = ws();
+        Cli.Result r = Cli.run(ws, "run", "--lab", "virtual", "--firmware", "RPI_PICO", "--only-test", "BUILTIN-TESTS_EXTMOD", "--no-history");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        // Not the eight other virtual boards (a QEMU among them costs most of a core): only the one selected, no reference needed.
+        assertThat(ws.resultsDir().resolve("logger_20_info.log")).content().contains("virtual lab: starting 1 board(s): [vlab0000pico-1e01]")
+                .doesNotContain("starting 9 board(s)");
     }
 
     @Test

@@ -121,10 +121,18 @@ class VerdictIT {
         String why = new String(mount.getInputStream().readAllBytes());
         org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "cannot mount a small tmpfs here (needs root): " + why);
         try {
-            Cli.Result r = Cli.run(ws, "run", "--lab", "virtual", "--firmware", "RPI_PICO_W", "--results", small.toString());
+            // The real launcher's process: what a user sees on both streams (log4j's own trouble with a full disk included).
+            ProcessBuilder pb = new ProcessBuilder("java", "-Dtestbed.home=" + ws.home(), "-jar", Path.of("target/testbed.jar").toAbsolutePath().toString(),
+                    "run", "--lab", "virtual", "--firmware", "RPI_PICO_W", "--results", small.toString());
+            pb.environment().putAll(testbed.TestWorkspaces.environment(dir.resolve("ws")));
+            pb.redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+            Process p = pb.start();
+            assertThat(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            Cli.Result r = new Cli.Result(p.exitValue(), Files.readString(dir.resolve("out.txt")), Files.readString(dir.resolve("err.txt")));
 
             assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCodes.INFRASTRUCTURE);
             assertThat(r.err().strip().lines()).as("one line: " + r.err()).hasSize(1);
+            assertThat(r.out()).as("no stack trace on the console").doesNotContain("\tat ").doesNotContain("Exception");
             assertThat(r.err()).contains("results folder full: " + small).contains("No space left on device").doesNotContain("Exception");
             assertThat(r.out()).doesNotContain("quarantined").doesNotContain("device gone").doesNotContain("board_lost");
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("; (\\d+) finished runs recorded in the history").matcher(r.err());
@@ -136,9 +144,41 @@ class VerdictIT {
                 rs.next();
                 assertThat(rs.getInt(1)).as("every finished run is in the history").isEqualTo(finished);
                 assertThat(rs.getInt(2)).as("healthy boards, passed runs").isEqualTo(finished);
+                // A run whose run.json no longer fit still ran: it is finished and recorded, not lost with the disk.
+                long started = r.out().lines().filter(l -> l.contains(": started (")).count();
+                long couldNotBegin = r.out().lines().filter(l -> l.contains("results_unwritable")).count();
+                assertThat(finished).as("every run that started finished and was recorded: " + r.out()).isEqualTo((int) (started - couldNotBegin));
             }
         } finally {
             new ProcessBuilder("umount", "-l", small.toString()).start().waitFor(); // lazy: log files of this JVM may still be open there
         }
+    }
+
+    @Test
+    void runningOutOfMemoryIsAnInternalErrorInOneLine() throws Exception {
+        Workspace ws = Cli.copyOfCheckout(dir.resolve("ws"));
+        // A year of nights far too big for a 48 MB heap: the first night alone does not fit.
+        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx48m", "-Dtestbed.home=" + ws.home(), "-jar",
+                Path.of("target/testbed.jar").toAbsolutePath().toString(), "bench", "history", "--at", "2,3", "--boards", "40", "--tests", "20000");
+        pb.environment().putAll(testbed.TestWorkspaces.environment(dir.resolve("ws")));
+        pb.redirectOutput(dir.resolve("oom-out.txt").toFile()).redirectError(dir.resolve("oom-err.txt").toFile());
+        Process p = pb.start();
+        assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String err = Files.readString(dir.resolve("oom-err.txt"));
+        assertThat(p.exitValue()).as("an internal error, never 1 (tests failed): " + err).isEqualTo(ExitCodes.INTERNAL);
+        assertThat(err.strip().lines()).as(err).hasSize(1);
+        assertThat(err).contains("out of memory").contains("TESTBED_JAVA_OPTS").doesNotContain("\tat ");
+    }
+
+    @Test
+    void benchUploadWithoutLabUsesTheDefaultLab() throws Exception {
+        Workspace ws = Cli.copyOfCheckout(dir.resolve("ws"));
+        // The default lab (virtual) as one plain pico, flashed so it answers.
+        Path one = new VirtualLabFixture(dir.resolve("lab")).pico("vupld0000001-0b01", Map.of()).writeLab();
+        Files.copy(one, ws.labsDir().resolve("virtual.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThat(Cli.run(ws, "flash", "--firmware", "RPI_PICO").exitCode()).isZero();
+        Cli.Result r = Cli.run(ws, "bench", "upload", "--size", "2048", "--repeat", "1");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("upload benchmark on 0b01-RPI_PICO").contains("raw-REPL upload");
     }
 }

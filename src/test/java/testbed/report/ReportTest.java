@@ -159,4 +159,38 @@ class ReportTest {
         }
         assertThat(dir.resolve("report.html")).content().contains("trends appear from the second one");
     }
+
+    @Test
+    void aFailureLinksToItsOwnOutputAndTheFirmwareTableShowsOnlyBoardsTheSessionUsed() throws Exception {
+        SessionRecord s = session();
+        Map<String, String> versions = new java.util.TreeMap<>(s.firmwareVersions());
+        versions.put("9z99-ESP32_C3_DEVKIT", "found at discovery, never selected");
+        SessionRecord more = new SessionRecord(s.sessionId(), s.lab(), s.labFile(), s.host(), s.user(), s.trigger(), s.commandLine(), s.firmware(),
+                versions, s.testsRef(), s.timeStart(), s.timeEnd(), s.durationSeconds(), s.status(), s.verdict(), s.runs(), s.leftovers(),
+                s.quarantined(), s.dispatchLatency(), s.builds(), null);
+        Path extmod = Files.createDirectories(dir.resolve("BUILTIN-TESTS_EXTMOD@1e01-RPI_PICO,b"));
+        Files.writeString(extmod.resolve("extmod_re.py.out"), "2\n");
+        Files.writeString(extmod.resolve("extmod_re.py.exp"), "1\n");
+        ReportWriter.write(more, dir, Optional.empty());
+        String html = Files.readString(dir.resolve("report.html"));
+        assertThat(html).contains("href=\"BUILTIN-TESTS_EXTMOD@1e01-RPI_PICO,b/extmod_re.py.out\"")
+                .contains("href=\"BUILTIN-TESTS_EXTMOD@1e01-RPI_PICO,b/extmod_re.py.exp\"");
+        assertThat(html).contains("1e01-RPI_PICO").doesNotContain("9z99-ESP32_C3_DEVKIT");
+    }
+
+    @Test
+    void aGroupTheRunnerSkippedIsSkippedInJunitNotAnError() throws Exception {
+        SessionRecord s = session();
+        String natmod = "RUN-NATMODTESTS@1e01-RPI_PICO";
+        List<SessionRecord.Run> runs = new ArrayList<>(s.runs());
+        runs.add(new SessionRecord.Run(natmod, "RUN-NATMODTESTS", "RPI_PICO", BoardVariant.parse("RPI_PICO"), Role.SINGLE, List.of("1e01-RPI_PICO"),
+                Status.SKIPPED, "2026-11-01T10:03:00Z", 1, List.of(attempt(natmod, "a", "RUN-NATMODTESTS", "skipped",
+                        "the target does not support dynamic modules", List.of()))));
+        ReportWriter.write(s.withRuns(runs), dir, Optional.empty());
+        Element suite = (Element) DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(dir.resolve("junit.xml").toFile())
+                .getElementsByTagName("testsuite").item(0);
+        assertThat(suite.getAttribute("errors")).as("only the perfbench timeout").isEqualTo("1");
+        assertThat(suite.getAttribute("skipped")).as("extmod/skip.py and the skipped group").isEqualTo("2");
+        assertThat(Files.readString(dir.resolve("junit.xml"))).contains("<skipped message=\"the target does not support dynamic modules\"/>");
+    }
 }

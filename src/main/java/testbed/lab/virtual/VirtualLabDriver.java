@@ -123,6 +123,7 @@ public final class VirtualLabDriver implements LabDriver {
             boards.add(board);
             duts.add(new VirtualDut(t, board, this::node));
         }
+        LOG.info("virtual lab: starting {} board(s): {}", duts.size(), duts.stream().map(d -> d.tentacle().serial()).toList());
         // Boot in parallel: the whole lab is up in about the time of its slowest board.
         List<CompletableFuture<Discovery.Found>> probes = duts.stream().map(dut -> CompletableFuture.supplyAsync(() -> {
             try {
