@@ -27,6 +27,11 @@ public final class Doctor {
     private final Path cacheDir;
     private final String python;
 
+    /** The checks of this host, as its settings say where to look. */
+    public static Doctor forHost(testbed.config.Settings settings) {
+        return new Doctor(ToolLocator.onPath(settings.path()), SysfsUsb.system(), settings.cacheDir(), settings.python());
+    }
+
     public Doctor(ToolLocator tools, SysfsUsb sysfs, Path cacheDir, String python) {
         this.python = python;
         this.tools = tools;

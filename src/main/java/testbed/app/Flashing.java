@@ -33,7 +33,10 @@ public final class Flashing {
     /** One tentacle's result; {@code failed} when it does not run the firmware now. */
     public record Outcome(Tentacle tentacle, String firmware, String action, boolean failed, Duration took) {}
 
-    public record Result(List<Outcome> outcomes, List<Discovery.Missing> missing, Path logs) {
+    /** A selected tentacle that was not found, and why. */
+    public record Missing(Tentacle tentacle, String reason) {}
+
+    public record Result(List<Outcome> outcomes, List<Missing> missing, Path logs) {
         public boolean anyFailed() {
             return outcomes.stream().anyMatch(Outcome::failed);
         }
@@ -66,7 +69,8 @@ public final class Flashing {
                     }
                 }));
             }
-            return new Result(jobs.stream().map(CompletableFuture::join).toList(), discovery.missing(), request.logs());
+            return new Result(jobs.stream().map(CompletableFuture::join).toList(),
+                    discovery.missing().stream().map(m -> new Missing(m.tentacle(), m.reason())).toList(), request.logs());
         }
     }
 

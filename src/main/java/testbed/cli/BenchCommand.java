@@ -199,29 +199,17 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            try (var connected = testbed.lab.drivers.ConnectedLab.connect(workspace.lab(lab.lab(workspace)), workspace.settings())) {
-                var found = connected.discovery().found().stream()
-                        .filter(f -> tentacle == null ? f.identity().isPresent()
-                                : f.dut().tentacle().label().equals(tentacle) || f.dut().tentacle().serial().equals(tentacle))
-                        .findFirst()
-                        .orElseThrow(() -> new testbed.model.LabException(tentacle == null ? "no tentacle answers: flash them first (testbed flash)"
-                                : "tentacle " + tentacle + " not found"));
-                testbed.bench.UploadBenchmark.Result r;
-                try {
-                    r = testbed.bench.UploadBenchmark.run(found.dut(), size, repeat);
-                } catch (testbed.board.BoardIoException e) {
-                    throw new testbed.model.LabException(found.dut().tentacle().label() + ": " + e.getMessage(), e);
-                }
-                out.printf("upload benchmark on %s (%s), %d bytes, median of %d:%n", found.dut().tentacle().label(), found.dut().describe(),
-                        r.bytes(), r.repeats());
-                out.printf(Double.isNaN(r.plainKiBps()) ? "  plain byte rate        n/a (the board has no sys.stdin)%n" : "  plain byte rate   %8.1f KiB/s%n",
-                        r.plainKiBps());
-                out.printf("  raw-REPL upload   %8.1f KiB/s (%s)%n", r.rawPasteKiBps(), r.rawPaste() ? "raw-paste" : "standard raw mode");
-                if (!Double.isNaN(r.ratio())) {
-                    out.printf("  ratio             %8.2f%n", r.ratio());
-                }
-                return ExitCodes.OK;
+            testbed.app.Benchmarks.Upload u = testbed.app.Benchmarks.upload(workspace, lab.lab(workspace), java.util.Optional.ofNullable(tentacle), size,
+                    repeat);
+            testbed.bench.UploadBenchmark.Result r = u.result();
+            out.printf("upload benchmark on %s (%s), %d bytes, median of %d:%n", u.board(), u.where(), r.bytes(), r.repeats());
+            out.printf(Double.isNaN(r.plainKiBps()) ? "  plain byte rate        n/a (the board has no sys.stdin)%n" : "  plain byte rate   %8.1f KiB/s%n",
+                    r.plainKiBps());
+            out.printf("  raw-REPL upload   %8.1f KiB/s (%s)%n", r.rawPasteKiBps(), r.rawPaste() ? "raw-paste" : "standard raw mode");
+            if (!Double.isNaN(r.ratio())) {
+                out.printf("  ratio             %8.2f%n", r.ratio());
             }
+            return ExitCodes.OK;
         }
     }
 

@@ -7,8 +7,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import testbed.app.Doctor;
 import testbed.config.Workspace;
-import testbed.flash.ToolLocator;
-import testbed.lab.SysfsUsb;
 
 /** {@code testbed doctor}: the effective settings, what this host has, what is missing, and how to install it. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
@@ -35,7 +33,7 @@ final class DoctorCommand implements Callable<Integer> {
         out.println();
         Table table = new Table("check", "status", "detail");
         boolean requiredMissing = false;
-        var doctor = new Doctor(ToolLocator.onPath(workspace.settings().path()), SysfsUsb.system(), workspace.settings().cacheDir(), workspace.settings().python());
+        var doctor = Doctor.forHost(workspace.settings());
         for (Doctor.Check c : doctor.run()) {
             table.row(c.name(), c.status().name().toLowerCase(), c.detail());
             requiredMissing |= c.required() && c.status() == Doctor.Status.MISSING;

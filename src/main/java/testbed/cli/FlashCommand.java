@@ -9,7 +9,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import testbed.app.Flashing;
 import testbed.config.Workspace;
-import testbed.lab.Discovery;
 
 /** {@code testbed flash}: options → {@link Flashing.FlashRequest}, the outcomes → a table and an exit code. */
 @Command(name = "flash", mixinStandardHelpOptions = true,
@@ -49,7 +48,7 @@ final class FlashCommand implements Callable<Integer> {
         for (Flashing.Outcome o : r.outcomes()) {
             table.row(o.tentacle().label(), o.firmware(), o.action(), String.format("%.1fs", o.took().toMillis() / 1000.0));
         }
-        for (Discovery.Missing m : r.missing()) {
+        for (Flashing.Missing m : r.missing()) {
             table.row(m.tentacle().label(), "-", "not found: " + m.reason(), "-");
         }
         table.print(out, "");

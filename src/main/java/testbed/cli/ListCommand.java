@@ -10,8 +10,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import testbed.config.Workspace;
-import testbed.lab.drivers.ConnectedLab;
-import testbed.lab.Discovery;
 import testbed.model.Firmware;
 import testbed.model.Lab;
 import testbed.model.Tentacle;
@@ -62,28 +60,18 @@ final class ListCommand implements Runnable {
                 table.print(out, "  ");
                 return ExitCodes.OK;
             }
-            try (ConnectedLab connected = ConnectedLab.connect(l, workspace.settings())) {
-                Discovery d = connected.discovery();
-                var found = d.bySerial();
-                Table table = new Table("label", "board", "variants", "FUTs", "state", "device", "firmware");
-                for (Tentacle t : l.tentacles()) {
-                    Discovery.Found f = found.get(t.serial());
-                    if (f != null) {
-                        table.row(t.label(), t.board(), variants(t), futs(t), f.identity().isPresent() ? "ready" : "no MicroPython answers",
-                                f.dut().describe(), f.identity().map(id -> id.firmware()).orElse("-"));
-                    } else {
-                        String reason = d.missing().stream().filter(m -> m.tentacle().serial().equals(t.serial())).map(Discovery.Missing::reason)
-                                .findFirst().orElse("not found");
-                        table.row(t.label(), t.board(), variants(t), futs(t), "missing: " + reason, "-", "-");
-                    }
-                }
-                table.print(out, "  ");
-                if (!d.unknown().isEmpty()) {
-                    out.printf("%nUnknown boards (not in the inventory, not used):%n");
-                    d.unknown().forEach(u -> out.println("  " + u));
-                }
-                return d.found().isEmpty() ? ExitCodes.INFRASTRUCTURE : ExitCodes.OK;
+            testbed.app.Listing.Result found = testbed.app.Listing.tentacles(workspace, lab.lab(workspace));
+            Table table = new Table("label", "board", "variants", "FUTs", "state", "device", "firmware");
+            for (testbed.app.Listing.Found f : found.tentacles()) {
+                Tentacle t = f.tentacle();
+                table.row(t.label(), t.board(), variants(t), futs(t), f.state(), f.device(), f.firmware().orElse("-"));
             }
+            table.print(out, "  ");
+            if (!found.unknown().isEmpty()) {
+                out.printf("%nUnknown boards (not in the inventory, not used):%n");
+                found.unknown().forEach(u -> out.println("  " + u));
+            }
+            return found.anyFound() ? ExitCodes.OK : ExitCodes.INFRASTRUCTURE;
         }
     }
 

@@ -71,8 +71,8 @@ final class SelectionOptions {
             throw new testbed.model.InvalidInputException("--micropython and --micropython-tests: give one (the source's tests/ are its tests)");
         }
         if (micropython != null) {
-            return Optional.of(testbed.source.Sources.resolve(micropython, workspace.settings().cacheDir()));
+            return Optional.of(testbed.app.MicroPython.source(micropython, workspace.settings()));
         }
-        return Optional.ofNullable(micropythonTests).or(() -> workspace.settings().micropythonTests()).map(testbed.source.Sources::fromTestsFolder);
+        return Optional.ofNullable(micropythonTests).or(() -> workspace.settings().micropythonTests()).map(testbed.app.MicroPython::testsFolder);
     }
 }

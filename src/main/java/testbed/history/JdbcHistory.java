@@ -290,7 +290,11 @@ public final class JdbcHistory implements History, SessionRecorder {
                                 (a, b) -> a[1].compareTo(b[1]) >= 0 ? a : b);
                     });
         }
-        return latest.values().stream().sorted(java.util.Comparator.comparing(r -> r[0])).map(r -> new ResultQueries.RunRef(r[0], r[2], r[3])).toList();
+        List<ResultQueries.RunRef> runs = new ArrayList<>();
+        for (List<String> chunk : Sql.chunks(latest.values().stream().map(r -> r[0]).sorted().toList(), 400)) {
+            runs.addAll(ResultQueries.runs(q, "r.id IN " + ResultRows.placeholders(chunk.size()), chunk));
+        }
+        return runs;
     }
 
     @Override
