@@ -37,6 +37,8 @@ public final class ToolRunner {
      */
     private static final class TreeKillingWatchdog extends ExecuteWatchdog {
         private Process process;
+        /** Set when the timeout fired: the process may already be gone by the time the base class looks (its children were killed first). */
+        private volatile boolean fired;
 
         @SuppressWarnings("deprecation")
         TreeKillingWatchdog(Duration timeout) {
@@ -51,6 +53,7 @@ public final class ToolRunner {
 
         @Override
         public synchronized void timeoutOccured(org.apache.commons.exec.Watchdog w) {
+            fired = true;
             if (process != null) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
             }
@@ -99,7 +102,7 @@ public final class ToolRunner {
             out.flush();
         }
 
-        ExecuteWatchdog watchdog = new TreeKillingWatchdog(timeout);
+        TreeKillingWatchdog watchdog = new TreeKillingWatchdog(timeout);
         DefaultExecutor executor = DefaultExecutor.builder().setWorkingDirectory(workDir.toFile()).get();
         executor.setWatchdog(watchdog);
         executor.setStreamHandler(new PumpStreamHandler(out, out));
@@ -128,7 +131,7 @@ public final class ToolRunner {
             }
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        boolean killed = watchdog.killedProcess();
+        boolean killed = watchdog.fired || watchdog.killedProcess();
         String trailer = (killed ? "TIMEOUT after " + timeout.toSeconds() + "s: killed\n" : "") + "returncode=" + code + "\nduration="
                 + String.format("%.3fs", took.toNanos() / 1e9) + "\n";
         if (transcript) {
