@@ -57,6 +57,8 @@ public final class Flashing {
             var bySerial = discovery.bySerial();
             java.util.Optional<Path> source = request.selection().micropython().flatMap(testbed.model.MicroPythonSource::root);
             List<CompletableFuture<Outcome>> jobs = new ArrayList<>();
+            // Each firmware is built once, however many tentacles flash it (two builds in one build folder race).
+            Map<BoardVariant, CompletableFuture<String>> builds = new java.util.concurrent.ConcurrentHashMap<>();
             for (Tentacle t : selected.duts()) {
                 String variant = request.lastVariant() ? t.variants().get(t.variants().size() - 1) : t.variants().get(0);
                 Firmware firmware = catalog.get(t.boardVariant(variant));
@@ -65,7 +67,10 @@ public final class Flashing {
                 jobs.add(CompletableFuture.supplyAsync(() -> {
                     // This tentacle's log lines go to its own logger_*.log files, as for an attempt of a run.
                     try (var ignored = CloseableThreadContext.put("attemptDir", logDir.toString())) {
-                        return flashOne(flasher, dut, t.boardVariant(variant).name(), firmware, request.force(), logDir, source);
+                        java.util.function.Supplier<String> build = () -> firmware == null ? null : builds.computeIfAbsent(firmware.boardVariant(),
+                                bv -> CompletableFuture.supplyAsync(() -> buildIfNeeded(firmware, source,
+                                        request.logs().resolve("build").resolve(bv.name()).resolve("build_stdout.txt")))).join();
+                        return flashOne(flasher, dut, t.boardVariant(variant).name(), firmware, request.force(), logDir, build);
                     }
                 }));
             }
@@ -74,18 +79,24 @@ public final class Flashing {
         }
     }
 
-    private static Outcome flashOne(Flasher flasher, Dut dut, String name, Firmware firmware, boolean force, Path logDir, java.util.Optional<Path> source) {
+    /** Built from the source under test every time one is given (it may be another commit); else only when missing. Null: fine. */
+    private static String buildIfNeeded(Firmware firmware, java.util.Optional<Path> source, Path log) {
+        if (firmware.needsBuild() && (source.isPresent() || !Files.isRegularFile(firmware.image()))) {
+            return FirmwareBuilder.build(firmware, source, log, Duration.ofHours(1));
+        }
+        return null;
+    }
+
+    private static Outcome flashOne(Flasher flasher, Dut dut, String name, Firmware firmware, boolean force, Path logDir,
+            java.util.function.Supplier<String> build) {
         Tentacle t = dut.tentacle();
         long start = System.nanoTime();
         if (firmware == null) {
             return new Outcome(t, name, "FAILED: no firmware/" + name + "/firmware.json", true, Duration.ZERO);
         }
-        // Built from the source under test every time one is given (it may be another commit); else only when missing.
-        if (firmware.needsBuild() && (source.isPresent() || !Files.isRegularFile(firmware.image()))) {
-            String problem = FirmwareBuilder.build(firmware, source, logDir.resolve("build_stdout.txt"), Duration.ofHours(1));
-            if (problem != null) {
-                return new Outcome(t, name, "FAILED: " + problem, true, Duration.ofNanos(System.nanoTime() - start));
-            }
+        String problem = build.get();
+        if (problem != null) {
+            return new Outcome(t, name, "FAILED: " + problem, true, Duration.ofNanos(System.nanoTime() - start));
         }
         if (!force && !flasher.needsFlash(dut, firmware)) {
             return new Outcome(t, name, "already runs it", false, Duration.ofNanos(System.nanoTime() - start));

@@ -96,8 +96,8 @@ public final class Runs {
 
     public static RunResult run(Workspace workspace, RunRequest request, SessionListener listener, Clock clock) {
         // All input is checked before anything is touched: data files, names, the xfail list, then the history.
-        Session.Request session = request.session();
-        LabSource lab = LabSource.of(workspace, session);
+        LabSource lab = LabSource.of(workspace, request.session());
+        Session.Request session = withLabReferences(request.session(), lab.inventory());
         SessionInputs inputs = SessionInputs.load(workspace, lab.inventory(), session.selection());
         Xfail known = request.xfail().map(Xfail::load).orElse(Xfail.NONE);
         Optional<JdbcHistory> history = Histories.open(request.history(), workspace.settings());
@@ -136,8 +136,8 @@ public final class Runs {
      * what the boards are known to carry (a probe, else the lab driver's stored images, else the history's last runs).
      */
     public static Planner.Plan plan(Workspace workspace, RunRequest request) {
-        Session.Request session = request.session();
-        LabSource lab = LabSource.of(workspace, session);
+        LabSource lab = LabSource.of(workspace, request.session());
+        Session.Request session = withLabReferences(request.session(), lab.inventory());
         SessionInputs inputs = SessionInputs.load(workspace, lab.inventory(), session.selection());
         request.xfail().ifPresent(Xfail::load); // the same checks as the run it plans
         PlanRequest plan = new PlanRequest(session.lab(), session.selection(), session.config(), request.probe());
@@ -174,6 +174,22 @@ public final class Runs {
         } finally {
             history.ifPresent(JdbcHistory::close);
         }
+    }
+
+    /**
+     * The lab's own reference boards ({@code reference_boards} in its file) when the command named none: the virtual
+     * lab's unix boards serve each other, a real lab's RPI_PICO_W does by default.
+     */
+    static Session.Request withLabReferences(Session.Request s, testbed.model.Lab lab) {
+        if (!s.selection().referenceBoards().isEmpty() || lab.referenceBoards().isEmpty()) {
+            return s;
+        }
+        testbed.selection.SelectionRequest sel = s.selection();
+        java.util.Set<String> refs = new java.util.LinkedHashSet<>(lab.referenceBoards());
+        testbed.selection.SelectionRequest withRefs = new testbed.selection.SelectionRequest(sel.onlyTests(), sel.skipTests(), sel.onlyFuts(),
+                sel.skipFuts(), sel.onlyBoards(), sel.skipBoards(), sel.onlyTags(), sel.firmware(), refs, sel.micropython());
+        return new Session.Request(s.lab(), withRefs, s.config().withReferenceBoards(refs), s.count(), s.results(), s.python(), s.commandLine(),
+                s.grace(), s.reportEvery(), s.healthEvery(), s.queue());
     }
 
     /** The tentacles a selection may use: its DUTs and its reference pool. */

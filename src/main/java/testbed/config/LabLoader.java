@@ -92,8 +92,16 @@ public final class LabLoader {
             }
             tentacles.add(t);
         }
+        List<String> references = json.strings("reference_boards", List.of());
+        for (int i = 0; i < references.size(); i++) {
+            String ref = references.get(i);
+            if (tentacles.stream().noneMatch(t -> t.board().equals(ref))) {
+                throw json.error("reference_boards[" + i + "]", "no tentacle of this lab has board '" + ref + "' (boards: "
+                        + String.join(", ", tentacles.stream().map(Tentacle::board).distinct().sorted().toList()) + ")");
+            }
+        }
         json.rejectUnknownFields();
-        return new Lab(name, description, file, tentacles);
+        return new Lab(name, description, file, tentacles, references);
     }
 
     private static Tentacle tentacle(JsonObject e, String defaultConnection) {

@@ -4,16 +4,26 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** A lab inventory: the tentacles one host (or one lab) may use, by serial. */
-public record Lab(String name, String description, Path file, List<Tentacle> tentacles) {
+/**
+ * A lab inventory: the tentacles one host (or one lab) may use, by serial.
+ *
+ * @param referenceBoards the boards whose tentacles serve as reference for multi-board tests in this lab ({@code
+ *     --reference-board} overrides); empty: the default
+ */
+public record Lab(String name, String description, Path file, List<Tentacle> tentacles, List<String> referenceBoards) {
 
     public Lab {
         tentacles = List.copyOf(tentacles);
+        referenceBoards = List.copyOf(referenceBoards);
+    }
+
+    public Lab(String name, String description, Path file, List<Tentacle> tentacles) {
+        this(name, description, file, tentacles, List.of());
     }
 
     /** The same lab with only these tentacles: what a session connects (a board it will not use is not even powered up). */
     public Lab only(java.util.Collection<String> serials) {
-        return new Lab(name, description, file, tentacles.stream().filter(t -> serials.contains(t.serial())).toList());
+        return new Lab(name, description, file, tentacles.stream().filter(t -> serials.contains(t.serial())).toList(), referenceBoards);
     }
 
     public Optional<Tentacle> bySerial(String serial) {

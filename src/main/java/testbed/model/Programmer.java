@@ -21,7 +21,7 @@ public record Programmer(String name, List<String> args) {
      */
     public java.time.Duration typicalFlash() {
         return java.time.Duration.ofSeconds(switch (name) {
-            case "virtual" -> 2;
+            case "virtual" -> 4;
             case "picotool", "uf2", "teensy_loader_cli" -> 15;
             case "dfu-util", "bossac", "samd_bossac" -> 30;
             case "esptool" -> 45;

@@ -59,8 +59,8 @@ class CliTest {
     void listTentaclesShowsTheVirtualLab() {
         Cli.Result r = Cli.run(WS, "list", "tentacles", "--lab", "virtual");
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).contains("Lab 'virtual'").contains("9 tentacles").contains("2a01-RPI_PICO2").contains("(default),RISCV")
-                .contains("3b01-RPI_PICO_W").contains("MCU_ONLY,EXTMOD_HARDWARE,WLAN,BLE").contains("qemu-microbit").contains("qemu-mps2");
+        assertThat(r.out()).contains("Lab 'virtual'").contains("11 tentacles").contains("2a01-RPI_PICO2").contains("(default),RISCV")
+                .contains("3b01-RPI_PICO_W").contains("MCU_ONLY,EXTMOD_HARDWARE,WLAN,BLE").contains("qemu-microbit").contains("qemu-mps2").contains("8a01-UNIX").contains("(unix)");
     }
 
     @Test
@@ -139,9 +139,9 @@ class CliTest {
                     new testbed.session.SessionRecord.Latency(0, 0, 0, 0), java.util.List.of(), null));
         }
         Cli.Result r = Cli.run(ws, "run", "--lab", "virtual", "--dry-run", "--firmware", "RPI_PICO_W", "--only-test", "BUILTIN-TESTS_BASICS");
-        assertThat(r.out()).as(r.out()).containsPattern("0:00:00 +0:16:41 +BUILTIN-TESTS_BASICS@");
+        assertThat(r.out()).as(r.out()).containsPattern("0:00:00 +0:16:43 +BUILTIN-TESTS_BASICS@");
         Cli.Result without = Cli.run(ws, "run", "--lab", "virtual", "--dry-run", "--no-history", "--firmware", "RPI_PICO_W", "--only-test",
                 "BUILTIN-TESTS_BASICS");
-        assertThat(without.out()).containsPattern("0:00:00 +0:00:06 +BUILTIN-TESTS_BASICS@");
+        assertThat(without.out()).containsPattern("0:00:00 +0:00:07 +BUILTIN-TESTS_BASICS@");
     }
 }

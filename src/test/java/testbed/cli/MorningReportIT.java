@@ -54,7 +54,7 @@ class MorningReportIT {
 
         Cli.Result cli = Cli.run(ws, "history", "changes");
         assertThat(cli.exitCode()).as(cli.err()).isZero();
-        assertThat(cli.out()).contains("new failure").contains("basics/flaky.py on RPI_PICO").contains("passed -> failed");
+        assertThat(cli.out()).contains("new failure").contains("basics/flaky.py on 9e01-RPI_PICO").contains("passed -> failed");
     }
 
     private static String[] append(String[] a, String... more) {

@@ -447,8 +447,8 @@ class QueueIT {
         List<List<String>> probes = rows("SELECT host, state FROM queue_lease WHERE testid LIKE 'health-probe@%'");
         assertThat(probes).as("probes were leased to the agents and answered: " + log("coordinator-probed") + log("agent-")).isNotEmpty().allSatisfy(p -> assertThat(p.get(1)).isIn("done", "cancelled"));
         assertThat(rows("SELECT report FROM queue_lease WHERE testid LIKE 'health-probe@%' AND state = 'done'")).as("each probed board answered")
-                .isNotEmpty().allSatisfy(r -> assertThat(r.get(0)).contains("\"outcome\":\"probe\"").contains("\"tests_failed\":false"));
-        assertThat(outcomes(results)).hasSize(6).allSatisfy((item, status) -> assertThat(status).isEqualTo("passed"));
+                .isNotEmpty().allSatisfy(r -> assertThat(r.get(0)).containsPattern("\"outcome\" *: *\"probe\"").containsPattern("\"tests_failed\" *: *false"));
+        assertThat(outcomes(results)).hasSize(4).allSatisfy((item, status) -> assertThat(status).isEqualTo("passed"));
     }
 
     private static boolean onPath(String tool) {

@@ -80,11 +80,11 @@ public final class ConnectedLab implements AutoCloseable {
 
     private static String driverKind(Lab lab, Tentacle t) {
         return switch (t.connection().kind()) {
-            case VirtualLabDriver.KIND, VirtualLabDriver.QEMU_KIND, VirtualLabDriver.QEMU_MPS2_KIND -> VirtualLabDriver.KIND;
+            case VirtualLabDriver.KIND, VirtualLabDriver.QEMU_KIND, VirtualLabDriver.QEMU_MPS2_KIND, VirtualLabDriver.UNIX_KIND -> VirtualLabDriver.KIND;
             case UsbLabDriver.KIND -> UsbLabDriver.KIND;
             case OctoprobeLabDriver.KIND -> OctoprobeLabDriver.KIND;
             default -> throw new InvalidInputException(lab.file() + ": tentacle " + t.serial() + ": field 'connection.kind': unknown kind '"
-                    + t.connection().kind() + "' (valid: octoprobe, usb, virtual, qemu-microbit, qemu-mps2)");
+                    + t.connection().kind() + "' (valid: " + String.join(", ", testbed.model.Connection.KINDS) + ")");
         };
     }
 

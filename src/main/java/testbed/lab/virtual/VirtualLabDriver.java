@@ -27,8 +27,9 @@ import testbed.model.Tentacle;
 /**
  * The built-in virtual lab: every tentacle of connection kind {@code virtual} becomes a WebAssembly MicroPython board,
  * every {@code qemu-microbit} tentacle a QEMU micro:bit, every {@code qemu-mps2} tentacle an Arm MPS2-AN385 (Cortex-M3)
- * running whatever image was flashed (MicroPython's QEMU port, built from the source under test), each behind its own
- * pseudo-terminal. Their flash stores live
+ * running whatever image was flashed (MicroPython's QEMU port, built from the source under test), every {@code unix}
+ * tentacle MicroPython's unix port (its {@code micropython} binary as the image, built from the source under test,
+ * with real sockets on loopback), each behind its own pseudo-terminal. Their flash stores live
  * in the workspace's state folder, so a virtual board keeps its firmware between sessions like a real one.
  * All processes and ptys go away on close, and on Ctrl-C through a shutdown hook.
  */
@@ -37,6 +38,8 @@ public final class VirtualLabDriver implements LabDriver {
     public static final String KIND = "virtual";
     public static final String QEMU_KIND = "qemu-microbit";
     public static final String QEMU_MPS2_KIND = "qemu-mps2";
+    /** MicroPython's unix port, flashed as its binary, on a pty of its own (a process exit is a reboot). */
+    public static final String UNIX_KIND = "unix";
     static final String QEMU = "qemu-system-arm";
 
     private static final Logger LOG = LogManager.getLogger(VirtualLabDriver.class);
@@ -105,7 +108,11 @@ public final class VirtualLabDriver implements LabDriver {
             VirtualFaults faults = VirtualFaults.parse(t.connection().options().get("faults"), where);
             Path store = storeRoot.resolve(t.serial());
             SimulatedBoard board;
-            if (t.connection().kind().equals(QEMU_KIND) || t.connection().kind().equals(QEMU_MPS2_KIND)) {
+            if (t.connection().kind().equals(UNIX_KIND)) {
+                Path wrapper = UnixBoard.script(cacheDir);
+                board = new SimulatedBoard(t.serial(), store, runDir.resolve(t.serial()), () -> UnixBoard.command(wrapper, store, path), faults,
+                        processes);
+            } else if (t.connection().kind().equals(QEMU_KIND) || t.connection().kind().equals(QEMU_MPS2_KIND)) {
                 if (!onPath(path, QEMU)) {
                     missing.add(new Discovery.Missing(t, QEMU + " not installed (apt-get install qemu-system-arm)"));
                     continue;
