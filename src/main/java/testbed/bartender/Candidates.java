@@ -87,7 +87,8 @@ final class Candidates {
 
     /**
      * A free reference-capable tentacle with the FUT wired to the DUT (on its host), never the DUT itself: first one where this item has not just
-     * failed (a reference that lost the last run is the suspect), then one that carries its firmware.
+     * failed (a reference that lost the last run is the suspect), then one of the DUT's own board (it speaks what the DUT
+     * speaks: a unix board's sockets, a Pico W's WLAN), then one that carries its firmware.
      */
     Tentacle bestReference(Tentacle dut, WorkItem item) {
         TestRunSpec spec = item.spec();
@@ -99,7 +100,7 @@ final class Candidates {
                     || !r.has(spec.requiredFut()) || !isReady(r.boardVariant(""))) {
                 continue;
             }
-            int rank = (item.failedOn().contains(serial) ? 2 : 0) + (referenceNeedsFlash(r) ? 1 : 0);
+            int rank = (item.failedOn().contains(serial) ? 4 : 0) + (r.board().equals(dut.board()) ? 0 : 2) + (referenceNeedsFlash(r) ? 1 : 0);
             if (rank < bestRank) {
                 best = r;
                 bestRank = rank;

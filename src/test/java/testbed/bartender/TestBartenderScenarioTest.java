@@ -562,4 +562,18 @@ class TestBartenderScenarioTest {
         runs.forEach(r -> b.completed(r, new RunOutcome.Ran(false)));
         return b;
     }
+
+    @Test
+    void aReferenceOfTheDutsOwnBoardIsPreferredItSpeaksWhatTheDutSpeaks() {
+        Tentacle unixA = Fixtures.tentacle("8a01", "UNIX", "UNIX", java.util.EnumSet.of(Fut.FUT_MCU_ONLY, Fut.FUT_WLAN));
+        Tentacle unixB = Fixtures.tentacle("8a02", "UNIX", "UNIX", java.util.EnumSet.of(Fut.FUT_MCU_ONLY, Fut.FUT_WLAN));
+        Tentacle picoW = picoW("3b01");
+        BartenderConfig config = CONFIG.withReferenceBoards(Set.of("RPI_PICO_W", "UNIX"));
+        TestBartender b = new TestBartender(config, java.time.Clock.fixed(Instant.EPOCH, java.time.ZoneOffset.UTC), DurationEstimator.fromSpecs(),
+                List.of(unixA, unixB), List.of(picoW, unixA, unixB), List.of(MULTINET), Fixtures.firmwareOf(List.of(unixA, unixB, picoW)));
+        Fixtures.firmwareOf(List.of(unixA, unixB, picoW)).forEach(b::firmwareReady);
+        List<TestRun> runs = startAll(b);
+        assertThat(runs).isNotEmpty().allSatisfy(r -> assertThat(r.reference().orElseThrow().board()).as("a unix board against a unix board")
+                .isEqualTo("UNIX"));
+    }
 }

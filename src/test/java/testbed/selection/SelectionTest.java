@@ -56,7 +56,7 @@ class SelectionTest {
     void everythingWithoutFilters() {
         Selection s = select(Map.of());
 
-        assertThat(s.duts()).hasSize(9);
+        assertThat(s.duts()).hasSize(11);
         assertThat(labels(s)).containsExactly("BUILTIN-MULTITESTS", "BUILTIN-PERFBENCH", "BUILTIN-TESTS_BASICS", "BUILTIN-TESTS_EXTMOD");
         assertThat(s.leftovers()).hasSize(10).allMatch(l -> l.reason() == Leftover.Reason.NEEDS_MICROPYTHON_TESTS);
     }
@@ -116,7 +116,7 @@ class SelectionTest {
                 .containsExactlyInAnyOrder("LOLIN_D1_MINI", "MICROBIT");
         assertThat(select(Map.of("only-tag", List.of("tier=1,3", "port=esp8266,nrf"))).duts()).extracting(Tentacle::tag)
                 .containsExactlyInAnyOrder("LOLIN_D1_MINI", "MICROBIT");
-        assertThat(select(Map.of("only-tag", List.of("tier=2"))).duts()).extracting(Tentacle::tag).containsExactly("MPS2_AN385");
+        assertThat(select(Map.of("only-tag", List.of("tier=2"))).duts()).extracting(Tentacle::tag).containsExactly("MPS2_AN385", "UNIX", "UNIX");
         assertThat(select(Map.of("only-tag", List.of("tier=5"))).duts()).isEmpty();
     }
 
