@@ -226,7 +226,8 @@ final class HistoryCommand implements Runnable {
         }
     }
 
-    @Command(name = "perf", mixinStandardHelpOptions = true, description = "Benchmark series per board-variant: mean, noise band and detected changes.")
+    @Command(name = "perf", mixinStandardHelpOptions = true, description = "Benchmark series per board-variant and size (run-perfbench.py's N and M): "
+            + "mean, noise band (the largest of 3σ, 5 %, three times the benchmark's own spread) and the sessions where it left the band.")
     static final class Perf extends Query {
         @Option(names = "--board", paramLabel = "BOARD[-VARIANT]", description = "Only this board.")
         String board;
@@ -242,11 +243,11 @@ final class HistoryCommand implements Runnable {
 
         @Override
         Table table(Object rows) {
-            Table t = new Table("board-variant", "benchmark", "points", "last", "mean", "stddev", "changes at", "last firmware");
+            Table t = new Table("board-variant", "benchmark", "params", "points", "last", "mean", "band", "changes at", "last firmware");
             for (History.PerfSeries r : cast(rows, History.PerfSeries.class)) {
-                t.row(r.boardVariant(), r.name(), String.valueOf(r.values().size()),
+                t.row(r.boardVariant(), r.name(), r.params().isEmpty() ? "-" : r.params(), String.valueOf(r.values().size()),
                         String.format(Locale.ROOT, "%.0f %s", r.values().get(r.values().size() - 1), r.unit()),
-                        String.format(Locale.ROOT, "%.1f", r.mean()), String.format(Locale.ROOT, "%.1f", r.stddev()),
+                        String.format(Locale.ROOT, "%.1f", r.mean()), String.format(Locale.ROOT, "± %.1f", r.band()),
                         r.changes().isEmpty() ? "-" : r.changes().stream().map(i -> r.sessions().get(i)).reduce((a, b) -> a + "," + b).orElse(""),
                         r.firmware().get(r.firmware().size() - 1));
             }

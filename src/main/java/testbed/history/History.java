@@ -99,11 +99,14 @@ public interface History extends AutoCloseable {
     /**
      * One benchmark on one board-variant over sessions, oldest first, with the firmware of each point.
      *
-     * @param changes indices into {@code values} where the value left the noise band (mean ± max(3σ, 5 %)) of the
-     *     values before it: a real change, e.g. from a new firmware
+     * @param params what it was measured with (run-perfbench.py's N and M): one series per size
+     * @param spreads each point's own noise, the relative stddev of the repeats it averages (%; 0 unknown)
+     * @param band the noise band's half-width around {@code mean} (of the points since the last change)
+     * @param changes indices into {@code values} where the value left the noise band of the values before it: a real
+     *     change, e.g. from a new firmware
      */
-    record PerfSeries(String boardVariant, String name, String unit, List<Double> values, List<String> firmware, List<String> sessions,
-            double mean, double stddev, List<Integer> changes) {}
+    record PerfSeries(String boardVariant, String name, String unit, String params, List<Double> values, List<Double> spreads, List<String> firmware,
+            List<String> sessions, double mean, double stddev, double band, List<Integer> changes) {}
 
     record DurationStats(WorkKey key, int runs, double meanSeconds, double p90Seconds) {}
 

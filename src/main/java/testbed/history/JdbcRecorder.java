@@ -70,8 +70,8 @@ final class JdbcRecorder {
     private static final String INSERT_RESULT = """
             INSERT INTO test_result (attempt_id, name, outcome, duration_s, reason, excerpt) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (attempt_id, name) DO NOTHING""";
-    private static final String INSERT_MEASUREMENT =
-            "INSERT INTO measurement (attempt_id, name, value, unit) VALUES (?, ?, ?, ?) ON CONFLICT (attempt_id, name) DO NOTHING";
+    private static final String INSERT_MEASUREMENT = "INSERT INTO measurement (attempt_id, name, value, unit, spread, params) VALUES (?, ?, ?, ?, ?, ?) "
+            + "ON CONFLICT (attempt_id, name) DO NOTHING";
 
     private void recordRun(String session, SessionRecord.Run run) throws SQLException {
         AttemptRecord first = run.attempts().get(0);
@@ -99,7 +99,8 @@ final class JdbcRecorder {
                     reason.length() > 2000 ? reason.substring(0, 2000) : reason, reason.lines().limit(5).reduce((x, y) -> x + "\n" + y).orElse("")});
             }
             batch(INSERT_RESULT, results);
-            batch(INSERT_MEASUREMENT, a.measurements().stream().map(m -> new Object[] {attemptId, m.name(), m.value(), m.unit()}).toList());
+            batch(INSERT_MEASUREMENT, a.measurements().stream().map(m -> new Object[] {attemptId, m.name(), m.value(), m.unit(), m.spread(), m.params()})
+                    .toList());
         }
         inThisTransaction.add(runId);
     }

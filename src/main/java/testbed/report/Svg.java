@@ -63,6 +63,15 @@ final class Svg {
 
     /** A line chart of values over sessions; {@code marks} are indices drawn as change points. */
     static String line(String title, List<String> xLabels, List<Double> values, double min, double max, String unit, List<Integer> marks) {
+        return line(title, xLabels, values, min, max, unit, marks, Double.NaN, Double.NaN);
+    }
+
+    /**
+     * A line chart; with {@code bandLow}..{@code bandHigh} (a benchmark's noise band) shaded behind the points, so a
+     * point outside it (a change, marked red) stands out.
+     */
+    static String line(String title, List<String> xLabels, List<Double> values, double min, double max, String unit, List<Integer> marks,
+            double bandLow, double bandHigh) {
         int left = 50;
         int width = 420;
         int height = 160;
@@ -76,6 +85,13 @@ final class Svg {
         svg.append("<text x=\"").append(left - 4).append("\" y=\"24\" font-size=\"10\" text-anchor=\"end\">").append(esc(fmt(max) + unit)).append("</text>");
         svg.append("<text x=\"").append(left - 4).append("\" y=\"").append(height + 20).append("\" font-size=\"10\" text-anchor=\"end\">")
                 .append(esc(fmt(min) + unit)).append("</text>");
+        if (!Double.isNaN(bandLow) && !Double.isNaN(bandHigh)) {
+            double top = 20 + height - height * (Math.min(max, bandHigh) - min) / range;
+            double bottom = 20 + height - height * (Math.max(min, bandLow) - min) / range;
+            svg.append("<rect class=\"band\" x=\"").append(left).append("\" y=\"").append(f(top)).append("\" width=\"").append(width)
+                    .append("\" height=\"").append(f(Math.max(1, bottom - top))).append("\" fill=\"#cfe3f7\"><title>")
+                    .append(esc("noise band " + fmt(bandLow) + unit + " .. " + fmt(bandHigh) + unit)).append("</title></rect>");
+        }
         StringBuilder points = new StringBuilder();
         for (int i = 0; i < values.size(); i++) {
             double x = left + (values.size() == 1 ? width / 2.0 : width * i / (double) (values.size() - 1));

@@ -161,7 +161,7 @@ abstract class HistoryContract {
                 unfinished);
         history.record(new SessionRecord(killed.sessionId(), killed.lab(), killed.labFile(), killed.host(), killed.user(), killed.trigger(),
                 killed.commandLine(), killed.firmware(), killed.firmwareVersions(), killed.testsRef(), killed.timeStart(), killed.timeEnd(),
-                killed.durationSeconds(), testbed.session.SessionState.INTERRUPTED, testbed.session.Verdict.INTERRUPTED, killed.runs(), killed.leftovers(), killed.quarantined(), killed.dispatchLatency(), java.util.List.of(), null));
+                killed.durationSeconds(), testbed.session.SessionState.INTERRUPTED, testbed.session.Verdict.INTERRUPTED, killed.runs(), killed.leftovers(), killed.quarantined(), killed.dispatchLatency(), java.util.List.of(), null, java.util.List.of()));
         assertThat(history.sessions(History.SessionFilter.all())).singleElement().satisfies(s -> {
             assertThat(s.status()).isEqualTo(testbed.session.SessionState.INTERRUPTED);
             assertThat(s.runs()).isEqualTo(2);

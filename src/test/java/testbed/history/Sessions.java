@@ -45,6 +45,6 @@ final class Sessions {
     static SessionRecord session(String id, String start, String lab, SessionRecord.Run... runs) {
         return new SessionRecord(id, lab, "labs/" + lab + ".json", "host1", "tester", "manual", List.of("testbed", "run"), List.of("RPI_PICO"),
                 Map.of(), "builtin", start, start.replace("T10:", "T11:"), 3600, testbed.session.SessionState.COMPLETED, testbed.session.Verdict.PASSED, new ArrayList<>(List.of(runs)), List.of(),
-                List.of(), new SessionRecord.Latency(0, 0, 0, 0), java.util.List.of(), null);
+                List.of(), new SessionRecord.Latency(0, 0, 0, 0), java.util.List.of(), null, java.util.List.of());
     }
 }
