@@ -60,7 +60,7 @@ final class JunitXml {
             long errorCount = cases.stream().filter(c -> last(c).outcome() == Outcome.ERROR || last(c).outcome() == Outcome.TIMEOUT).count()
                     + groups.size() - skippedGroups;
             long skipped = cases.stream().filter(c -> last(c).outcome() == Outcome.SKIPPED || last(c).outcome() == Outcome.XFAILED
-                    || last(c).outcome() == Outcome.IGNORED).count() + skippedGroups;
+                    || last(c).outcome() == Outcome.IGNORED || last(c).outcome() == Outcome.NOT_RUN).count() + skippedGroups;
             double time = cases.stream().mapToDouble(c -> c.attempts().stream().mapToDouble(TestResult::durationSeconds).sum()).sum();
             x.append("  <testsuite name=\"").append(Svg.esc(suite.getKey())).append("\" tests=\"").append(cases.size() + groups.size())
                     .append("\" failures=\"").append(failures).append("\" errors=\"").append(errorCount).append("\" skipped=\"").append(skipped)
@@ -78,8 +78,12 @@ final class JunitXml {
                             .append(Svg.esc(last.reason())).append("</failure>\n");
                     case ERROR, TIMEOUT -> x.append("      <error message=\"").append(Svg.esc(firstLine(last.reason()))).append("\" type=\"")
                             .append(last.outcome().label()).append("\">").append(Svg.esc(last.reason())).append("</error>\n");
-                    case SKIPPED, XFAILED, IGNORED -> x.append("      <skipped message=\"")
-                            .append(Svg.esc(last.outcome() == Outcome.XFAILED ? "xfail: " : last.outcome() == Outcome.IGNORED ? "ignored (known flaky): " : ""))
+                    case SKIPPED, XFAILED, IGNORED, NOT_RUN -> x.append("      <skipped message=\"")
+                            .append(Svg.esc(switch (last.outcome()) {
+                                case XFAILED -> "xfail: ";
+                                case IGNORED -> "ignored (known flaky): ";
+                                default -> "";
+                            }))
                             .append(Svg.esc(firstLine(last.reason()))).append("\"/>\n");
                     case PASSED -> { }
                 }

@@ -32,7 +32,7 @@ public final class ReportWriter {
     public static final List<String> FILES = List.of("report.html", "report.md", "junit.xml", "summary.json", "timing.txt", "xfail-template.json");
 
     private static final Map<String, String> COLORS = Map.of("passed", Svg.PASS, "failed", Svg.FAIL, "error", Svg.ERROR, "timeout", Svg.ERROR,
-            "skipped", Svg.SKIP, "xfailed", "#8e24aa");
+            "skipped", Svg.SKIP, "xfailed", "#8e24aa", "ignored", "#c0a000", "not_run", "#5d4037");
 
     private ReportWriter() {}
 
@@ -45,7 +45,11 @@ public final class ReportWriter {
         try {
             changes = history.map(h -> h.changes(session.sessionId()));
             trend = history.map(h -> h.trend(session.lab(), 30)).orElse(List.of());
-            perf = history.map(h -> h.perf(Optional.empty())).orElse(List.of()).stream().filter(p -> p.values().size() > 1).limit(12).toList();
+            // The time of every benchmark this session measured, on its boards: the series that say what changed.
+            java.util.Set<String> measured = new java.util.HashSet<>();
+            session.runs().forEach(r -> r.attempts().forEach(a -> { if (!a.measurements().isEmpty()) { measured.add(r.boardVariant().name()); } }));
+            perf = history.map(h -> h.perf(Optional.empty())).orElse(List.of()).stream()
+                    .filter(p -> p.values().size() > 1 && measured.contains(p.boardVariant()) && !p.unit().equals("score")).limit(100).toList();
         } catch (RuntimeException e) {
             org.apache.logging.log4j.LogManager.getLogger(ReportWriter.class).warn("reports without trends: {}", e.getMessage());
         }
@@ -83,6 +87,7 @@ public final class ReportWriter {
         m.put("firmware", s.firmware());
         m.put("firmware_versions", s.firmwareVersions());
         m.put("micropython", s.testsRef());
+        m.put("firmware_not_from_source", s.firmwareNotFromSource());
         m.put("time_start", s.timeStart());
         m.put("duration_s", s.durationSeconds());
         m.put("tests", v.totalsByLabel());
@@ -187,11 +192,19 @@ public final class ReportWriter {
         md.append("Firmware: ").append(s.firmware().isEmpty() ? "(all)" : String.join(", ", s.firmware())).append(" · session `")
                 .append(s.sessionId()).append("` · ").append(String.format(Locale.ROOT, "%.0f s", s.durationSeconds())).append(" · trigger ")
                 .append(s.trigger()).append("\n\nMicroPython: ").append(s.testsRef()).append("\n\n");
-        md.append("| group | runs | skipped | retried | errors | passed | failed | skipped tests | xfailed |\n|---|---|---|---|---|---|---|---|---|\n");
+        if (!s.firmwareNotFromSource().isEmpty()) {
+            md.append("> **Warning: firmware not from the source under test.** Failures on these boards may be the difference between the two "
+                    + "versions:\n");
+            s.firmwareNotFromSource().forEach(line -> md.append("> - ").append(line).append("\n"));
+            md.append("\n");
+        }
+        md.append("| group | runs | skipped | retried | errors | passed | failed | skipped tests | xfailed | ignored | not run |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|\n");
         v.groups().forEach((g, x) -> md.append("| ").append(g).append(" | ").append(x.runs()).append(" | ").append(x.skippedRuns()).append(" | ")
                 .append(x.retriedRuns()).append(" | ").append(x.errorRuns()).append(" | ").append(x.tests().getOrDefault(Outcome.PASSED, 0L))
                 .append(" | ").append(x.failedTests())
                 .append(" | ").append(x.tests().getOrDefault(Outcome.SKIPPED, 0L)).append(" | ").append(x.tests().getOrDefault(Outcome.XFAILED, 0L))
+                .append(" | ").append(x.tests().getOrDefault(Outcome.IGNORED, 0L)).append(" | ").append(x.tests().getOrDefault(Outcome.NOT_RUN, 0L))
                 .append(" |\n"));
         if (!v.matrix().isEmpty()) {
             md.append("\n### Failures\n\n");
@@ -246,6 +259,7 @@ public final class ReportWriter {
         h.append("""
                 <style>
                 body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}
+                .warning{border-left:4px solid #e6a100;background:#fff8e1;padding:.4em 1em;margin:0 0 1.5em}
                 table{border-collapse:collapse;margin:.5em 0 1.5em}
                 th,td{border:1px solid #ccc;padding:3px 8px;font-size:13px;text-align:left}
                 th{background:#f3f3f3}
@@ -263,6 +277,13 @@ public final class ReportWriter {
                 .append(" on ").append(Svg.esc(s.host())).append("</td></tr><tr><th>MicroPython</th><td colspan=\"3\">").append(Svg.esc(s.testsRef()))
                 .append("</td></tr><tr><th>command</th><td colspan=\"3\"><code>")
                 .append(Svg.esc(String.join(" ", s.commandLine()))).append("</code></td></tr></table>");
+        if (!s.firmwareNotFromSource().isEmpty()) {
+            // Said before any failure: a test of a newer feature fails on an older prebuilt firmware, and that is no bug.
+            h.append("<div class=\"warning\"><b>Firmware not from the source under test.</b> Failures on these boards may be the difference "
+                    + "between the two versions:<ul>");
+            s.firmwareNotFromSource().forEach(line -> h.append("<li>").append(Svg.esc(line)).append("</li>"));
+            h.append("</ul></div>");
+        }
         h.append(changes); // the first screen: what changed since the last comparable session
         // The boards this session's runs used: a board that was only found (not selected) has nothing to say here.
         java.util.Set<String> used = new java.util.HashSet<>();
@@ -275,13 +296,15 @@ public final class ReportWriter {
             h.append("</table>");
         }
         h.append("<h2>Summary</h2><table><tr><th>group</th><th>runs</th><th>skipped</th><th>retried</th><th>errors</th><th>passed</th><th>failed</th>"
-                + "<th>skipped tests</th><th>xfailed</th><th>outcomes</th></tr>");
+                + "<th>skipped tests</th><th>xfailed</th><th>ignored</th><th>not run</th><th>outcomes</th></tr>");
         v.groups().forEach((g, x) -> {
             long failed = x.failedTests();
             h.append("<tr><td>").append(Svg.esc(g)).append("</td><td>").append(x.runs()).append("</td><td>").append(x.skippedRuns()).append("</td><td>")
                     .append(x.retriedRuns()).append("</td><td>").append(x.errorRuns()).append("</td><td>").append(x.tests().getOrDefault(Outcome.PASSED, 0L))
                     .append("</td><td>").append(failed).append("</td><td>").append(x.tests().getOrDefault(Outcome.SKIPPED, 0L)).append("</td><td>")
-                    .append(x.tests().getOrDefault(Outcome.XFAILED, 0L)).append("</td><td>").append(Svg.stacked(x.byLabel(), COLORS)).append("</td></tr>");
+                    .append(x.tests().getOrDefault(Outcome.XFAILED, 0L)).append("</td><td>").append(x.tests().getOrDefault(Outcome.IGNORED, 0L))
+                    .append("</td><td>").append(x.tests().getOrDefault(Outcome.NOT_RUN, 0L)).append("</td><td>").append(Svg.stacked(x.byLabel(), COLORS))
+                    .append("</td></tr>");
         });
         h.append("</table>");
         h.append("<h2>Failure matrix</h2>");
@@ -365,10 +388,17 @@ public final class ReportWriter {
             h.append(Svg.line("pass rate over the last " + trend.size() + " sessions of lab " + s.lab(), trend.stream().map(History.SessionTrend::session).toList(),
                     trend.stream().map(t -> 100 * t.passRate()).toList(), 0, 100, " %", List.of()));
         }
+        if (!perf.isEmpty()) {
+            h.append("<h2>Benchmarks</h2><p>Each benchmark's last sessions on each board; the shaded band is its noise (mean ± the largest of 3σ, "
+                    + "5 %, three times its own spread); a red point left the band.</p>");
+        }
         for (History.PerfSeries p : perf) {
-            double min = p.values().stream().mapToDouble(Double::doubleValue).min().orElse(0);
-            double max = p.values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
-            h.append(Svg.line(p.name() + " on " + p.boardVariant(), p.sessions(), p.values(), min * 0.9, max * 1.1, " " + p.unit(), p.changes()));
+            double lo = p.mean() - p.band();
+            double hi = p.mean() + p.band();
+            double min = Math.min(lo, p.values().stream().mapToDouble(Double::doubleValue).min().orElse(0));
+            double max = Math.max(hi, p.values().stream().mapToDouble(Double::doubleValue).max().orElse(1));
+            h.append(Svg.line(p.name() + " on " + p.boardVariant() + (p.params().isEmpty() ? "" : " (" + p.params() + ")"), p.sessions(), p.values(),
+                    min * 0.95, max * 1.05, " " + p.unit(), p.changes(), lo, hi));
         }
         h.append("<p style=\"color:#777;font-size:12px\">written by testbed; links point into this results folder</p></body></html>\n");
         return h.toString();

@@ -94,12 +94,12 @@ public final class ExternalRunner implements TestRunner {
         } catch (BoardIoException e) {
             throw new RunAborted(RunOutcome.InfraErrorKind.BOARD_LOST, Set.of(), e.getMessage());
         }
-        List<TestResult> withoutUnittest = withoutUnittest(ctx, command);
-        Path cwd = ctx.micropythonTests().filter(Files::isDirectory).orElse(ctx.attemptDir());
+        List<TestResult> leftOut = leftOut(ctx, command);
+        Path cwd = workDir != null ? workDir : ctx.micropythonTests().filter(Files::isDirectory).orElse(ctx.attemptDir());
         Tail tail = new Tail(ctx.logStream());
         ToolRunner.Result r;
         try {
-            r = ToolRunner.run(command, cwd, env, ctx.remaining(), tail);
+            r = ToolRunner.run(asOnMicroPythonsCi(command), cwd, env, ctx.remaining(), tail);
         } catch (IOException e) {
             throw new RunAborted(RunOutcome.InfraErrorKind.RUNNER_FAILED, Set.of(), "cannot run " + command.get(0) + ": " + e.getMessage());
         }
@@ -108,14 +108,36 @@ public final class ExternalRunner implements TestRunner {
         }
         Path results = ctx.attemptDir().resolve("_results.json");
         if (Files.isRegularFile(results)) {
-            // _results.json wins over the exit code: the runners exit 1 when tests fail, and sometimes oddly otherwise.
+            // _results.json wins over exit code 1 (the runners exit 1 when tests fail); exit code 2 is the runner's own failure.
+            List<TestResult> tests;
             try {
-                List<TestResult> tests = new ArrayList<>(relative(ResultsJson.parse(results), ctx));
-                tests.addAll(withoutUnittest);
-                return new RunnerResult(tests, List.of(), Optional.empty(), Optional.of(r.exitCode()));
+                tests = new ArrayList<>(withNatmodReasons(canonical(ResultsJson.parse(results), ctx)));
             } catch (IOException e) {
                 throw new RunAborted(RunOutcome.InfraErrorKind.RUNNER_FAILED, Set.of(), "unreadable _results.json: " + e.getMessage());
             }
+            tests.addAll(leftOut);
+            if (tail.saw(GAVE_UP)) {
+                // run-tests.py stopped on this board part way: what it never reached is listed as not run, never silently missing.
+                int reported = tests.size();
+                tests.addAll(notRun(command, cwd, env, ctx, tests));
+                throw new RunAborted(RunOutcome.InfraErrorKind.BOARD_LOST, Set.of(ctx.dut().tentacle().serial()),
+                        "run-tests.py gave up on the board after repeated raw REPL failures: " + (tests.size() - reported) + " of " + tests.size()
+                                + " tests not run", tests);
+            }
+            if (r.exitCode() == 2) {
+                throw new RunAborted(RunOutcome.InfraErrorKind.RUNNER_FAILED, Set.of(), runnerName(command) + " exited 2, its own failure: "
+                        + tail.lastLine(), tests);
+            }
+            // run-perfbench.py's numbers are in its output, not in _results.json: they become the run's measurements.
+            List<Measurement> measurements = List.of();
+            if (command.stream().anyMatch(a -> a.endsWith("run-perfbench.py"))) {
+                try {
+                    measurements = PerfbenchOutput.parse(ctx.attemptDir().resolve("testresults.txt"));
+                } catch (IOException e) {
+                    throw new RunAborted(RunOutcome.InfraErrorKind.INTERNAL, Set.of(), "cannot read the benchmark numbers: " + e.getMessage(), tests);
+                }
+            }
+            return new RunnerResult(tests, measurements, Optional.empty(), Optional.of(r.exitCode()));
         }
         // A runner that declines the target says so on its last line (run-natmodtests.py: "Cannot run tests: the target
         // does not support dynamic modules"): the group is skipped with the runner's reason, it did not fail.
@@ -126,12 +148,71 @@ public final class ExternalRunner implements TestRunner {
         // No results: the runner itself failed (a syntax error in it, a crash, exit code 2), which says nothing of the firmware.
         // The board is blamed only where the runner says it lost it.
         String cause = last.isEmpty() ? "see testresults.txt" : last;
-        String why = command.get(command.size() > 1 && command.get(0).contains("python") ? 1 : 0).replaceAll(".*/", "") + " exited " + r.exitCode()
-                + " without writing _results.json: " + cause;
+        String why = runnerName(command) + " exited " + r.exitCode() + " without writing _results.json: " + cause;
         if (BOARD_TROUBLE.matcher(tail.text()).find()) {
             throw new RunAborted(RunOutcome.InfraErrorKind.BOARD_LOST, Set.of(), why);
         }
         throw new RunAborted(RunOutcome.InfraErrorKind.RUNNER_FAILED, Set.of(), why);
+    }
+
+    /**
+     * The runner with at most 1024 open files, as MicroPython's CI runs it ({@code ulimit -n 1024}): a test without an
+     * .exp file is compared with CPython's output, and extmod/select_poll_fd.py's expects poll() to fail past that limit.
+     */
+    static List<String> asOnMicroPythonsCi(List<String> command) {
+        if (!Files.isExecutable(Path.of("/bin/sh"))) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c", "ulimit -n 1024 2>/dev/null; exec \"$@\"", "sh"));
+        wrapped.addAll(command);
+        return wrapped;
+    }
+
+    /** The runner's file name (the script after the interpreter). */
+    private static String runnerName(List<String> command) {
+        return command.get(command.size() > 1 && command.get(0).contains("python") ? 1 : 0).replaceAll(".*/", "");
+    }
+
+    /** run-tests.py (v1.28.0 and later) on giving up on a board: the tests after it are never run nor reported. */
+    static final String GAVE_UP = "Too many raw REPL failures, aborting test run";
+
+    /**
+     * The tests run-tests.py planned but never reported, as {@link Outcome#NOT_RUN}: its own {@code --dry-run} with the same
+     * arguments lists what it planned. When the board does not answer even that, the attempt says it could not list them.
+     */
+    private List<TestResult> notRun(List<String> command, Path cwd, Map<String, String> env, RunContext ctx, List<TestResult> reported)
+            throws RunAborted {
+        Path dryDir = ctx.attemptDir().resolve("dry-run");
+        List<String> dry = new ArrayList<>();
+        for (String arg : command) {
+            dry.add(arg.startsWith("--result-dir=") ? "--result-dir=" + dryDir : arg);
+        }
+        int rd = dry.indexOf("--result-dir");
+        if (rd < 0) {
+            rd = dry.indexOf("-r");
+        }
+        if (rd >= 0 && rd + 1 < dry.size()) {
+            dry.set(rd + 1, dryDir.toString());
+        } else if (dry.stream().noneMatch(a -> a.startsWith("--result-dir="))) {
+            dry.add("--result-dir=" + dryDir);
+        }
+        dry.add("--dry-run");
+        ctx.log("listing what run-tests.py planned: " + String.join(" ", dry));
+        Set<String> done = new java.util.HashSet<>();
+        reported.forEach(t -> done.add(t.name()));
+        String reason = "not run: run-tests.py gave up on the board after repeated raw REPL failures";
+        try {
+            ToolRunner.Result r = ToolRunner.run(dry, cwd, env, java.time.Duration.ofSeconds(60), ctx.logStream());
+            Path listing = dryDir.resolve("_results.json");
+            if (!r.timedOut() && Files.isRegularFile(listing)) {
+                return canonical(ResultsJson.planned(listing), ctx).stream().filter(t -> !done.contains(t.name()))
+                        .map(t -> new TestResult(t.name(), Outcome.NOT_RUN, 0, reason)).toList();
+            }
+        } catch (IOException e) {
+            // said below
+        }
+        throw new RunAborted(RunOutcome.InfraErrorKind.BOARD_LOST, Set.of(ctx.dut().tentacle().serial()), "run-tests.py gave up on the board after "
+                + "repeated raw REPL failures, and the board did not answer a dry run listing the " + "tests it never reached", reported);
     }
 
     /** What MicroPython's runners print when they lose the board (pyboard.py, pyserial): the board, not the runner, failed. */
@@ -163,11 +244,36 @@ public final class ExternalRunner implements TestRunner {
                     return Optional.of("the target has no native code architecture (sys.implementation._mpy = " + id.get().mpy()
                             + "): no native emitter");
                 }
+            } else if (req instanceof Requirement.NatMods) {
+                Optional<Path> root = ctx.micropython().flatMap(MicroPythonSource::root);
+                Optional<BoardIdentity> id = identity(ctx, ctx.dut());
+                if (root.isEmpty()) {
+                    return Optional.of("needs the natmod examples built from the source: give --micropython SOURCE, not only a tests folder");
+                }
+                if (id.isPresent() && id.get().nativeArch().isEmpty()) {
+                    return Optional.of("the target has no native code architecture (sys.implementation._mpy = " + id.get().mpy()
+                            + "): it loads no native modules");
+                }
+                try {
+                    Path mpyCross = MpyCross.ensure(root.get(), ctx.cacheDir(), ctx.logStream());
+                    // As run-natmodtests.py maps it (ARCH_MAPPINGS): an armv7em firmware loads armv7m modules, which is what it asks for.
+                    String arch = id.map(BoardIdentity::nativeArch).map(a -> a.equals("armv7em") ? "armv7m" : a).orElse("x64");
+                    testbed.source.NatMods.Built built = testbed.source.NatMods.ensure(root.get(), arch, ctx.cacheDir(), ctx.python(), mpyCross,
+                            ctx.logStream());
+                    workDir = built.workDir();
+                    notBuilt = built.failed();
+                } catch (MpyCross.Unavailable e) {
+                    return Optional.of(e.getMessage());
+                }
             } else if (req instanceof Requirement.MicrosecondClock) {
                 Optional<BoardIdentity> id = identity(ctx, ctx.dut());
                 if (id.isPresent() && id.get().clockStep().orElse(1) > 100) {
                     return Optional.of("the board's time.ticks_us() moves in steps of " + id.get().clockStepUs() + " us: too coarse to time "
                             + "benchmarks (run-perfbench.py would divide by a zero time)");
+                }
+            } else if (req instanceof Requirement.Internet) {
+                if (!LeftOut.internet()) {
+                    return Optional.of("needs the internet, and this host resolves no public name (micropython.org)");
                 }
             } else if (req instanceof Requirement.Module m) {
                 List<Dut> boards = new ArrayList<>(List.of(ctx.dut()));
@@ -183,6 +289,11 @@ public final class ExternalRunner implements TestRunner {
         return Optional.empty();
     }
 
+    /** Where the runner starts when a requirement says so (the natmods' folder); else the tests folder. */
+    private Path workDir;
+    /** natmod → why it was not built: its tests' "mpy file not compiled" gets that reason. */
+    private Map<String, String> notBuilt = Map.of();
+
     /** Boards asked in this attempt (a runner runs one attempt), so each requirement does not ask again. */
     private final Map<String, Optional<BoardIdentity>> probed = new HashMap<>();
 
@@ -193,54 +304,56 @@ public final class ExternalRunner implements TestRunner {
                 : probed.computeIfAbsent(board.tentacle().serial(), s -> IdentityProbe.probe(board, java.time.Duration.ofSeconds(3)));
     }
 
-    private static final java.util.regex.Pattern UNITTEST = java.util.regex.Pattern.compile("(?m)^\\s*(import unittest|from unittest )");
-    /** The folders run-tests.py runs by default (and ports/ holds port tests that may not be selected): where an excluded test counts. */
-    private static final Set<String> DEFAULT_DIRS = Set.of("basics", "micropython", "misc", "extmod", "stress", "float", "unicode", "inlineasm", "thread");
-
-    /**
-     * run-tests.py stops the whole run at the first test that imports unittest when the firmware has none ("error: test X
-     * requires unittest"), e.g. a build from a source without micropython-lib. On such a board those tests are left out
-     * ({@code --exclude}) and recorded as skipped with the reason, so the other tests still run. The command is changed in place.
-     */
-    private List<TestResult> withoutUnittest(RunContext ctx, List<String> command) {
+    /** Tests of run-tests.py this board or host cannot run for reasons outside the firmware: left out, recorded as skipped. */
+    private List<TestResult> leftOut(RunContext ctx, List<String> command) {
         Optional<Path> tests = ctx.micropythonTests();
         if (tests.isEmpty() || command.stream().noneMatch(a -> a.endsWith("run-tests.py"))) {
             return List.of();
         }
         Optional<BoardIdentity> id = identity(ctx, ctx.dut());
-        if (id.isEmpty() || id.get().modules().contains("unittest")) {
+        if (id.isEmpty()) {
             return List.of();
         }
-        Set<String> dirs = command.stream().filter(a -> a.startsWith("--test-dirs=") || a.startsWith("-d="))
-                .flatMap(a -> java.util.Arrays.stream(a.substring(a.indexOf('=') + 1).split(","))).collect(java.util.stream.Collectors.toSet());
-        List<TestResult> skipped = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(tests.get())) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".py")).sorted().toList()) {
-                String rel = tests.get().relativize(f).toString();
-                if (!UNITTEST.matcher(Files.readString(f)).find()) {
-                    continue;
-                }
-                command.add("--exclude=^" + rel.replaceAll("([\\\\.^$*+?()\\[\\]{}|])", "\\\\$1") + "$"); // Python's re: no \\Q..\\E
-                String top = rel.contains("/") ? rel.substring(0, rel.indexOf('/')) : rel;
-                if (dirs.isEmpty() ? DEFAULT_DIRS.contains(top) : dirs.stream().anyMatch(d -> rel.startsWith(d + "/"))) {
-                    skipped.add(new TestResult(rel, Outcome.SKIPPED, 0, "needs unittest, which the firmware lacks (left out: run-tests.py would stop the run)"));
-                }
-            }
-        } catch (IOException e) {
-            return List.of();
-        }
-        ctx.log("the firmware has no unittest: " + skipped.size() + " tests that need it are left out and recorded as skipped");
+        List<String> said = new ArrayList<>();
+        List<TestResult> skipped = LeftOut.apply(tests.get(), command, id.get(), ctx.boardLeftOut(), said);
+        said.forEach(ctx::log);
         return skipped;
     }
 
-    /** Test names relative to the tests folder: run-multitests.py writes absolute paths, run-tests.py relative ones. */
-    private static List<TestResult> relative(List<TestResult> tests, RunContext ctx) {
-        Optional<String> prefix = ctx.micropythonTests().map(p -> p.toAbsolutePath().normalize() + "/");
-        if (prefix.isEmpty()) {
+    /** A natmod test skipped for "mpy file not compiled": the reason its module was not built, when testbed built them. */
+    private List<TestResult> withNatmodReasons(List<TestResult> tests) {
+        if (notBuilt.isEmpty()) {
             return tests;
         }
-        return tests.stream().map(t -> t.name().startsWith(prefix.get())
-                ? new TestResult(t.name().substring(prefix.get().length()), t.outcome(), t.durationSeconds(), t.reason()) : t).toList();
+        return tests.stream().map(t -> {
+            String base = t.name().substring(t.name().lastIndexOf('/') + 1);
+            return t.outcome() == Outcome.SKIPPED && "mpy file not compiled".equals(t.reason())
+                    ? notBuilt.entrySet().stream().filter(e -> base.startsWith(e.getKey())).findFirst()
+                            .map(e -> new TestResult(t.name(), t.outcome(), t.durationSeconds(), e.getValue())).orElse(t)
+                    : t;
+        }).toList();
+    }
+
+    /**
+     * Test names in the runners' canonical form, as run-tests.py writes them since v1.28.0: relative to the tests folder with
+     * forward slashes ({@code basics/int_big.py}). run-multitests.py and v1.27.0's run-tests.py write the path they were given.
+     */
+    static List<TestResult> canonical(List<TestResult> tests, RunContext ctx) {
+        return canonical(tests, ctx.micropythonTests());
+    }
+
+    static List<TestResult> canonical(List<TestResult> tests, Optional<Path> testsDir) {
+        Optional<String> prefix = testsDir.map(p -> p.toAbsolutePath().normalize().toString().replace('\\', '/') + "/");
+        return tests.stream().map(t -> {
+            String name = t.name().replace('\\', '/');
+            if (prefix.isPresent() && name.startsWith(prefix.get())) {
+                name = name.substring(prefix.get().length());
+            }
+            while (name.startsWith("./")) {
+                name = name.substring(2);
+            }
+            return name.equals(t.name()) ? t : new TestResult(name, t.outcome(), t.durationSeconds(), t.reason());
+        }).toList();
     }
 
     /** Passes the runner's output to the attempt log and keeps its last few kilobytes, for the line that says why it stopped. */
@@ -248,6 +361,9 @@ public final class ExternalRunner implements TestRunner {
         private final java.io.OutputStream out;
         private final byte[] ring = new byte[8192];
         private long written;
+        /** The current line, for {@link #saw}: a marker early in a long output is gone from the ring by the end. */
+        private final StringBuilder line = new StringBuilder();
+        private final Set<String> seen = new java.util.HashSet<>();
 
         Tail(java.io.OutputStream out) {
             this.out = out;
@@ -255,16 +371,33 @@ public final class ExternalRunner implements TestRunner {
 
         @Override
         public synchronized void write(int b) throws IOException {
-            ring[(int) (written++ % ring.length)] = (byte) b;
+            keep((byte) b);
             out.write(b);
         }
 
         @Override
         public synchronized void write(byte[] b, int off, int len) throws IOException {
             for (int i = 0; i < len; i++) {
-                ring[(int) (written++ % ring.length)] = b[off + i];
+                keep(b[off + i]);
             }
             out.write(b, off, len);
+        }
+
+        private void keep(byte b) {
+            ring[(int) (written++ % ring.length)] = b;
+            if (b == '\n') {
+                if (line.indexOf(GAVE_UP) >= 0) {
+                    seen.add(GAVE_UP);
+                }
+                line.setLength(0);
+            } else if (line.length() < 512) {
+                line.append((char) (b & 0xff));
+            }
+        }
+
+        /** Whether a whole line of the output contained this marker (one of the markers this class knows). */
+        synchronized boolean saw(String marker) {
+            return seen.contains(marker);
         }
 
         @Override

@@ -46,6 +46,17 @@ public final class ResultsJson {
         return tests;
     }
 
+    /** What a {@code run-tests.py --dry-run} planned: its "found" tests and the ones its feature checks skip. */
+    public static List<TestResult> planned(Path file) throws IOException {
+        List<TestResult> found = new ArrayList<>();
+        for (JsonNode r : JSON.readTree(file.toFile()).path("results")) {
+            if (r.path(1).asText().equals("found") || r.path(1).asText().equals("skip")) {
+                found.add(new TestResult(r.path(0).asText(), Outcome.NOT_RUN, 0, ""));
+            }
+        }
+        return found;
+    }
+
     private static void list(JsonNode root, String field, Outcome outcome, List<TestResult> into) {
         for (JsonNode n : root.path(field)) {
             into.add(new TestResult(n.asText(), outcome, 0, ""));

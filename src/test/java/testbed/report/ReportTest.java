@@ -82,7 +82,7 @@ class ReportTest {
                 List.of("RPI_PICO"), Map.of("1e01-RPI_PICO", "RPI_PICO;3.4.0; MicroPython v1.27.0"), "builtin", "2026-11-01T10:00:00Z",
                 "2026-11-01T10:05:00Z", 300, testbed.session.SessionState.COMPLETED, testbed.session.Verdict.TESTS_FAILED, runs,
                 List.of(new Leftover("BUILTIN-MULTITESTS", "RPI_PICO-instance0", Leftover.Reason.NO_REFERENCE, "no RPI_PICO_W with FUT_WLAN")),
-                List.of(), new SessionRecord.Latency(1, 5, 5, 5), java.util.List.of(), null);
+                List.of(), new SessionRecord.Latency(1, 5, 5, 5), java.util.List.of(), null, java.util.List.of());
     }
 
     @Test
@@ -167,7 +167,7 @@ class ReportTest {
         versions.put("9z99-ESP32_C3_DEVKIT", "found at discovery, never selected");
         SessionRecord more = new SessionRecord(s.sessionId(), s.lab(), s.labFile(), s.host(), s.user(), s.trigger(), s.commandLine(), s.firmware(),
                 versions, s.testsRef(), s.timeStart(), s.timeEnd(), s.durationSeconds(), s.status(), s.verdict(), s.runs(), s.leftovers(),
-                s.quarantined(), s.dispatchLatency(), s.builds(), null);
+                s.quarantined(), s.dispatchLatency(), s.builds(), null, s.firmwareNotFromSource());
         Path extmod = Files.createDirectories(dir.resolve("BUILTIN-TESTS_EXTMOD@1e01-RPI_PICO,b"));
         Files.writeString(extmod.resolve("extmod_re.py.out"), "2\n");
         Files.writeString(extmod.resolve("extmod_re.py.exp"), "1\n");

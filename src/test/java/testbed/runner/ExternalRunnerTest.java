@@ -42,4 +42,31 @@ class ExternalRunnerTest {
         assertThat(Outcome.IGNORED.isFailure()).isFalse();
         assertThat(Outcome.IGNORED.label()).isEqualTo("ignored");
     }
+
+    @Test
+    void aListedFlakyTestsFailureIsIgnoredWithTheReasonOnItsPlatformOnly() throws Exception {
+        Path specs = Files.createDirectories(dir.resolve("testrunspecs/flaky"));
+        Files.writeString(specs.resolve("known-flaky.json"), """
+                {"flaky": [{"test": "^extmod/time_ms_us\\\\.py$", "platform": "webassembly", "reason": "1 ms clock"},
+                           {"test": "^thread/stress_schedule\\\\.py$", "reason": "load"}]}
+                """);
+        testbed.results.KnownFlaky flaky = testbed.results.KnownFlaky.load(dir.resolve("testrunspecs"));
+        var tests = java.util.List.of(new TestResult("extmod/time_ms_us.py", Outcome.FAILED, 0, ""),
+                new TestResult("thread/stress_schedule.py", Outcome.FAILED, 0, ""), new TestResult("thread/stress_schedule2.py", Outcome.FAILED, 0, ""),
+                new TestResult("basics/a.py", Outcome.PASSED, 0, ""));
+        assertThat(flaky.apply(tests, () -> "webassembly")).extracting(t -> t.name() + "=" + t.outcome().label()).containsExactly(
+                "extmod/time_ms_us.py=ignored", "thread/stress_schedule.py=ignored", "thread/stress_schedule2.py=failed", "basics/a.py=passed");
+        assertThat(flaky.apply(tests, () -> "rp2").get(0).outcome()).as("a real board's us clock: a failure").isEqualTo(Outcome.FAILED);
+        assertThat(flaky.apply(tests, () -> "rp2").get(1).reason()).isEqualTo("known flaky: load");
+        assertThat(testbed.results.KnownFlaky.load(dir.resolve("elsewhere")).entries()).isEmpty();
+    }
+
+    @Test
+    void testNamesTakeTheRunnersCanonicalForm() {
+        Path tests = Path.of("/src/micropython/tests");
+        var named = ExternalRunner.canonical(java.util.List.of(new TestResult("/src/micropython/tests/multi_net/tcp_data.py", Outcome.PASSED, 0, ""),
+                new TestResult("./basics/a.py", Outcome.PASSED, 0, ""), new TestResult("extmod\\b.py", Outcome.PASSED, 0, ""),
+                new TestResult("/elsewhere/x.py", Outcome.PASSED, 0, "")), java.util.Optional.of(tests));
+        assertThat(named).extracting(TestResult::name).containsExactly("multi_net/tcp_data.py", "basics/a.py", "extmod/b.py", "/elsewhere/x.py");
+    }
 }
