@@ -49,6 +49,7 @@ public final class Flashing {
         Map<BoardVariant, Firmware> catalog = workspace.firmware();
         catalog.values().forEach(FirmwareLoader::verifyImage);
         Flasher flasher = new Flasher(ToolLocator.onPath(workspace.settings().path()));
+        testbed.testrun.FlashLedger ledger = testbed.testrun.FlashLedger.in(workspace.settings().stateDir().resolve("flashed"));
         // Only the selected boards are connected (and a virtual board's process started).
         Selection wanted = Selection.select(lab.tentacles(), workspace.specs(), catalog.keySet(), request.selection());
         try (ConnectedLab connected = ConnectedLab.connect(lab.only(wanted.duts().stream().map(Tentacle::serial).toList()), workspace.settings())) {
@@ -68,9 +69,9 @@ public final class Flashing {
                     // This tentacle's log lines go to its own logger_*.log files, as for an attempt of a run.
                     try (var ignored = CloseableThreadContext.put("attemptDir", logDir.toString())) {
                         java.util.function.Supplier<String> build = () -> firmware == null ? null : builds.computeIfAbsent(firmware.boardVariant(),
-                                bv -> CompletableFuture.supplyAsync(() -> buildIfNeeded(firmware, source,
+                                bv -> CompletableFuture.supplyAsync(() -> buildIfNeeded(firmware, source, workspace.settings().cacheDir(),
                                         request.logs().resolve("build").resolve(bv.name()).resolve("build_stdout.txt")))).join();
-                        return flashOne(flasher, dut, t.boardVariant(variant).name(), firmware, request.force(), logDir, build);
+                        return flashOne(flasher, ledger, dut, t.boardVariant(variant).name(), firmware, request.force(), logDir, build);
                     }
                 }));
             }
@@ -80,14 +81,14 @@ public final class Flashing {
     }
 
     /** Built from the source under test every time one is given (it may be another commit); else only when missing. Null: fine. */
-    private static String buildIfNeeded(Firmware firmware, java.util.Optional<Path> source, Path log) {
+    private static String buildIfNeeded(Firmware firmware, java.util.Optional<Path> source, Path cacheDir, Path log) {
         if (firmware.needsBuild() && (source.isPresent() || !Files.isRegularFile(firmware.image()))) {
-            return FirmwareBuilder.build(firmware, source, log, Duration.ofHours(1));
+            return FirmwareBuilder.build(firmware, source, cacheDir, log, Duration.ofHours(1));
         }
         return null;
     }
 
-    private static Outcome flashOne(Flasher flasher, Dut dut, String name, Firmware firmware, boolean force, Path logDir,
+    private static Outcome flashOne(Flasher flasher, testbed.testrun.FlashLedger ledger, Dut dut, String name, Firmware firmware, boolean force, Path logDir,
             java.util.function.Supplier<String> build) {
         Tentacle t = dut.tentacle();
         long start = System.nanoTime();
@@ -98,11 +99,13 @@ public final class Flashing {
         if (problem != null) {
             return new Outcome(t, name, "FAILED: " + problem, true, Duration.ofNanos(System.nanoTime() - start));
         }
-        if (!force && !flasher.needsFlash(dut, firmware)) {
+        if (!force && !flasher.needsFlash(dut, firmware) && !ledger.flashedOtherImage(t.serial(), firmware)) {
             return new Outcome(t, name, "already runs it", false, Duration.ofNanos(System.nanoTime() - start));
         }
         try {
+            ledger.forget(t.serial());
             flasher.flash(dut, firmware, logDir.resolve("flashing_stdout.txt"));
+            ledger.flashed(t.serial(), firmware);
             return new Outcome(t, name, "flashed and verified", false, Duration.ofNanos(System.nanoTime() - start));
         } catch (FlashException e) {
             return new Outcome(t, name, "FAILED: " + e.getMessage(), true, Duration.ofNanos(System.nanoTime() - start));

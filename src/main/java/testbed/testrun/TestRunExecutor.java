@@ -30,6 +30,7 @@ import testbed.model.TestRun;
 import testbed.results.AtomicJson;
 import testbed.model.Status;
 import testbed.results.AttemptRecord;
+import testbed.results.KnownFlaky;
 import testbed.results.DiskFull;
 import testbed.results.RunReport;
 import testbed.results.Xfail;
@@ -70,6 +71,7 @@ public final class TestRunExecutor {
     private final ResultsDir results;
     private final TentacleLocks locks;
     private final FirmwareInstaller flasher;
+    private final FlashLedger ledger;
     private final Clock clock;
     private final Set<String> flashedThisSession = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The session cut what still runs (a time box's end): the attempts end as interrupted, the boards are not blamed. */
@@ -85,7 +87,7 @@ public final class TestRunExecutor {
      */
     public static TestRunExecutor onHost(testbed.config.Settings host, Settings run, Map<String, Dut> duts, ResultsDir results, Clock clock) {
         return new TestRunExecutor(run, duts, results, TentacleLocks.in(host.lockDir()), new Flasher(testbed.flash.ToolLocator.onPath(host.path())),
-                clock);
+                FlashLedger.in(host.stateDir().resolve("flashed")), clock);
     }
 
     /** The cross-process tentacle locks runs take (a health probe takes them too). */
@@ -93,8 +95,10 @@ public final class TestRunExecutor {
         return locks;
     }
 
-    public TestRunExecutor(Settings settings, Map<String, Dut> duts, ResultsDir results, TentacleLocks locks, FirmwareInstaller flasher, Clock clock) {
+    public TestRunExecutor(Settings settings, Map<String, Dut> duts, ResultsDir results, TentacleLocks locks, FirmwareInstaller flasher,
+            FlashLedger ledger, Clock clock) {
         this.settings = settings;
+        this.ledger = ledger;
         this.duts = Map.copyOf(duts);
         this.results = results;
         this.locks = locks;
@@ -211,9 +215,12 @@ public final class TestRunExecutor {
                     }
                     RunContext ctx = new RunContext(run, dut, reference, dir, log, deadline,
                             Duration.ofMillis(Math.round(run.spec().timeoutSeconds() * 1000)), settings.specsDir(), settings.micropython(),
-                            settings.python(), settings.cacheDir(), Map.copyOf(identities));
+                            settings.python(), settings.cacheDir(), Map.copyOf(identities),
+                            Optional.ofNullable(settings.catalog().get(run.dutFirmware())).map(Firmware::leftOut).orElse(List.of()));
                     RunnerResult raw = TestRunner.forSpec(run.spec().runner()).run(ctx);
-                    result = new RunnerResult(settings.xfail().apply(raw.tests(), run.spec().label(), run.dutFirmware().name()),
+                    // Known-flaky first (a flaky failure is ignored, whatever the xfail file says), then the lab's own xfail list.
+                    List<TestResult> tests = KnownFlaky.load(settings.specsDir()).apply(raw.tests(), () -> platform(dut));
+                    result = new RunnerResult(settings.xfail().apply(tests, run.spec().label(), run.dutFirmware().name()),
                             raw.measurements(), raw.skipped(), raw.returnCode());
                     status = AttemptRecord.classify(result);
                     error = status == Status.SKIPPED ? AttemptRecord.skipReason(result) : "";
@@ -224,6 +231,9 @@ public final class TestRunExecutor {
                             + e.getMessage()));
                 } catch (RunAborted e) {
                     infra(new RunOutcome.InfraError(e.kind(), e.blamedSerials(), e.getMessage()));
+                    if (!e.reported().isEmpty()) {
+                        result = new RunnerResult(e.reported(), List.of(), Optional.empty(), Optional.empty());
+                    }
                     if (e.kind() != RunOutcome.InfraErrorKind.RUNNER_FAILED) {
                         resetAfterAbort(dut, reference, e, log); // the runner failing left the boards as they were
                     }
@@ -284,23 +294,33 @@ public final class TestRunExecutor {
             // --flash-force holds until a flash of this board has succeeded and verified: a failed one does not use it up.
             boolean force = settings.flashForce() && !flashedThisSession.contains(serial);
             Optional<BoardIdentity> installed = force ? Optional.empty() : flasher.installed(board);
-            if (installed.isPresent() && installed.get().firmware().equals(Flasher.expectedVersion(fw))) {
+            boolean rebuilt = ledger.flashedOtherImage(serial, fw);
+            if (installed.isPresent() && installed.get().firmware().equals(Flasher.expectedVersion(fw)) && !rebuilt) {
                 log.line(board.tentacle().label() + ": runs " + wanted.name() + " already, no flash");
                 versions.put(serial, installed.get().firmware());
                 identities.put(serial, installed.get());
                 firmware.put(serial, Optional.of(wanted));
                 return;
             }
-            log.line(board.tentacle().label() + ": flashing " + wanted.name() + (force ? " (--flash-force)" : installed
-                    .map(id -> " (it runs '" + id.firmware() + "')").orElse(" (no MicroPython answers)")));
+            log.line(board.tentacle().label() + ": flashing " + wanted.name() + (force ? " (--flash-force)" : rebuilt && installed.isPresent()
+                    ? " (it runs the same version from another image: the image was rebuilt)"
+                    : installed.map(id -> " (it runs '" + id.firmware() + "')").orElse(" (no MicroPython answers)")));
             firmware.put(serial, Optional.empty());
+            ledger.forget(serial);
             BoardIdentity now = flasher.flash(board, fw, dir.resolve(logName));
+            ledger.flashed(serial, fw);
             flashedThisSession.add(serial);
             versions.put(serial, now.firmware());
             identities.put(serial, now);
             firmware.put(serial, Optional.of(wanted));
             flashed.add(board.tentacle().label());
             log.line(board.tentacle().label() + ": flashed and verified " + now.firmware());
+        }
+
+        /** The DUT's sys.platform: as it reported it in this attempt, else asked now (only for a failure of a platform's flaky test). */
+        private String platform(Dut dut) {
+            BoardIdentity known = identities.get(dut.tentacle().serial());
+            return known != null ? known.platform() : flasher.installed(dut).map(BoardIdentity::platform).orElse("");
         }
 
         /** After a timeout or a lost board: power-cycle the boards so they are usable again, and note their state. */

@@ -141,6 +141,7 @@ class TestRunExecutorTest {
         TestRunExecutor.Settings settings = new TestRunExecutor.Settings(count, flashSkip, false, dir, Optional.empty(), "python3", dir.resolve("cache"),
                 Map.of(firmware.boardVariant(), firmware), "s1", Xfail.NONE);
         return new TestRunExecutor(settings, duts, new ResultsDir(dir.resolve("results")), TentacleLocks.in(dir.resolve("locks")), flasher,
+                FlashLedger.in(dir.resolve("flashed")),
                 Clock.systemUTC());
     }
 
@@ -176,6 +177,22 @@ class TestRunExecutorTest {
         assertThat(flashes).isEmpty();
         assertThat(r.attempts().get(0).flashed()).isEmpty();
         assertThat(r.status()).isEqualTo(Status.PASSED);
+    }
+
+    @Test
+    void aRebuiltImageOfTheSameVersionIsFlashedAgainAndAnUnchangedOneIsNot() throws Exception {
+        Tentacle dut = pico("e0000001-0001");
+        carries.put(dut.serial(), OLD);
+        executor(1, false, List.of(dut)).execute(run(group("G", results("pass"), false), dut, Optional.empty()));
+        executor(1, false, List.of(dut)).execute(run(group("G", results("pass"), false), dut, Optional.empty()));
+        assertThat(flashes).as("the same image: flashed once").hasSize(1);
+
+        // The same commit built again with another flag: the same version text, another image.
+        Files.writeString(firmware.image(), "image built with -O0");
+        RunReport r = executor(1, false, List.of(dut)).execute(run(group("G", results("pass"), false), dut, Optional.empty()));
+        assertThat(flashes).hasSize(2);
+        assertThat(Files.readString(dir.resolve("results").resolve(r.attempts().get(0).directory()).resolve("testresults.txt")))
+                .contains("the image was rebuilt");
     }
 
     @Test
@@ -236,6 +253,56 @@ class TestRunExecutorTest {
         RunReport board = executor(1, false, List.of(dut)).execute(run(group("H", lost, false), dut, Optional.empty()));
         assertThat(board.outcome()).isInstanceOfSatisfying(RunOutcome.InfraError.class,
                 e -> assertThat(e.kind()).isEqualTo(RunOutcome.InfraErrorKind.BOARD_LOST));
+    }
+
+    @Test
+    void testsTheRunnerPlannedButNeverReachedAreNotRunNotMissing() throws Exception {
+        Tentacle dut = pico("e0000001-0001");
+        carries.put(dut.serial(), V1);
+        // As run-tests.py v1.28.0 on a board that stops answering: two tests reported, "aborting", a report of those two;
+        // its --dry-run lists all four (one it would skip anyway).
+        Path runner = dir.resolve("run-tests.py");
+        Files.writeString(runner, """
+                for a in "$@"; do case "$a" in --result-dir=*) out="${a#--result-dir=}";; --dry-run) dry=1;; esac; done
+                mkdir -p "$out"
+                if [ -n "$dry" ]; then
+                  printf '{"results": [["basics/a.py", "found", ""], ["basics/b.py", "found", ""], ["basics/c.py", "found", ""], ["./basics/d.py", "skip", ""]]}' > "$out/_results.json"
+                  exit 0
+                fi
+                echo "pass  basics/a.py"; echo "FAIL  basics/b.py raw REPL failed"
+                echo "Too many raw REPL failures, aborting test run"
+                echo "1 tests passed"
+                printf '{"results": [["basics/a.py", "pass", ""], ["basics/b.py", "fail", ""]]}' > "$out/_results.json"
+                exit 1
+                """);
+        TestRunSpec spec = new TestRunSpec("RUN-TESTS_STANDARD", "", new RunnerSpec.External(List.of("sh", runner.toString(), "--result-dir={resultdir}"),
+                Map.of()), Fut.FUT_MCU_ONLY, false, 60, 0, OptionalDouble.empty(), Path.of("g.json"));
+        RunReport r = executor(1, false, List.of(dut)).execute(run(spec, dut, Optional.empty()));
+
+        assertThat(r.outcome()).isInstanceOfSatisfying(RunOutcome.InfraError.class, e -> {
+            assertThat(e.kind()).as("the board gave up, not the firmware's tests").isEqualTo(RunOutcome.InfraErrorKind.BOARD_LOST);
+            assertThat(e.blamedSerials()).containsExactly(dut.serial());
+            assertThat(e.message()).contains("2 of 4 tests not run");
+        });
+        AttemptRecord a = r.attempts().get(0);
+        assertThat(a.tests()).extracting(t -> t.name() + "=" + t.outcome().label()).containsExactly(
+                "basics/a.py=passed", "basics/b.py=failed", "basics/c.py=not_run", "basics/d.py=not_run");
+        assertThat(a.tests().get(3).reason()).contains("gave up on the board");
+        assertThat(a.counts()).containsEntry("not_run", 2L);
+        assertThat(testbed.runner.Outcome.NOT_RUN.isFailure()).isFalse();
+    }
+
+    @Test
+    void exitCodeTwoIsTheRunnersOwnFailureEvenWithResults() {
+        Tentacle dut = pico("e0000001-0001");
+        carries.put(dut.serial(), V1);
+        RunReport r = executor(1, false, List.of(dut)).execute(run(group("G", results("pass") + "; echo 'unsupported instance string' >&2; exit 2",
+                false), dut, Optional.empty()));
+        assertThat(r.outcome()).isInstanceOfSatisfying(RunOutcome.InfraError.class, e -> {
+            assertThat(e.kind()).isEqualTo(RunOutcome.InfraErrorKind.RUNNER_FAILED);
+            assertThat(e.message()).contains("exited 2").contains("unsupported instance string");
+        });
+        assertThat(r.attempts().get(0).tests()).as("what it reported is kept").hasSize(2);
     }
 
     @Test
