@@ -3,13 +3,18 @@
 # `make -C ports/qemu BOARD=MPS2_AN385` does, with every output outside the source tree (the tree may be a shared
 # worktree or the user's checkout). Writes firmware.elf and version.txt, the identity the board will report.
 #
-# usage: build.sh MICROPYTHON_SOURCE      (testbed passes --micropython's tree as {micropython})
+# usage: build.sh MICROPYTHON_SOURCE [BUILD_ROOT]
+#   testbed passes --micropython's tree as {micropython} and a folder of its cache as {cache}: the outputs of one source
+#   stay there across sessions and workspaces, so an unchanged source rebuilds in seconds.
 set -euo pipefail
 src=$(cd "${1:?usage: build.sh MICROPYTHON_SOURCE}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 board=MPS2_AN385
-build="$here/build/$(printf '%s' "$src" | sha1sum | cut -c1-12)"
+build="${2:-$here/build}/$(printf '%s' "$src" | sha1sum | cut -c1-12)"
 mkdir -p "$build"
+# One build at a time in a build folder (two sessions, or two test JVMs, building the same source).
+exec 9>"$build.lock"
+flock 9
 command -v arm-none-eabi-gcc >/dev/null || { echo "build.sh: arm-none-eabi-gcc not found (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi)" >&2; exit 2; }
 jobs=$(nproc 2>/dev/null || echo 2)
 # The version MicroPython's build bakes in comes from `git describe` of the source; a tarball unpacked inside some

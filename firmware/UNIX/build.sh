@@ -4,12 +4,17 @@
 # binary: a unix board runs it) and version.txt, the identity the board will report.
 # Options the subset of the source may lack are off: FFI (libffi), btree (berkeley-db), SSL (mbedtls).
 #
-# usage: build.sh MICROPYTHON_SOURCE      (testbed passes --micropython's tree as {micropython})
+# usage: build.sh MICROPYTHON_SOURCE [BUILD_ROOT]
+#   testbed passes --micropython's tree as {micropython} and a folder of its cache as {cache}: the outputs of one source
+#   stay there across sessions and workspaces, so an unchanged source rebuilds in seconds.
 set -euo pipefail
 src=$(cd "${1:?usage: build.sh MICROPYTHON_SOURCE}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
-build="$here/build/$(printf '%s' "$src" | sha1sum | cut -c1-12)"
+build="${2:-$here/build}/$(printf '%s' "$src ${TESTBED_UNIX_CFLAGS:-}" | sha1sum | cut -c1-12)"
 mkdir -p "$build"
+# One build at a time in a build folder (two sessions, or two test JVMs, building the same source).
+exec 9>"$build.lock"
+flock 9
 command -v gcc >/dev/null || { echo "build.sh: gcc not found (apt-get install build-essential)" >&2; exit 2; }
 jobs=$(nproc 2>/dev/null || echo 2)
 # The version the build bakes in comes from `git describe` of the source: a tarball unpacked inside some other

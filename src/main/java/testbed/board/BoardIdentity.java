@@ -7,8 +7,11 @@ package testbed.board;
 public record BoardIdentity(String build, String machine, String version, String uniqueId, String platform, String mpy,
         java.util.Set<String> modules, String clockStepUs) {
 
-    /** The optional modules whose presence the query reports: what network and BLE test groups need, and unittest (run-tests.py stops at a test that needs it). */
-    public static final java.util.List<String> PROBED_MODULES = java.util.List.of("socket", "network", "bluetooth", "unittest");
+    /**
+     * The optional modules whose presence the query reports: what network and BLE test groups need, unittest (run-tests.py
+     * stops at a test that needs it) and ssl/tls (tests that import them unguarded crash on a build without them).
+     */
+    public static final java.util.List<String> PROBED_MODULES = java.util.List.of("socket", "network", "bluetooth", "unittest", "ssl", "tls");
 
     /** Architecture names by the arch field of {@code sys.implementation._mpy}, as MicroPython's target_info.py has them. */
     private static final String[] ARCHS = {"", "x86", "x64", "armv6", "armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp", "xtensa",

@@ -70,6 +70,21 @@ public final class FirmwareLoader {
             b.rejectUnknownFields();
             return fb;
         });
+        List<Firmware.LeftOut> leftOut = new ArrayList<>();
+        for (JsonObject rule : json.has("left_out") ? json.objects("left_out") : List.<JsonObject>of()) {
+            String tests = rule.string("tests");
+            try {
+                java.util.regex.Pattern.compile(tests);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw rule.error("tests", "not a regular expression: \"" + tests + "\" (" + e.getDescription() + ")");
+            }
+            String reason = rule.string("reason");
+            if (reason.isBlank()) {
+                throw rule.error("reason", "say why these tests cannot run on this board");
+            }
+            leftOut.add(new Firmware.LeftOut(tests, rule.strings("only_with", List.of()), reason));
+            rule.rejectUnknownFields();
+        }
         json.rejectUnknownFields();
         if (build.isEmpty()) {
             if (!Files.isRegularFile(image)) {
@@ -79,7 +94,7 @@ public final class FirmwareLoader {
                 throw json.error("sha256", "missing (a prebuilt image needs its sha256)");
             }
         }
-        return new Firmware(bv, version, image, sha, build, file);
+        return new Firmware(bv, version, image, sha, build, file, leftOut);
     }
 
     /** Checks a prebuilt image against its sha256, so a corrupted or swapped file is caught before flashing. */

@@ -11,14 +11,16 @@ import testbed.model.Firmware;
 
 /**
  * Runs a firmware's build command in its folder and checks that it produced the image (and its sha256, if given).
- * {@code {micropython}} in the command is the MicroPython source tree under test ({@code --micropython}).
+ * {@code {micropython}} in the command is the MicroPython source tree under test ({@code --micropython}); {@code {cache}} a
+ * folder of testbed's cache for this firmware's build outputs, kept across sessions and workspaces (a rebuild of an unchanged
+ * source is then quick).
  */
 public final class FirmwareBuilder {
 
     private FirmwareBuilder() {}
 
     /** @return null on success, else why the build failed */
-    public static String build(Firmware firmware, java.util.Optional<Path> micropython, Path log, Duration timeout) {
+    public static String build(Firmware firmware, java.util.Optional<Path> micropython, Path cacheDir, Path log, Duration timeout) {
         Firmware.Build build = firmware.build().orElseThrow();
         java.util.List<String> command = new java.util.ArrayList<>();
         for (String arg : build.command()) {
@@ -28,7 +30,7 @@ public final class FirmwareBuilder {
                 }
                 arg = arg.replace("{micropython}", micropython.get().toString());
             }
-            command.add(arg);
+            command.add(arg.replace("{cache}", cacheDir.resolve("firmware-build").resolve(firmware.boardVariant().name()).toString()));
         }
         try {
             ToolRunner.Result r = ToolRunner.run(command, firmware.file().getParent(), Map.of(), timeout, log);

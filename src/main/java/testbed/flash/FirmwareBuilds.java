@@ -16,16 +16,18 @@ public final class FirmwareBuilds {
 
     private final Optional<Path> source;
     private final Path resultsRoot;
+    private final Path cacheDir;
 
     /** @param source the MicroPython source tree under test, if the session has one */
-    public FirmwareBuilds(Optional<Path> source, Path resultsRoot) {
+    public FirmwareBuilds(Optional<Path> source, Path resultsRoot, Path cacheDir) {
         this.source = source;
         this.resultsRoot = resultsRoot;
+        this.cacheDir = cacheDir;
     }
 
     /** Builds; empty when it succeeded, else why not. */
     public Optional<String> build(Firmware firmware) {
         Path log = resultsRoot.resolve("build").resolve(firmware.boardVariant().name()).resolve("build_stdout.txt");
-        return Optional.ofNullable(FirmwareBuilder.build(firmware, source, log, TIMEOUT));
+        return Optional.ofNullable(FirmwareBuilder.build(firmware, source, cacheDir, log, TIMEOUT));
     }
 }

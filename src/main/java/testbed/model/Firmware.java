@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param image the image file (may not exist yet when a build command produces it)
  * @param sha256 expected hash of the image, empty when the build produces it
  * @param build command that builds the image, run in the firmware folder; empty for prebuilt images
+ * @param leftOut tests of MicroPython's runners this firmware's boards cannot run, whatever the firmware under test does
  */
 public record Firmware(
         BoardVariant boardVariant,
@@ -18,7 +19,30 @@ public record Firmware(
         Path image,
         Optional<String> sha256,
         Optional<Build> build,
-        Path file) {
+        Path file,
+        List<LeftOut> leftOut) {
+
+    public Firmware {
+        leftOut = List.copyOf(leftOut);
+    }
+
+    public Firmware(BoardVariant boardVariant, String version, Path image, Optional<String> sha256, Optional<Build> build, Path file) {
+        this(boardVariant, version, image, sha256, build, file, List.of());
+    }
+
+    /**
+     * Tests run-tests.py would run on these boards that cannot run on them for a reason of the board, not of the firmware
+     * under test (the unix port reached over a serial REPL has no test folder as its current directory): left out with
+     * {@code --exclude=tests} and recorded as skipped with the reason.
+     *
+     * @param tests a regular expression on the test's path ({@code basics/int_big.py}), as run-tests.py's --exclude takes it
+     * @param onlyWith runner arguments that must all be in the command for the rule to apply (e.g. {@code --via-mpy})
+     */
+    public record LeftOut(String tests, List<String> onlyWith, String reason) {
+        public LeftOut {
+            onlyWith = List.copyOf(onlyWith);
+        }
+    }
 
     /** A build step: its command line and an estimate of how long it takes. */
     public record Build(List<String> command, double estimatedSeconds) {

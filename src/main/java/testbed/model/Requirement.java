@@ -35,6 +35,28 @@ public sealed interface Requirement {
         }
     }
 
+    /**
+     * The native modules of {@code examples/natmod}, built for the board's architecture from the MicroPython source
+     * (run-natmodtests.py loads them from {@code ../examples/natmod}); needs a native architecture and mpy-cross.
+     */
+    record NatMods() implements Requirement {
+        @Override
+        public String label() {
+            return "natmods";
+        }
+    }
+
+    /**
+     * The internet: the tests reach public servers (net_inet/). Checked on this host (it resolves a public name): a board
+     * on the host's network reaches what the host reaches, and a lab without it is usually a lab offline.
+     */
+    record Internet() implements Requirement {
+        @Override
+        public String label() {
+            return "internet";
+        }
+    }
+
     /** A module every board of the run must have, e.g. {@code socket} for network tests, {@code bluetooth} for BLE. */
     record Module(String name) implements Requirement {
         @Override
@@ -54,9 +76,15 @@ public sealed interface Requirement {
         if (text.equals("microsecond-clock")) {
             return new MicrosecondClock();
         }
+        if (text.equals("natmods")) {
+            return new NatMods();
+        }
+        if (text.equals("internet")) {
+            return new Internet();
+        }
         if (text.startsWith("module:") && text.substring(7).matches("[A-Za-z_][A-Za-z0-9_]*")) {
             return new Module(text.substring(7));
         }
-        throw new IllegalArgumentException("unknown requirement \"" + text + "\" (valid: mpy-cross, native-emitter, microsecond-clock, module:NAME)");
+        throw new IllegalArgumentException("unknown requirement \"" + text + "\" (valid: mpy-cross, native-emitter, microsecond-clock, natmods, internet, module:NAME)");
     }
 }

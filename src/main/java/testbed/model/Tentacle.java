@@ -56,9 +56,16 @@ public record Tentacle(
      */
     public static final String HOST_TAG = "host";
 
-    /** True when this tentacle can serve as the other's reference or DUT: both on one host (see {@link #HOST_TAG}). */
+    /**
+     * The network a tentacle's board talks on, where the lab names one ({@code "tags": {"network": "loopback"}}): a
+     * multi-board network test needs its DUT and reference on the same one (unix-port boards reach each other on the
+     * host's loopback, not a Wi-Fi board's access point). Untagged tentacles share the lab's one network.
+     */
+    public static final String NETWORK_TAG = "network";
+
+    /** True when this tentacle can serve as the other's reference or DUT: on one host (see {@link #HOST_TAG}) and one network. */
     public boolean wiredTo(Tentacle other) {
-        return Objects.equals(tags.get(HOST_TAG), other.tags.get(HOST_TAG));
+        return Objects.equals(tags.get(HOST_TAG), other.tags.get(HOST_TAG)) && Objects.equals(tags.get(NETWORK_TAG), other.tags.get(NETWORK_TAG));
     }
 
     /** The same tentacle with one more tag. */

@@ -74,7 +74,7 @@ final class Images {
         BoardVariant bv = BoardVariant.parse(image.boardVariant());
         Firmware mine = own.get(bv);
         if (mine != null && Files.isRegularFile(mine.image()) && image.sha256().equals(FirmwareLoader.sha256(mine.image()))) {
-            return travelled(bv, image, mine.image(), mine.file());
+            return travelled(bv, image, mine.image(), mine.file(), mine);
         }
         if (!image.fileName().matches("[A-Za-z0-9._-]+") || !image.sha256().matches("[0-9a-f]{64}")) {
             throw new LabException("queue: image " + image.boardVariant() + " has an unusable name or hash: " + image.fileName() + " " + image.sha256());
@@ -106,10 +106,12 @@ final class Images {
                 throw new UncheckedIOException("cannot keep the image of " + image.boardVariant() + " in " + dir + ": " + e.getMessage(), e);
             }
         }
-        return travelled(bv, image, file, dir.resolve("firmware.json"));
+        return travelled(bv, image, file, dir.resolve("firmware.json"), mine);
     }
 
-    private static Firmware travelled(BoardVariant bv, Wire.Image image, Path file, Path json) {
-        return new Firmware(bv, image.version(), file, Optional.of(image.sha256()), Optional.empty(), json);
+    /** The image as the agent flashes it; the tests its boards cannot run come from the agent's own firmware folder, if it has one. */
+    private static Firmware travelled(BoardVariant bv, Wire.Image image, Path file, Path json, Firmware mine) {
+        return new Firmware(bv, image.version(), file, Optional.of(image.sha256()), Optional.empty(), json,
+                mine == null ? java.util.List.of() : mine.leftOut());
     }
 }

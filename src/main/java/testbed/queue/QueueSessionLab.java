@@ -75,7 +75,7 @@ public final class QueueSessionLab implements SessionLab {
         c.inputs().selection().specs().forEach(s -> specs.put(s.label(), s));
         coordinator = Coordinator.start(db, c.sessionId(), c.request().count(), c.request().config().flashSkip(), c.request().config().flashForce(),
                 c.request().selection().micropython(), c.xfail(), commands(c.request().selection().onlyTests()), label -> Optional.ofNullable(specs.get(label)));
-        backend = new QueueLab(db, c.sessionId(), c.results(), new FirmwareBuilds(source, root)::build, c.clock(),
+        backend = new QueueLab(db, c.sessionId(), c.results(), new FirmwareBuilds(source, root, c.workspace().settings().cacheDir())::build, c.clock(),
                 c.inputs().catalog(), c.request().config().flashSkip());
         return backend;
     }

@@ -15,6 +15,7 @@ import testbed.model.TestRun;
  * @param micropython the MicroPython source under test: its tests for external runners, its tree for mpy-cross
  * @param cacheDir where host tools built from it go
  * @param identities what the boards of this run reported when flashed or verified in this attempt, by serial
+ * @param boardLeftOut tests the DUT's board cannot run (its firmware folder says which, and why)
  */
 public record RunContext(
         TestRun run,
@@ -28,7 +29,8 @@ public record RunContext(
         Optional<testbed.model.MicroPythonSource> micropython,
         String python,
         Path cacheDir,
-        java.util.Map<String, testbed.board.BoardIdentity> identities) {
+        java.util.Map<String, testbed.board.BoardIdentity> identities,
+        java.util.List<testbed.model.Firmware.LeftOut> boardLeftOut) {
 
     public Optional<Path> micropythonTests() {
         return micropython.map(testbed.model.MicroPythonSource::tests);

@@ -64,7 +64,8 @@ public final class LocalLab implements SessionLab {
         Session.Request request = c.request();
         executor = TestRunExecutor.onHost(c.workspace().settings(), c.executorSettings(), duts, c.results(), c.clock());
         lab = new RealLab(executor, executor.locks(), c.results().root(), c.clock(), duts,
-                new FirmwareBuilds(request.selection().micropython().flatMap(MicroPythonSource::root), c.results().root()));
+                new FirmwareBuilds(request.selection().micropython().flatMap(MicroPythonSource::root), c.results().root(),
+                        c.workspace().settings().cacheDir()));
         return lab;
     }
 

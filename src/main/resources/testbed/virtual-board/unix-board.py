@@ -13,6 +13,7 @@
 # usage: unix-board.py --image FILE --cwd DIR
 import os
 import pty
+import resource
 import select
 import signal
 import sys
@@ -44,6 +45,10 @@ class Port:
         if self.pid == 0:
             # The child: its tty raw (no echo, no line editing, no \n to \r\n, no signals from bytes) before exec.
             tty.setraw(0)
+            # At most 1024 open files, as on MicroPython's CI (`ulimit -n 1024`): extmod/select_poll_fd.py counts on it.
+            soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+            limit = 1024 if hard == resource.RLIM_INFINITY else min(1024, hard)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
             os.chdir(CWD)
             os.execv(IMAGE, [IMAGE])
 

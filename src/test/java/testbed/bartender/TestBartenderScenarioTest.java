@@ -576,4 +576,20 @@ class TestBartenderScenarioTest {
         assertThat(runs).isNotEmpty().allSatisfy(r -> assertThat(r.reference().orElseThrow().board()).as("a unix board against a unix board")
                 .isEqualTo("UNIX"));
     }
+
+    @Test
+    void aBoardOnAnotherNetworkIsNeverTheReference() {
+        Tentacle unix = Fixtures.tentacle("8a01", "UNIX", "UNIX", java.util.EnumSet.of(Fut.FUT_MCU_ONLY, Fut.FUT_WLAN));
+        Tentacle picoW = picoW("3b01");
+        BartenderConfig config = CONFIG.withReferenceBoards(Set.of("RPI_PICO_W"));
+        java.util.function.Function<Tentacle, TestBartender> bartender = dut -> {
+            TestBartender b = new TestBartender(config, java.time.Clock.fixed(Instant.EPOCH, java.time.ZoneOffset.UTC),
+                    DurationEstimator.fromSpecs(), List.of(dut), List.of(picoW), List.of(MULTINET), Fixtures.firmwareOf(List.of(dut, picoW)));
+            Fixtures.firmwareOf(List.of(dut, picoW)).forEach(b::firmwareReady);
+            return b;
+        };
+        assertThat(bartender.apply(unix).next()).as("one network: the Wi-Fi board serves").isPresent();
+        // The unix board talks on the host's loopback: a Wi-Fi board cannot answer it, so nothing starts.
+        assertThat(bartender.apply(unix.withTag(Tentacle.NETWORK_TAG, "loopback")).next()).isEmpty();
+    }
 }

@@ -51,7 +51,7 @@ class ValidationTest {
                 Arguments.of("unknown runner kind", "\"kind\": \"external\"", "\"kind\": \"pytest\"", "field 'runner.kind': unknown runner kind"),
                 Arguments.of("bad JSON", "\"label\": \"RUN-MULTITESTS_MULTINET\",", "\"label\": \"RUN-MULTITESTS_MULTINET\"", "malformed JSON"),
                 Arguments.of("unknown requirement", "\"module:socket\"", "\"wifi\"",
-                        "field 'runner.requires': unknown requirement \"wifi\" (valid: mpy-cross, native-emitter, microsecond-clock, module:NAME)"));
+                        "field 'runner.requires': unknown requirement \"wifi\" (valid: mpy-cross, native-emitter, microsecond-clock, natmods, internet, module:NAME)"));
     }
 
     @ParameterizedTest(name = "spec: {0}")
@@ -104,6 +104,15 @@ class ValidationTest {
         replaceIn("firmware/RPI_PICO/firmware.json", "\"version\"", "\"versio\"");
 
         assertOneLineError(Cli.run(ws, "list", "firmware"), "firmware/RPI_PICO/firmware.json", "field 'version': missing");
+    }
+
+    @Test
+    void firmwareLeftOutRuleThatIsNoRegexOrHasNoReason() throws IOException {
+        replaceIn("firmware/UNIX/firmware.json", "\"tests\": \"^(cmdline|import|io)/\"", "\"tests\": \"^(cmdline|import\"");
+        assertOneLineError(Cli.run(ws, "list", "firmware"), "firmware/UNIX/firmware.json", "field 'left_out[0].tests': not a regular expression");
+
+        replaceIn("firmware/UNIX/firmware.json", "\"tests\": \"^(cmdline|import\"", "\"test\": \"^cmdline/\"");
+        assertOneLineError(Cli.run(ws, "list", "firmware"), "firmware/UNIX/firmware.json", "field 'left_out[0].tests': missing");
     }
 
     @Test

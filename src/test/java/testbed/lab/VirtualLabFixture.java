@@ -26,6 +26,7 @@ public final class VirtualLabFixture {
 
     private final Path dir;
     private final List<Map<String, Object>> tentacles = new ArrayList<>();
+    private final List<String> referenceBoards = new ArrayList<>();
 
     public VirtualLabFixture(Path dir) {
         this.dir = dir;
@@ -74,6 +75,29 @@ public final class VirtualLabFixture {
         return qemu(serial, "MPS2_AN385", "qemu", "qemu-mps2");
     }
 
+    /**
+     * A board of MicroPython's unix port, its firmware built from --micropython: sockets on the host's loopback (FUT_WLAN,
+     * network "loopback"), so two of them serve each other as reference (see {@link #referenceBoards}).
+     */
+    public VirtualLabFixture unix(String serial) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("serial", serial);
+        t.put("tag", "UNIX");
+        t.put("port", "unix");
+        t.put("futs", List.of("FUT_MCU_ONLY", "FUT_WLAN"));
+        t.put("programmer", Map.of("name", "virtual"));
+        t.put("tags", Map.of("network", "loopback"));
+        t.put("connection", Map.of("kind", "unix"));
+        tentacles.add(t);
+        return this;
+    }
+
+    /** The lab's reference boards (its {@code reference_boards}). */
+    public VirtualLabFixture referenceBoards(String... boards) {
+        referenceBoards.addAll(List.of(boards));
+        return this;
+    }
+
     private VirtualLabFixture qemu(String serial, String tag, String port, String kind) {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("serial", serial);
@@ -89,7 +113,13 @@ public final class VirtualLabFixture {
     public Path writeLab() throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve("lab.json");
-        JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), Map.of("name", "fixture", "tentacles", tentacles));
+        Map<String, Object> lab = new LinkedHashMap<>();
+        lab.put("name", "fixture");
+        if (!referenceBoards.isEmpty()) {
+            lab.put("reference_boards", referenceBoards);
+        }
+        lab.put("tentacles", tentacles);
+        JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), lab);
         return file;
     }
 
@@ -108,7 +138,7 @@ public final class VirtualLabFixture {
         if (firmware.needsBuild() && !Files.isRegularFile(firmware.image())) {
             try {
                 Path log = Files.createTempFile("build-" + boardVariant, ".txt");
-                String failure = FirmwareBuilder.build(firmware, java.util.Optional.empty(), log, Duration.ofMinutes(2));
+                String failure = FirmwareBuilder.build(firmware, java.util.Optional.empty(), CHECKOUT.settings().cacheDir(), log, Duration.ofMinutes(2));
                 if (failure != null) {
                     throw new IllegalStateException(failure + ": " + Files.readString(log));
                 }
