@@ -137,7 +137,7 @@ public final class ScheduleBenchmark {
 
         RecordBytes(LabModel lab, SimClock clock) {
             SessionRecords.Header header = new SessionRecords.Header("bench", lab.name(), lab.name(), "bench", "bench", "bench", List.of("testbed",
-                    "bench"), List.of(), "builtin", clock.instant(), null);
+                    "bench"), List.of(), "builtin", clock.instant(), null, List.of());
             SessionRecords r = new SessionRecords(header, new SessionFiles(sink), record -> { }, clock, serial -> serial, List::of, List.of(), List.of());
             records = EngineListener.all(r, this);
         }

@@ -59,7 +59,7 @@ final class SyntheticHistory {
         return new SessionRecord(sessionId(night), "bench", "labs/bench.json", "bench-host", "bench", "nightly", List.of("testbed", "run"), List.of(),
                 Map.of(), "v1.27.0", start.toString(), start.plus(Duration.ofHours(8)).toString(), 8 * 3600, SessionState.COMPLETED,
                 runs.stream().anyMatch(r -> r.status() == Status.FAILED) ? Verdict.TESTS_FAILED : Verdict.PASSED, runs, List.of(), List.of(),
-                new SessionRecord.Latency(0, 0, 0, 0), List.of(), null);
+                new SessionRecord.Latency(0, 0, 0, 0), List.of(), null, List.of());
     }
 
     private SessionRecord.Run run(int night, Instant at, String kind, String serial4, BoardVariant bv, int group) {

@@ -31,6 +31,10 @@ final class PlanRenderer {
         out.printf("Firmware on the boards at the start (%s): %s%n%n", plan.carriedFrom(), plan.carried().isEmpty() ? "none known"
                 : plan.selection().duts().stream().filter(t -> plan.carried().containsKey(t.serial()))
                         .map(t -> t.label() + " " + plan.carried().get(t.serial()).name()).collect(Collectors.joining(", ")));
+        plan.firmwareNotFromSource().forEach(line -> out.printf("Warning: %s%n", line));
+        if (!plan.firmwareNotFromSource().isEmpty()) {
+            out.println();
+        }
         if (!sim.builds().isEmpty()) {
             Table builds = new Table("start", "end", "firmware build");
             sim.builds().forEach(b -> builds.row(clock(sim.start(), b.start()), clock(sim.start(), b.end()), b.firmware().name()));

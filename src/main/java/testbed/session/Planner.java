@@ -29,8 +29,9 @@ public final class Planner {
      * @param todaysRule with a time box: how many runs the same session would finish by the deadline (plus grace) if it
      *     started whatever ranks first and were cut at the end, as before time boxes
      */
+    /** @param firmwareNotFromSource the firmware not built from the source under test, in words (see {@link Provenance}) */
     public record Plan(Lab lab, Selection selection, Timeline timeline, List<Leftover> leftovers, Map<String, BoardVariant> carried,
-            String carriedFrom, java.util.Optional<Long> todaysRule) {}
+            String carriedFrom, java.util.Optional<Long> todaysRule, List<String> firmwareNotFromSource) {}
 
     private Planner() {}
 
@@ -52,7 +53,8 @@ public final class Planner {
         Timeline untimed = simulate(inputs, tentacles, without, estimator, versions, versionsFrom).timeline();
         long today = untimed.runs().stream()
                 .filter(e -> java.time.Duration.between(untimed.start(), e.end().orElseThrow()).compareTo(window) <= 0).count();
-        return new Plan(plan.lab(), plan.selection(), plan.timeline(), plan.leftovers(), plan.carried(), plan.carriedFrom(), java.util.Optional.of(today));
+        return new Plan(plan.lab(), plan.selection(), plan.timeline(), plan.leftovers(), plan.carried(), plan.carriedFrom(), java.util.Optional.of(today),
+                plan.firmwareNotFromSource());
     }
 
     private static Plan simulate(SessionInputs inputs, List<Tentacle> tentacles, PlanRequest request, DurationEstimator estimator,
@@ -71,6 +73,7 @@ public final class Planner {
         }
         List<Leftover> leftovers = new ArrayList<>(selection.leftovers());
         leftovers.addAll(bartenders.tests().leftovers());
-        return new Plan(inputs.lab(), selection, timeline, leftovers, carried, versionsFrom, java.util.Optional.empty());
+        return new Plan(inputs.lab(), selection, timeline, leftovers, carried, versionsFrom, java.util.Optional.empty(),
+                Provenance.notFromSource(selection, inputs.catalog(), request.selection().micropython()));
     }
 }

@@ -180,7 +180,9 @@ public final class Session {
         Map<String, String> reported = lab.reported();
         SessionFiles files = new SessionFiles(RecordSink.directory(results.root()));
         resumed.ifPresent(previous -> SessionFiles.journalOrphans(results.root(), files, previous.runs()));
-        SessionRecords records = new SessionRecords(header(inputs, start), files, history::record,
+        SessionRecords.Header header = header(inputs, start);
+        header.firmwareNotFromSource().forEach(line -> listener.message("warning: " + line));
+        SessionRecords records = new SessionRecords(header, files, history::record,
                 clock, serial -> labels.getOrDefault(serial, serial), () -> List.copyOf(bartender.quarantined()), selection.leftovers(),
                 resumed.map(SessionRecord::runs).orElse(List.of()));
         resumed.ifPresent(previous -> Resume.into(bartender, previous, listener));
@@ -275,7 +277,8 @@ public final class Session {
         Settings s = workspace.settings();
         return new SessionRecords.Header(sessionId, inputs.lab().name(), inputs.lab().file().toString(), host(), s.user(), s.trigger(),
                 request.commandLine(), request.selection().firmware(),
-                request.selection().micropython().map(testbed.model.MicroPythonSource::summary).orElse("builtin"), start, recorded);
+                request.selection().micropython().map(testbed.model.MicroPythonSource::summary).orElse("builtin"), start, recorded,
+                Provenance.notFromSource(inputs.selection(), inputs.catalog(), request.selection().micropython()));
     }
 
     /** Tests before the lab: a failing test is news about the firmware; then a lab that needs attention (a quarantined board, lost work). */

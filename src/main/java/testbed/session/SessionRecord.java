@@ -17,6 +17,8 @@ import testbed.results.AttemptRecord;
  *
  * @param request what the session was asked to do ({@code testbed resume} continues from it); null in a session.json
  *     written before it was recorded
+ * @param firmwareNotFromSource the session's firmware that was not built from the MicroPython source under test, each
+ *     in words: its failures may be the difference between the two versions, not a bug
  */
 public record SessionRecord(
         @JsonProperty("session_id") String sessionId,
@@ -39,10 +41,12 @@ public record SessionRecord(
         List<String> quarantined,
         @JsonProperty("dispatch_latency_ms") Latency dispatchLatency,
         List<Build> builds,
-        RecordedRequest request) {
+        RecordedRequest request,
+        @JsonProperty("firmware_not_from_source") List<String> firmwareNotFromSource) {
 
     public SessionRecord {
         builds = builds == null ? List.of() : List.copyOf(builds); // a session.json from before builds were recorded
+        firmwareNotFromSource = firmwareNotFromSource == null ? List.of() : List.copyOf(firmwareNotFromSource);
     }
 
     /** The verdict in words, or the state while there is none (a session still running, or killed). */
@@ -100,12 +104,12 @@ public record SessionRecord(
 
     public SessionRecord withRuns(List<Run> newRuns) {
         return new SessionRecord(sessionId, lab, labFile, host, user, trigger, commandLine, firmware, firmwareVersions, testsRef, timeStart,
-                timeEnd, durationSeconds, status, verdict, List.copyOf(newRuns), leftovers, quarantined, dispatchLatency, builds, request);
+                timeEnd, durationSeconds, status, verdict, List.copyOf(newRuns), leftovers, quarantined, dispatchLatency, builds, request, firmwareNotFromSource);
     }
 
     /** The same session, ended now with this status and verdict. */
     public SessionRecord ended(SessionState newStatus, Verdict newVerdict, String end, double duration) {
         return new SessionRecord(sessionId, lab, labFile, host, user, trigger, commandLine, firmware, firmwareVersions, testsRef, timeStart, end,
-                duration, newStatus, newVerdict, runs, leftovers, quarantined, dispatchLatency, builds, request);
+                duration, newStatus, newVerdict, runs, leftovers, quarantined, dispatchLatency, builds, request, firmwareNotFromSource);
     }
 }

@@ -27,7 +27,7 @@ public final class SessionRecords implements EngineListener {
 
     /** What does not change during a session. */
     public record Header(String sessionId, String lab, String labFile, String host, String user, String trigger, List<String> commandLine,
-            List<String> firmware, String testsRef, Instant start, RecordedRequest request) {}
+            List<String> firmware, String testsRef, Instant start, RecordedRequest request, List<String> firmwareNotFromSource) {}
 
     private final Header header;
     private final SessionFiles files;
@@ -215,7 +215,8 @@ public final class SessionRecords implements EngineListener {
         SessionRecord record = new SessionRecord(header.sessionId(), header.lab(), header.labFile(), header.host(), header.user(), header.trigger(),
                 header.commandLine(), header.firmware(), new TreeMap<>(firmwareVersions), header.testsRef(), header.start().toString(),
                 open ? "" : now.toString(), Duration.between(header.start(), now).toMillis() / 1000.0, status, verdict, List.copyOf(runs),
-                List.copyOf(leftovers), quarantined.get(), latency.record(), List.copyOf(builds.values()), header.request());
+                List.copyOf(leftovers), quarantined.get(), latency.record(), List.copyOf(builds.values()), header.request(),
+                header.firmwareNotFromSource());
         try {
             files.writeSummary(record);
         } catch (java.io.UncheckedIOException e) {

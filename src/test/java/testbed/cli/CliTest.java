@@ -136,7 +136,7 @@ class CliTest {
         try (var h = testbed.history.JdbcHistory.open("jdbc:sqlite:" + ws.stateDir().resolve("history.sqlite"))) {
             h.record(new testbed.session.SessionRecord("s1", "virtual", "labs/virtual.json", "h", "u", "manual", List.of(), List.of(), java.util.Map.of(),
                     "builtin", "2026-11-01T10:00:00Z", "2026-11-01T10:20:00Z", 1200, testbed.session.SessionState.COMPLETED, testbed.session.Verdict.PASSED, List.of(run), List.of(), List.of(),
-                    new testbed.session.SessionRecord.Latency(0, 0, 0, 0), java.util.List.of(), null));
+                    new testbed.session.SessionRecord.Latency(0, 0, 0, 0), java.util.List.of(), null, java.util.List.of()));
         }
         Cli.Result r = Cli.run(ws, "run", "--lab", "virtual", "--dry-run", "--firmware", "RPI_PICO_W", "--only-test", "BUILTIN-TESTS_BASICS");
         assertThat(r.out()).as(r.out()).containsPattern("0:00:00 +0:16:43 +BUILTIN-TESTS_BASICS@");
