@@ -91,9 +91,20 @@ class MicroPythonSuiteIT {
         Path picoDir = results.resolve(last(pico.get("attempts")).get("directory").asText());
         Map<String, String> viaTestbed = outcomes(ResultsJson.parse(picoDir.resolve("_results.json")));
         assertThat(viaTestbed.values().stream().filter("passed"::equals).count()).isGreaterThanOrEqualTo(750);
-        assertThat(viaTestbed).doesNotContainValue("failed");
+        // What testbed recorded: a failure of a known-flaky test (testrunspecs/flaky/known-flaky.json) is ignored, with its reason.
+        JsonNode recorded = json(picoDir.resolve("run.json"));
+        List<String> ignored = new ArrayList<>();
+        for (JsonNode t : recorded.get("tests")) {
+            assertThat(t.get("outcome").asText()).as(t.get("name").asText()).isNotEqualTo("failed");
+            if (t.get("outcome").asText().equals("ignored")) {
+                assertThat(t.get("reason").asText()).startsWith("known flaky: ");
+                ignored.add(t.get("name").asText());
+            }
+        }
+        viaTestbed.keySet().removeAll(ignored);
 
         Map<String, String> direct = directRun(ws, lab, viaTestbed);
+        direct.keySet().removeAll(ignored);
         assertThat(counts(viaTestbed)).isEqualTo(counts(direct));
         assertThat(viaTestbed).isEqualTo(direct);
     }
