@@ -17,8 +17,9 @@ final class SelectionOptions {
             description = "Test this firmware (repeatable). Without a variant: every variant of the board; with one: only that variant.")
     List<String> firmware = new ArrayList<>();
 
-    @Option(names = "--only-test", paramLabel = "LABEL[:COMMAND ARGS]",
-            description = "Run only these test groups (repeatable). 'LABEL:command args' replaces the group's command.")
+    @Option(names = "--only-test", paramLabel = "LABEL[=TESTS|:COMMAND ARGS]",
+            description = "Run only these test groups (repeatable). 'LABEL=basics/int_big.py,basics/string*.py' runs only those tests of "
+                    + "the group (MicroPython's runners); 'LABEL:command args' replaces the group's command.")
     List<String> onlyTests = new ArrayList<>();
 
     @Option(names = "--skip-test", paramLabel = "LABEL", description = "Skip these test groups (repeatable).")

@@ -36,6 +36,18 @@ public sealed interface RunnerSpec {
             return KIND;
         }
 
+        /**
+         * The same runner on these tests only (names as the results give them, from {@code tests/}: {@code basics/int_big.py};
+         * a glob such as {@code basics/string*.py} too): the spec's own test files and globs make way for them. What a
+         * confirmation rerun or a bisect step runs. MicroPython's runners all take test files as their last arguments.
+         */
+        public External onlyTests(List<String> tests) {
+            List<String> c = new java.util.ArrayList<>(command.stream()
+                    .filter(a -> !a.startsWith("{tests}/") || !a.endsWith(".py") || a.matches("\\{tests}/run-[a-z]+\\.py")).toList());
+            tests.forEach(t -> c.add("{tests}/" + t));
+            return new External(c, env, requires);
+        }
+
         /** True when the command needs MicroPython's test tree ({@code --micropython-tests}). */
         public boolean needsMicropythonTests() {
             return command.stream().anyMatch(a -> a.contains("{tests}"));

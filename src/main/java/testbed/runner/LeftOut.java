@@ -54,6 +54,10 @@ final class LeftOut {
         } else {
             defaults.add("ports/" + id.platform());
         }
+        // Test files given by name (a rerun of some tests, a bisect step): only those are the run's, left out or not.
+        Set<String> named = command.stream().filter(a -> a.endsWith(".py") && !a.startsWith("-") && !Path.of(a).getFileName().toString().startsWith("run-"))
+                .map(a -> Path.of(a).isAbsolute() && Path.of(a).startsWith(tests) ? tests.relativize(Path.of(a)).toString() : a)
+                .collect(java.util.stream.Collectors.toSet());
         boolean hostNetwork = id.platform().equals("linux");
         List<Firmware.LeftOut> rules = board.stream().filter(r -> command.containsAll(r.onlyWith())).toList();
         List<Pattern> patterns = rules.stream().map(r -> Pattern.compile(r.tests())).toList();
@@ -78,7 +82,11 @@ final class LeftOut {
                 }
                 command.add("--exclude=^" + rel.replaceAll("([\\\\.^$*+?()\\[\\]{}|])", "\\\\$1") + "$"); // Python's re: no \\Q..\\E
                 String top = rel.contains("/") ? rel.substring(0, rel.indexOf('/')) : rel;
-                if (dirs.isEmpty() ? defaults.contains(top) || defaults.stream().anyMatch(d -> rel.startsWith(d + "/"))
+                if (!named.isEmpty()) {
+                    if (named.contains(rel)) {
+                        skipped.add(new TestResult(rel, Outcome.SKIPPED, 0, why.get()));
+                    }
+                } else if (dirs.isEmpty() ? defaults.contains(top) || defaults.stream().anyMatch(d -> rel.startsWith(d + "/"))
                         : dirs.stream().anyMatch(d -> rel.startsWith(d + "/"))) {
                     skipped.add(new TestResult(rel, Outcome.SKIPPED, 0, why.get()));
                 }

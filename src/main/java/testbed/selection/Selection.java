@@ -72,11 +72,25 @@ public record Selection(List<Tentacle> duts, List<Tentacle> referencePool, List<
         }
         for (String entry : request.onlyTests()) {
             int colon = entry.indexOf(':');
-            String label = colon < 0 ? entry : entry.substring(0, colon);
-            String command = colon < 0 ? "" : entry.substring(colon + 1).trim();
+            int equals = entry.indexOf('=');
+            boolean someTests = equals >= 0 && (colon < 0 || equals < colon);
+            int end = someTests ? equals : colon;
+            String label = end < 0 ? entry : entry.substring(0, end);
+            String rest = end < 0 ? "" : entry.substring(end + 1).trim();
             TestRunSpec spec = requireSpec(byLabel, label, "--only-test");
-            if (!command.isEmpty()) {
-                spec = spec.withRunner(new RunnerSpec.External(Arrays.asList(command.split("\\s+")), Map.of()));
+            if (someTests) {
+                if (!(spec.runner() instanceof RunnerSpec.External ext)) {
+                    throw new InvalidInputException("--only-test " + entry + ": " + label + " runs a built-in suite; only MicroPython's runners take a list of tests");
+                }
+                List<String> tests = Arrays.stream(rest.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+                if (tests.isEmpty()) {
+                    throw new InvalidInputException("--only-test " + entry + ": no test after '=' (e.g. " + label + "=basics/int_big_add.py)");
+                }
+                spec = spec.withRunner(ext.onlyTests(tests));
+            } else if (!rest.isEmpty()) {
+                // The command is replaced; what it needs from the board and its environment stay the group's.
+                RunnerSpec.External was = spec.runner() instanceof RunnerSpec.External ext ? ext : new RunnerSpec.External(List.of(), Map.of());
+                spec = spec.withRunner(new RunnerSpec.External(Arrays.asList(rest.split("\\s+")), was.env(), was.requires()));
             }
             selected.put(label, spec);
         }

@@ -51,6 +51,12 @@ class LeftOutTest {
                 .noneMatch(a -> a.contains("meminfo")).as("127.0.0.1 is this host, not the internet").noneMatch(a -> a.contains("connect_local"));
         assertThat(log).anyMatch(l -> l.contains("left_out in its firmware.json"));
 
+        // A run of named tests (a rerun, a bisect step) records only those: the others were never its to run.
+        List<String> named = new ArrayList<>(List.of("python3", tests.resolve("run-tests.py").toString(), tests.resolve("basics/string_crlf_conversion.py").toString(),
+                tests.resolve("basics/ok.py").toString()));
+        assertThat(LeftOut.apply(tests, named, board("linux", "socket", "unittest"), rules, new ArrayList<>())).extracting(TestResult::name)
+                .containsExactly("basics/string_crlf_conversion.py");
+
         // With --via-mpy the third rule applies too.
         List<String> viaMpy = new ArrayList<>(List.of("python3", "run-tests.py", "--via-mpy"));
         assertThat(LeftOut.apply(tests, viaMpy, board("linux", "unittest"), rules, new ArrayList<>())).extracting(TestResult::name)

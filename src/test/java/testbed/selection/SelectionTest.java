@@ -139,6 +139,22 @@ class SelectionTest {
     }
 
     @Test
+    void onlyTestWithTestsRunsThoseTestsOfTheGroupAndKeepsItsEnvironment() {
+        Selection s = select(Map.of("only-test", List.of("RUN-MULTITESTS_MULTINET=multi_net/tcp_data.py, multi_net/udp*.py"), "tests", List.of("/mp/tests")));
+
+        assertThat(s.specs()).singleElement().satisfies(spec -> {
+            RunnerSpec.External ext = (RunnerSpec.External) spec.runner();
+            assertThat(ext.command()).startsWith("{python}", "{tests}/run-multitests.py").doesNotContain("{tests}/multi_net/*.py")
+                    .endsWith("{tests}/multi_net/tcp_data.py", "{tests}/multi_net/udp*.py");
+            assertThat(ext.env()).containsEntry("MICROPY_TEST_TIMEOUT", "60");
+            assertThat(ext.requires()).isNotEmpty();
+        });
+        assertThatThrownBy(() -> select(Map.of("only-test", List.of("BUILTIN-TESTS_BASICS=basics/int.py"))))
+                .hasMessageContaining("--only-test BUILTIN-TESTS_BASICS=basics/int.py").hasMessageContaining("built-in suite");
+        assertThatThrownBy(() -> select(Map.of("only-test", List.of("RUN-TESTS_STANDARD=")))).hasMessageContaining("no test after '='");
+    }
+
+    @Test
     void onlyAndSkipFut() {
         assertThat(labels(select(Map.of("only-fut", List.of("FUT_WLAN"))))).containsExactly("BUILTIN-MULTITESTS");
         assertThat(labels(select(Map.of("skip-fut", List.of("FUT_WLAN", "FUT_BLE"))))).doesNotContain("BUILTIN-MULTITESTS").hasSize(3);
