@@ -50,13 +50,30 @@ public final class Runs {
                     s.grace(), s.reportEvery(), s.healthEvery(), s.queue()), history, xfail, probe, resume);
         }
 
-        /** The same session, running only these test groups (a nightly round that repeats what failed). */
+        /** The same session, running only these test groups (a nightly round that repeats what failed), or {@code GROUP=TESTS}. */
         public RunRequest withOnlyTests(List<String> groups) {
+            testbed.selection.SelectionRequest sel = session.selection();
+            return withSelection(new testbed.selection.SelectionRequest(groups, sel.skipTests(), sel.onlyFuts(), sel.skipFuts(), sel.onlyBoards(),
+                    sel.skipBoards(), sel.onlyTags(), sel.firmware(), sel.referenceBoards(), sel.micropython()));
+        }
+
+        /** The same session on another MicroPython: one side of a compare, one step of a bisect. */
+        public RunRequest withMicropython(testbed.model.MicroPythonSource source) {
+            testbed.selection.SelectionRequest sel = session.selection();
+            return withSelection(new testbed.selection.SelectionRequest(sel.onlyTests(), sel.skipTests(), sel.onlyFuts(), sel.skipFuts(),
+                    sel.onlyBoards(), sel.skipBoards(), sel.onlyTags(), sel.firmware(), sel.referenceBoards(), Optional.of(source)));
+        }
+
+        /** The same session, each work item run {@code count} times. */
+        public RunRequest withCount(int count) {
             Session.Request s = session;
-            testbed.selection.SelectionRequest sel = s.selection();
-            testbed.selection.SelectionRequest only = new testbed.selection.SelectionRequest(groups, sel.skipTests(), sel.onlyFuts(), sel.skipFuts(),
-                    sel.onlyBoards(), sel.skipBoards(), sel.onlyTags(), sel.firmware(), sel.referenceBoards(), sel.micropython());
-            return new RunRequest(new Session.Request(s.lab(), only, s.config(), s.count(), s.results(), s.python(), s.commandLine(), s.grace(),
+            return new RunRequest(new Session.Request(s.lab(), s.selection(), s.config(), count, s.results(), s.python(), s.commandLine(), s.grace(),
+                    s.reportEvery(), s.healthEvery(), s.queue()), history, xfail, probe, resume);
+        }
+
+        private RunRequest withSelection(testbed.selection.SelectionRequest selection) {
+            Session.Request s = session;
+            return new RunRequest(new Session.Request(s.lab(), selection, s.config(), s.count(), s.results(), s.python(), s.commandLine(), s.grace(),
                     s.reportEvery(), s.healthEvery(), s.queue()), history, xfail, probe, resume);
         }
     }

@@ -30,22 +30,10 @@ final class RunCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    LabOptions lab;
-
-    @Mixin
-    SelectionOptions selection;
-
-    @Mixin
-    SchedulingOptions scheduling;
+    SessionOptions session;
 
     @Mixin
     ResultsOptions results;
-
-    @Mixin
-    OptionalHistoryOptions history;
-
-    @Option(names = "--python", paramLabel = "EXE", description = "Python for MicroPython's own runners (default: $TESTBED_PYTHON, else python3).")
-    String python;
 
     @Option(names = "--xfail", paramLabel = "FILE", description = "Known failures (JSON, as results/xfail-template.json): matching failures count as xfail.")
     Path xfail;
@@ -87,13 +75,8 @@ final class RunCommand implements Callable<Integer> {
      * (checked before the first round starts) and for resuming a session recorded before requests were.
      */
     Runs.RunRequest request(boolean resume) {
-        return new Runs.RunRequest(new testbed.session.Session.Request(lab.lab(workspace), selection.toRequest(workspace),
-                scheduling.toConfig(selection.referenceBoardSet()), scheduling.count, Optional.ofNullable(results.dir),
-                python != null ? python : workspace.settings().python(), commandLine(),
-                scheduling.timeBox().map(testbed.app.TimeBox::grace).orElse(testbed.app.TimeBox.DEFAULT_GRACE),
-                Optional.ofNullable(reportEvery).map(e -> testbed.app.TimeBox.duration("--report-every", e)),
-                Optional.ofNullable(healthEvery).map(e -> testbed.app.TimeBox.duration("--health-every", e)), Optional.ofNullable(queue)), history.choice(),
-                Optional.ofNullable(xfail), probe, resume);
+        return session.request(workspace, Optional.ofNullable(results.dir), commandLine(), Optional.ofNullable(reportEvery), Optional.ofNullable(healthEvery),
+                Optional.ofNullable(queue), Optional.ofNullable(xfail), probe, resume);
     }
 
     /** {@code testbed run}'s options parsed from {@code args} (a nightly round's, or an old session's command line): nothing runs. */

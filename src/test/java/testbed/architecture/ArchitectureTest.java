@@ -49,13 +49,14 @@ class ArchitectureTest {
         ALLOWED.put("queue", List.of("model", "bartender", "board", "config", "engine", "flash", "lab", "lab.drivers", "process", "results", "selection", "session",
                 "source", "testrun"));
         ALLOWED.put("history", List.of("model", "bartender", "config", "results", "runner", "session"));
-        ALLOWED.put("report", List.of("model", "bartender", "history", "results", "runner", "session"));
+        ALLOWED.put("compare", List.of("model", "results", "runner", "session"));
+        ALLOWED.put("report", List.of("model", "bartender", "compare", "history", "results", "runner", "session"));
         ALLOWED.put("bench", List.of("model", "bartender", "board", "config", "engine", "history", "lab", "report", "results", "runner", "selection", "session",
                 "simulation"));
-        ALLOWED.put("app", List.of("model", "bartender", "bench", "board", "config", "flash", "history", "lab", "lab.drivers", "lab.virtual", "process", "report", "source",
+        ALLOWED.put("app", List.of("model", "bartender", "bench", "board", "compare", "config", "flash", "history", "lab", "lab.drivers", "lab.virtual", "process", "report", "source",
                 "results", "selection", "session", "testrun", "queue"));
         // The CLI only turns options into requests and results into words: it reaches boards, labs, flashing and sources only through app.
-        ALLOWED.put("cli", List.of("model", "bartender", "app", "bench", "config", "engine", "history", "process", "report", "results", "selection",
+        ALLOWED.put("cli", List.of("model", "bartender", "app", "bench", "compare", "config", "engine", "history", "process", "report", "results", "selection",
                 "session", "queue"));
     }
 

@@ -11,15 +11,15 @@ import testbed.runner.TestResult;
 import testbed.session.SessionRecord;
 
 /** Constructed sessions for history and report tests: what a real session would have recorded. */
-final class Sessions {
+public final class Sessions {
 
     private Sessions() {}
 
-    static TestResult t(String name, Outcome outcome) {
+    public static TestResult t(String name, Outcome outcome) {
         return new TestResult(name, outcome, 0.1, outcome == Outcome.PASSED ? "" : name + " differs\n--- expected\n+++ actual");
     }
 
-    static AttemptRecord attempt(String testid, String letter, String group, String tentacle, String serial, String board, String variant,
+    public static AttemptRecord attempt(String testid, String letter, String group, String tentacle, String serial, String board, String variant,
             String firmware, double seconds, List<TestResult> tests, List<Measurement> measurements) {
         Map<String, Long> counts = new LinkedHashMap<>();
         for (Outcome o : Outcome.values()) {
@@ -32,7 +32,7 @@ final class Sessions {
                 measurements);
     }
 
-    static SessionRecord.Run run(String outcome, AttemptRecord... attempts) {
+    public static SessionRecord.Run run(String outcome, AttemptRecord... attempts) {
         AttemptRecord a = attempts[0];
         double seconds = 0;
         for (AttemptRecord x : attempts) {
@@ -42,9 +42,14 @@ final class Sessions {
                 testbed.model.Status.of(outcome), a.timeStart(), seconds, List.of(attempts));
     }
 
-    static SessionRecord session(String id, String start, String lab, SessionRecord.Run... runs) {
+    public static SessionRecord session(String id, String start, String lab, SessionRecord.Run... runs) {
+        return session(id, start, lab, "builtin", runs);
+    }
+
+    /** @param testsRef what was tested, e.g. {@code v1.27.0-3-gabc (commit abc…) from repo@abc} */
+    public static SessionRecord session(String id, String start, String lab, String testsRef, SessionRecord.Run... runs) {
         return new SessionRecord(id, lab, "labs/" + lab + ".json", "host1", "tester", "manual", List.of("testbed", "run"), List.of("RPI_PICO"),
-                Map.of(), "builtin", start, start.replace("T10:", "T11:"), 3600, testbed.session.SessionState.COMPLETED, testbed.session.Verdict.PASSED, new ArrayList<>(List.of(runs)), List.of(),
+                Map.of(), testsRef, start, start.replace("T10:", "T11:"), 3600, testbed.session.SessionState.COMPLETED, testbed.session.Verdict.PASSED, new ArrayList<>(List.of(runs)), List.of(),
                 List.of(), new SessionRecord.Latency(0, 0, 0, 0), java.util.List.of(), null, java.util.List.of());
     }
 }
