@@ -15,6 +15,16 @@ public final class MicroPython {
         return Sources.resolve(source, settings.cacheDir());
     }
 
+    /** The base a PR ({@code URL@pull/N/head}) is compared with: its merge base with {@code target}, as {@code URL@COMMIT}. */
+    public static String mergeBase(String head, String target, Settings settings) {
+        return Sources.mergeBase(head, target, settings.cacheDir());
+    }
+
+    /** The commits a bisect searches: after {@code good}, up to and including {@code bad}, oldest first. */
+    public static java.util.List<Sources.Commit> commitsBetween(String remote, String good, String bad, Settings settings) {
+        return Sources.commitsBetween(remote, good, bad, settings.cacheDir());
+    }
+
     /** {@code --micropython-tests DIR}. */
     public static MicroPythonSource testsFolder(Path tests) {
         return Sources.fromTestsFolder(tests);

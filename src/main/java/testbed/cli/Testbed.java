@@ -24,6 +24,8 @@ import testbed.model.LabException;
         description = "Schedules MicroPython tests on a lab of boards (tentacles): real USB boards or the built-in virtual lab.",
         subcommands = {
             RunCommand.class,
+            CompareCommand.class,
+            BisectCommand.class,
             StopCommand.class,
             ResumeCommand.class,
             NightlyCommand.class,

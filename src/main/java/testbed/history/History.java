@@ -37,6 +37,12 @@ public interface History extends AutoCloseable {
     /** Benchmark series per board-variant, oldest first: the last {@link #PERF_POINTS} sessions that measured it. */
     List<PerfSeries> perf(Optional<String> boardVariant);
 
+    /**
+     * A test's outcomes on a board-variant (a board alone: its default variant) in the last sessions that tested this
+     * commit (their tests_ref names its first 12 hex digits): what a bisect step reuses instead of running again.
+     */
+    List<String> outcomesAt(String commit, String test, testbed.model.BoardVariant boardVariant);
+
     /** Duration statistics per work key (group, board kind, board-variant, role): the scheduler's estimates once history exists. */
     List<DurationStats> durations();
 

@@ -228,6 +228,27 @@ public final class JdbcHistory implements History, SessionRecorder {
     }
 
     @Override
+    public List<String> outcomesAt(String commit, String test, BoardVariant boardVariant) {
+        String prefix = commit.substring(0, Math.min(12, commit.length()));
+        if (!prefix.matches("[0-9a-f]{7,12}")) {
+            return List.of();
+        }
+        return read(q -> {
+            // Sessions are few next to results: the LIKE scans them; the results are then reached by index.
+            List<String> window = q.column("SELECT id FROM test_session WHERE tests_ref LIKE ? ORDER BY time_start DESC LIMIT 20",
+                    List.of("%(commit " + prefix + ")%"));
+            if (window.isEmpty()) {
+                return List.<String>of();
+            }
+            List<Object> args = new ArrayList<>(window);
+            args.addAll(List.of(boardVariant.board(), boardVariant.variant(), test));
+            return q.list("SELECT t.outcome FROM test_run r JOIN attempt a ON a.run_id = r.id JOIN test_result t ON t.attempt_id = a.id "
+                    + "WHERE r.session_id IN " + ResultRows.placeholders(window.size()) + " AND r.board = ? AND r.variant = ? AND t.name = ?", args,
+                    rs -> rs.getString(1));
+        });
+    }
+
+    @Override
     public List<FlakyTest> flaky(int lastSessions) {
         return read(q -> {
             List<String> window = q.column("SELECT id FROM test_session ORDER BY time_start DESC LIMIT ?", List.of(lastSessions));

@@ -142,15 +142,8 @@ public final class Sources {
     }
 
     private static MicroPythonSource fromGit(String remote, String ref, String origin, Path cache) {
-        Path bare = cache.resolve("git").resolve(hash(remote).substring(0, 16) + ".git");
-        if (!Files.isDirectory(bare)) {
-            git(origin, cache, "clone", "--bare", "--quiet", remote, bare.toString());
-        }
-        // Fetch the ref itself: branches, tags, PR refs (refs/pull/N/head) and, where the server allows, commits.
-        String fetchRef = ref.startsWith("pull/") ? "refs/" + ref : ref;
-        Optional<String> fetched = tryGit(bare, "fetch", "--quiet", "--tags", remote, fetchRef).flatMap(x -> tryGit(bare, "rev-parse", "FETCH_HEAD^{commit}"));
-        String commit = fetched.or(() -> tryGit(bare, "rev-parse", "--verify", "--quiet", ref + "^{commit}")).orElseThrow(() ->
-                new InvalidInputException("--micropython " + origin + ": no branch, tag or commit '" + ref + "' in " + remote));
+        Path bare = bareClone(remote, origin, cache);
+        String commit = fetch(bare, remote, ref, "--micropython " + origin);
         Path worktree = cache.resolve("worktrees").resolve(commit.substring(0, 16));
         if (!isSourceTree(worktree)) {
             deleteTree(worktree);
@@ -162,6 +155,81 @@ public final class Sources {
         }
         String describe = tryGit(worktree, "describe", "--tags", "--always").orElse(commit);
         return new MicroPythonSource(worktree.resolve("tests"), Optional.of(worktree), origin, Optional.of(commit), describe);
+    }
+
+    private static Path cacheFolder(Path cacheDir) {
+        Path cache = cacheDir.resolve("micropython");
+        try {
+            return Files.createDirectories(cache);
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot use the cache " + cache + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The one bare clone per remote in the cache, made on first use. */
+    private static Path bareClone(String remote, String origin, Path cache) {
+        Path bare = cache.resolve("git").resolve(hash(remote).substring(0, 16) + ".git");
+        if (!Files.isDirectory(bare)) {
+            git(origin, cache, "clone", "--bare", "--quiet", remote, bare.toString());
+        }
+        return bare;
+    }
+
+    /** Fetches the ref itself (branches, tags, PR refs as refs/pull/N/head and, where the server allows, commits): its commit. */
+    private static String fetch(Path bare, String remote, String ref, String what) {
+        String fetchRef = ref.startsWith("pull/") ? "refs/" + ref : ref;
+        Optional<String> fetched = tryGit(bare, "fetch", "--quiet", "--tags", remote, fetchRef).flatMap(x -> tryGit(bare, "rev-parse", "FETCH_HEAD^{commit}"));
+        return fetched.or(() -> tryGit(bare, "rev-parse", "--verify", "--quiet", ref + "^{commit}")).orElseThrow(() ->
+                new InvalidInputException(what + ": no branch, tag or commit '" + ref + "' in " + remote));
+    }
+
+    /** A commit as a bisect names it. */
+    public record Commit(String hash, String author, String subject) {}
+
+    /** {@code URL@REF} split, or an error naming the option. */
+    private static String[] remoteAndRef(String source, String option) {
+        int at = source.lastIndexOf('@');
+        if (at > 0 && at < source.length() - 1 && REMOTE.matcher(source.substring(0, at)).matches()) {
+            return new String[] {source.substring(0, at), source.substring(at + 1)};
+        }
+        throw new InvalidInputException(option + " " + source + ": not URL@REF (a git remote or a local repository, and a branch, tag, commit or pull/N/head)");
+    }
+
+    /**
+     * The commit where {@code URL@REF} (a PR's head) branched off {@code target} of the same remote: what a PR is
+     * compared against when no base is given. Returned as {@code URL@COMMIT}.
+     */
+    public static String mergeBase(String source, String target, Path cacheDir) {
+        String[] rr = remoteAndRef(source, "--head");
+        Path bare = bareClone(rr[0], source, cacheFolder(cacheDir));
+        String head = fetch(bare, rr[0], rr[1], "--head " + source);
+        String base = fetch(bare, rr[0], target, "--head " + source + " (its target branch)");
+        String mb = tryGit(bare, "merge-base", base, head).orElseThrow(() ->
+                new InvalidInputException("--head " + source + ": no common ancestor with " + target + " of " + rr[0]));
+        return rr[0] + "@" + mb;
+    }
+
+    /**
+     * The commits after {@code good} up to and including {@code bad} on the first-parent line, oldest first: what a
+     * bisect searches. {@code remote} is a git URL or a local repository.
+     */
+    public static List<Commit> commitsBetween(String remote, String good, String bad, Path cacheDir) {
+        Path bare = bareClone(remote, remote, cacheFolder(cacheDir));
+        String g = fetch(bare, remote, good, "--good " + good);
+        String b = fetch(bare, remote, bad, "--bad " + bad);
+        if (tryGit(bare, "merge-base", "--is-ancestor", g, b).isEmpty()) {
+            throw new InvalidInputException("--good " + good + " is not an ancestor of --bad " + bad + " in " + remote);
+        }
+        String log = tryGit(bare, "log", "--reverse", "--first-parent", "--format=%H%x09%an%x09%s", g + ".." + b).orElseThrow(() ->
+                new InvalidInputException("--micropython " + remote + ": cannot list the commits " + good + ".." + bad));
+        List<Commit> commits = new ArrayList<>();
+        for (String line : log.split("\n")) {
+            String[] f = line.split("\t", 3);
+            if (f.length == 3) {
+                commits.add(new Commit(f[0], f[1], f[2]));
+            }
+        }
+        return commits;
     }
 
     /** The version py/mpconfig.h declares, e.g. {@code v1.27.0}; {@code unknown version} when it cannot be read. */

@@ -63,6 +63,19 @@ class ValidationTest {
     }
 
     @Test
+    void compareAndBisectSayWhatIsMissingOrWrongInOneLine() {
+        assertOneLineError(Cli.run(ws, "compare", dir.toString()), "give two results folders (base, head) or --base and --head");
+        assertOneLineError(Cli.run(ws, "compare", dir.toString(), dir.resolve("nope").toString()), dir.toString(), "not a session's results folder");
+        assertOneLineError(Cli.run(ws, "compare", "--base", dir.toString()), "--head SOURCE missing");
+        assertOneLineError(Cli.run(ws, "compare", "--head", dir.toString(), "--micropython", dir.toString()), "--micropython and --micropython-tests do not apply");
+        assertOneLineError(Cli.run(ws, "bisect", "--good", "v1", "--bad", "v2", "--test", "basics/x.py"), "--micropython URL missing");
+        assertOneLineError(Cli.run(ws, "bisect", "--micropython", dir.resolve("no-repo").toString(), "--good", "v1", "--bad", "v2", "--test", "basics/x.py"),
+                "no-repo", "git clone failed");
+        assertOneLineError(Cli.run(ws, "run", "--lab", "virtual", "--only-test", "BUILTIN-TESTS_BASICS=basics/int.py", "--dry-run"),
+                "--only-test BUILTIN-TESTS_BASICS=basics/int.py", "built-in suite");
+    }
+
+    @Test
     void duplicateSpecLabel() throws IOException {
         Files.copy(dir.resolve("testrunspecs/run-perfbench.json"), dir.resolve("testrunspecs/zz-copy.json"));
 

@@ -57,6 +57,20 @@ abstract class HistoryContract {
     }
 
     @Test
+    void aTestsOutcomesAtACommitAreFoundForABisectToReuse() {
+        String commit = "533dbc9de721940899e60c44fb658719d09583a1";
+        history.record(session("c1", "2026-11-01T10:00:00Z", "virtual", "v1.27.0-3-g533dbc9 (commit 533dbc9de721) from repo@" + commit,
+                basics("BUILTIN-TESTS_BASICS@1e01-RPI_PICO", FW_B, 5000, Outcome.PASSED)));
+        history.record(session("c2", "2026-11-02T10:00:00Z", "virtual", "v1.27.0-2-g3968002 (commit 3968002d7a57) from repo@3968002",
+                basics("BUILTIN-TESTS_BASICS@1e01-RPI_PICO", FW_A, 5000, Outcome.PASSED)));
+
+        assertThat(history.outcomesAt(commit, "basics/fstring.py", testbed.model.BoardVariant.parse("RPI_PICO"))).containsExactly("failed");
+        assertThat(history.outcomesAt("3968002d7a5732d9", "basics/fstring.py", testbed.model.BoardVariant.parse("RPI_PICO"))).containsExactly("passed");
+        assertThat(history.outcomesAt(commit, "basics/fstring.py", testbed.model.BoardVariant.parse("RPI_PICO2"))).isEmpty();
+        assertThat(history.outcomesAt("ffffffffffff", "basics/fstring.py", testbed.model.BoardVariant.parse("RPI_PICO"))).isEmpty();
+    }
+
+    @Test
     void sessionsAreListedNewestFirstAndFiltered() {
         recordFour();
         assertThat(history.sessions(History.SessionFilter.all())).extracting(History.SessionRow::id).containsExactly("s4", "s3", "s2", "s1");

@@ -73,6 +73,34 @@ class SourcesTest {
     }
 
     @Test
+    void aPullRequestIsComparedWithItsMergeBaseAndABisectListsTheFirstParentLine() throws Exception {
+        Path repo = repo();
+        String base = sh(repo, "git", "rev-parse", "HEAD");
+        // master moves on after the PR branched off; the PR's head is a ref as GitHub publishes it.
+        sh(repo, "git", "checkout", "-q", "-b", "feature");
+        Files.writeString(repo.resolve("tests/pr_test.py"), "print(2)\n");
+        sh(repo, "git", "add", ".");
+        sh(repo, "git", "-c", "user.email=t@t", "-c", "user.name=Contributor", "commit", "-q", "-m", "the PR");
+        sh(repo, "git", "update-ref", "refs/pull/7/head", sh(repo, "git", "rev-parse", "HEAD"));
+        sh(repo, "git", "checkout", "-q", "master");
+        for (String subject : List.of("master one", "master two")) {
+            Files.writeString(repo.resolve("README"), subject);
+            sh(repo, "git", "add", ".");
+            sh(repo, "git", "-c", "user.email=t@t", "-c", "user.name=Maintainer", "commit", "-q", "-m", subject);
+        }
+        Path cache = dir.resolve("cache");
+
+        assertThat(Sources.mergeBase(repo + "@pull/7/head", "master", cache)).isEqualTo(repo + "@" + base);
+        List<Sources.Commit> commits = Sources.commitsBetween(repo.toString(), "v1.27.0", "master", cache);
+        assertThat(commits).extracting(Sources.Commit::subject).containsExactly("master one", "master two");
+        assertThat(commits.get(1).author()).isEqualTo("Maintainer");
+        assertThat(commits.get(1).hash()).isEqualTo(sh(repo, "git", "rev-parse", "master"));
+        assertThatThrownBy(() -> Sources.commitsBetween(repo.toString(), "master", "v1.27.0", cache)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("--good master is not an ancestor of --bad v1.27.0");
+        assertThatThrownBy(() -> Sources.commitsBetween(repo.toString(), "nope", "master", cache)).hasMessageContaining("--good nope: no branch, tag or commit");
+    }
+
+    @Test
     void anUnknownRefOrRemoteIsOneClearError() throws Exception {
         Path repo = repo();
         assertThatThrownBy(() -> Sources.resolve(repo + "@no-such-branch", dir.resolve("cache"))).isInstanceOf(InvalidInputException.class)
