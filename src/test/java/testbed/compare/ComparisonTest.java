@@ -118,6 +118,17 @@ class ComparisonTest {
     }
 
     @Test
+    void timesOfAMillisecondClockChangeOnlyBeyondItsStep() {
+        // 4000 -> 3000 us is one tick of a 1 ms clock: noise; 4000 -> 40000 is not.
+        SessionRecord.Run a = run("passed", attempt("BUILTIN-PERFBENCH@3b01-RPI_PICO_W", "a", "BUILTIN-PERFBENCH", "3b01-RPI_PICO_W", "3b01", "RPI_PICO_W", "", "v1",
+                10, List.of(), List.of(new Measurement("perfbench/x.py:100", 4000, "us"), new Measurement("perfbench/y.py:100", 4000, "us"))));
+        SessionRecord.Run b = run("passed", attempt("BUILTIN-PERFBENCH@3b01-RPI_PICO_W", "a", "BUILTIN-PERFBENCH", "3b01-RPI_PICO_W", "3b01", "RPI_PICO_W", "", "v1",
+                10, List.of(), List.of(new Measurement("perfbench/x.py:100", 3000, "us"), new Measurement("perfbench/y.py:100", 40000, "us"))));
+
+        assertThat(Comparison.of(side("a", a), side("b", b)).perf()).extracting(Comparison.PerfChange::name).containsExactly("perfbench/y.py:100");
+    }
+
+    @Test
     void benchmarksOfOtherSizesAreNotCompared() {
         SessionRecord.Run other = run("passed", attempt("RUN-PERFBENCH@8a01-UNIX", "a", "RUN-PERFBENCH", "8a01-UNIX", "8a01", "UNIX", "", "v1", 10,
                 List.of(), List.of(new Measurement("perf_bench/bm_0.py", 5000, "us", 1, "N=1000 M=1000"))));
