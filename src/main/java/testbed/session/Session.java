@@ -276,7 +276,8 @@ public final class Session {
     private SessionRecords.Header header(SessionInputs inputs, Instant start) {
         Settings s = workspace.settings();
         return new SessionRecords.Header(sessionId, inputs.lab().name(), inputs.lab().file().toString(), host(), s.user(), s.trigger(),
-                request.commandLine(), request.selection().firmware(),
+                // A database URL's password never reaches session.json, the reports or the history.
+                request.commandLine().stream().map(RecordedRequest::redact).toList(), request.selection().firmware(),
                 request.selection().micropython().map(testbed.model.MicroPythonSource::summary).orElse("builtin"), start, recorded,
                 Provenance.notFromSource(inputs.selection(), inputs.catalog(), request.selection().micropython()));
     }

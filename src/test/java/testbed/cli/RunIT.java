@@ -151,8 +151,14 @@ class RunIT {
     @Test
     void aSessionOnOneBoardStartsOnlyThatBoard() throws Exception {
         Workspace ws = ws();
-        Cli.Result r = Cli.run(ws, "run", "--lab", "virtual", "--firmware", "RPI_PICO", "--only-test", "BUILTIN-TESTS_EXTMOD", "--no-history");
+        Cli.Result r = Cli.run(ws, "run", "--lab", "virtual", "--firmware", "RPI_PICO", "--only-test", "BUILTIN-TESTS_EXTMOD", "--no-history",
+                "--notify", "true https://bot:s3cret@chat.example.org/hook");
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        // A credential in the command line never reaches the session's files.
+        for (String file : List.of("session.json", "summary.json", "report.html", "report.md")) {
+            assertThat(ws.resultsDir().resolve(file)).content().as(file).doesNotContain("s3cret");
+        }
+        assertThat(ws.resultsDir().resolve("session.json")).content().contains("true https://bot:***@chat.example.org/hook");
         // Not the eight other virtual boards (a QEMU among them costs most of a core): only the one selected, no reference needed.
         assertThat(ws.resultsDir().resolve("logger_20_info.log")).content().contains("virtual lab: starting 1 board(s): [vlab0000pico-1e01]")
                 .doesNotContain("starting 9 board(s)");
