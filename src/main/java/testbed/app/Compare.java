@@ -25,9 +25,9 @@ import testbed.session.Verdict;
 
 /**
  * {@code testbed compare}: what a head MicroPython changes against a base on the same boards. Either two recorded
- * sessions, or two sessions run now with the same options (base, then head), after which every newly failing test is
- * run again on the head (twice, so an identical tentacle takes one where there is one) before it is called a
- * regression. The folder gets {@code base/}, {@code head/}, {@code confirm/} and the comparison's reports.
+ * sessions, or two sessions run now, at once, with the same options (base and head take turns on every tentacle),
+ * after which every newly failing test is run again on the head (and once more while it fails) before it is called
+ * a regression. The folder gets {@code base/}, {@code head/}, {@code confirm/} and the comparison's reports.
  */
 public final class Compare {
 
@@ -62,19 +62,41 @@ public final class Compare {
     }
 
     /**
-     * Runs the base and the head (requests that differ only in their MicroPython source), then the head's newly failing
-     * tests again, and compares. Both requests are checked before the base starts.
+     * Runs the base and the head at once (requests that differ only in their MicroPython source), then the head's newly
+     * failing tests again, and compares. Both requests are checked before either starts.
      */
     public static Result run(Workspace workspace, Runs.RunRequest base, Runs.RunRequest head, Path out, Listener listener, Clock clock) {
         Runs.validate(workspace, base);
         Runs.validate(workspace, head);
-        List<Runs.RunResult> sessions = new ArrayList<>();
-        Runs.RunResult b = step(workspace, "base", base.withResults(out.resolve("base")), listener, clock, sessions);
-        if (b.session().verdict() == Verdict.INTERRUPTED) {
-            return partial(out, sessions);
+        List<Runs.RunResult> sessions = java.util.Collections.synchronizedList(new ArrayList<>());
+        // Base and head run at once on the same lab: each run locks its tentacles, so the two take turns on every board
+        // (each reflashed as its turn comes), and a drifting board or a loaded host hits both alike.
+        java.util.concurrent.ExecutorService both = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "compare");
+            t.setDaemon(true);
+            return t;
+        });
+        Runs.RunResult b;
+        Runs.RunResult h;
+        try {
+            java.util.concurrent.Future<Runs.RunResult> fb = both.submit(() -> step(workspace, "base", base.withResults(out.resolve("base")), listener, clock,
+                    sessions));
+            java.util.concurrent.Future<Runs.RunResult> fh = both.submit(() -> step(workspace, "head", head.withResults(out.resolve("head")), listener, clock,
+                    sessions));
+            b = fb.get();
+            h = fh.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabException("compare interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re; // a side's own error (bad input, the lab): as if it had run alone
+            }
+            throw new LabException("compare: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            both.shutdownNow();
         }
-        Runs.RunResult h = step(workspace, "head", head.withResults(out.resolve("head")), listener, clock, sessions);
-        if (h.session().verdict() == Verdict.INTERRUPTED) {
+        if (b.session().verdict() == Verdict.INTERRUPTED || h.session().verdict() == Verdict.INTERRUPTED) {
             return partial(out, sessions);
         }
         Comparison c = Comparison.of(Side.of("base", List.of(b.session().record())), Side.of("head", List.of(h.session().record())));

@@ -27,7 +27,8 @@ import testbed.session.Verdict;
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = {
             "What does the head change against the base, on the same boards?",
-            "  testbed compare --base SOURCE --head SOURCE [run options]   run both now (base, then head), confirm what newly fails",
+            "  testbed compare --base SOURCE --head SOURCE [run options]   run both now, at once, taking turns on every tentacle;",
+            "                                                               then run what newly fails again to confirm it",
             "  testbed compare BASE_RESULTS HEAD_RESULTS                    compare two recorded sessions' results folders",
             "SOURCE as for run --micropython; --head URL@pull/N/head without --base compares with the PR's merge base on --target.",
             "A newly failing test is run again (" + Compare.CONFIRM_RUNS + " times) before it is called a regression; one that passes then is flaky.",
@@ -99,7 +100,8 @@ final class CompareCommand implements Callable<Integer> {
             @Override
             public testbed.session.SessionListener starting(String step, Runs.RunRequest req) {
                 out.println("== " + step + ": " + req.session().selection().micropython().map(MicroPythonSource::summary).orElse("") + " ==");
-                return new ConsoleProgress(out, System.console() != null);
+                // Base and head run at once: their lines are told apart by a prefix, and no live status line is shared.
+                return new ConsoleProgress(PrefixedLines.of(out, "[" + step + "] "), false);
             }
 
             @Override

@@ -88,9 +88,8 @@ public record Selection(List<Tentacle> duts, List<Tentacle> referencePool, List<
                 }
                 spec = spec.withRunner(ext.onlyTests(tests));
             } else if (!rest.isEmpty()) {
-                // The command is replaced; what it needs from the board and its environment stay the group's.
-                RunnerSpec.External was = spec.runner() instanceof RunnerSpec.External ext ? ext : new RunnerSpec.External(List.of(), Map.of());
-                spec = spec.withRunner(new RunnerSpec.External(Arrays.asList(rest.split("\\s+")), was.env(), was.requires()));
+                // A command of the user's own: what the group's command needed from the board is no longer asked.
+                spec = spec.withRunner(new RunnerSpec.External(Arrays.asList(rest.split("\\s+")), Map.of()));
             }
             selected.put(label, spec);
         }

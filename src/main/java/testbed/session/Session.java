@@ -95,9 +95,13 @@ public final class Session {
         this.recorder = recorder;
         this.estimator = estimator;
         this.xfail = xfail;
+        // The second and later sessions of one process get a sequence number: compare runs two at once, a night one per round.
+        int n = SESSIONS_IN_PROCESS.incrementAndGet();
         this.sessionId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(clock.instant()) + "-"
-                + ProcessHandle.current().pid();
+                + ProcessHandle.current().pid() + (n == 1 ? "" : "-" + n);
     }
+
+    private static final java.util.concurrent.atomic.AtomicInteger SESSIONS_IN_PROCESS = new java.util.concurrent.atomic.AtomicInteger();
 
     private RecordedRequest recorded;
 

@@ -59,6 +59,17 @@ class CompareBisectIT {
         assertThat(Files.readString(cmp.resolve("compare.md"))).contains("1 confirmed regression").contains("`basics/string_upperlow.py`");
         String html = Files.readString(cmp.resolve("compare.html"));
         assertThat(html.substring(0, Math.min(html.length(), html.indexOf("Regressions") + 400))).contains("1 confirmed regression").contains("basics/string_upperlow.py");
+        // Base and head ran at once on the one board, taking turns: their runs never overlap, and each tested its own image.
+        JsonNode baseRun = RunIT.runs(cmp.resolve("base")).get(0).get("attempts").get(0);
+        JsonNode headRun = RunIT.runs(cmp.resolve("head")).get(0).get("attempts").get(0);
+        assertThat(baseRun.get("tentacle").asText()).isEqualTo(headRun.get("tentacle").asText()).isEqualTo("8a31-UNIX");
+        java.time.Instant baseStart = java.time.Instant.parse(baseRun.get("time_start").asText());
+        java.time.Instant headStart = java.time.Instant.parse(headRun.get("time_start").asText());
+        java.time.Instant baseEnd = java.time.Instant.parse(baseRun.get("time_end").asText());
+        java.time.Instant headEnd = java.time.Instant.parse(headRun.get("time_end").asText());
+        assertThat(!baseStart.isBefore(headEnd) || !headStart.isBefore(baseEnd)).as("one board, one run at a time").isTrue();
+        assertThat(baseRun.get("firmware").toString()).contains("g" + c.get(2).substring(0, 7));
+        assertThat(headRun.get("firmware").toString()).contains("g" + c.get(3).substring(0, 7));
         JsonNode confirm = JSON.readTree(cmp.resolve("confirm/session.json").toFile());
         assertThat(confirm.toString()).contains("RUN-TESTS_STANDARD=basics/string_upperlow.py");
 

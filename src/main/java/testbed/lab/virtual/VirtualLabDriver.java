@@ -63,12 +63,16 @@ public final class VirtualLabDriver implements LabDriver {
     private final testbed.process.TiedProcesses processes;
     private final Path runRoot;
 
+    private static final java.util.concurrent.atomic.AtomicInteger LABS_IN_PROCESS = new java.util.concurrent.atomic.AtomicInteger();
+
     /** The boards' flash lives in the state folder, their device links in the run folder, node's package in the cache. */
     public VirtualLabDriver(String labName, Path labFile, testbed.config.Settings settings) {
         this.labName = labName;
         this.labFile = labFile;
         this.storeRoot = storeRoot(settings.stateDir(), labName);
-        this.runDir = settings.runDir().resolve("vlab-" + ProcessHandle.current().pid() + "-" + labName);
+        // Two sessions of one process (a compare's base and head) each run their own boards: their devices must not meet.
+        int n = LABS_IN_PROCESS.incrementAndGet();
+        this.runDir = settings.runDir().resolve("vlab-" + ProcessHandle.current().pid() + "-" + labName + (n == 1 ? "" : "-" + n));
         this.cacheDir = settings.cacheDir();
         this.path = settings.path();
         this.processes = new testbed.process.TiedProcesses(path);
