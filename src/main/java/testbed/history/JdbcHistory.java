@@ -85,10 +85,10 @@ public final class JdbcHistory implements History, SessionRecorder {
             if (url.startsWith("jdbc:sqlite:")) {
                 // Two sessions starting at once on a new file would both migrate it (SQLite has no lock Flyway can take): one at a time.
                 Path lockFile = Path.of(url.substring("jdbc:sqlite:".length()) + ".migrate.lock");
-                try (var ch = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-                        var lock = ch.lock()) {
+                testbed.config.FileLocks.exclusive(lockFile, () -> {
                     migrate(config, url);
-                }
+                    return null;
+                });
             } else {
                 migrate(config, url); // PostgreSQL: Flyway takes an advisory lock itself
             }

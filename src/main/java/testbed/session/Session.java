@@ -177,6 +177,7 @@ public final class Session {
 
     private Result execute(SessionInputs inputs, SessionLab lab, Selection selection, ResultsDir results, HistoryWriter history,
             Instant start) {
+        inputs = inputs.withSourceBuildsIn(results.root().resolve("build"));
         Bartenders bartenders = Bartenders.of(request.config(), clock, estimator, selection, inputs.catalog());
         TestBartender bartender = bartenders.tests();
         Map<String, String> labels = new HashMap<>();

@@ -49,6 +49,38 @@ public record SessionInputs(Lab lab, Map<BoardVariant, Firmware> catalog, List<T
     }
 
     /**
+     * The same inputs, each firmware built from the source under test to be built in its own copy of its folder under
+     * {@code buildRoot} ({@code results/build/<BOARD-VARIANT>/firmware/}): its image and version are the session's own, so two
+     * sessions of one workspace building from two sources at once (a compare) never flash each other's image, and the
+     * results keep the image that was tested.
+     */
+    public SessionInputs withSourceBuildsIn(java.nio.file.Path buildRoot) {
+        Map<BoardVariant, Firmware> relocated = new java.util.LinkedHashMap<>();
+        catalog.forEach((bv, fw) -> relocated.put(bv, fw.needsSource() ? relocate(fw, buildRoot.resolve(bv.name()).resolve("firmware")) : fw));
+        return new SessionInputs(lab, relocated, specs, request, selection);
+    }
+
+    private static Firmware relocate(Firmware fw, java.nio.file.Path dir) {
+        java.nio.file.Path folder = fw.file().getParent();
+        try {
+            Files.createDirectories(dir);
+            try (java.util.stream.Stream<java.nio.file.Path> files = Files.list(folder)) {
+                for (java.nio.file.Path f : files.filter(Files::isRegularFile).toList()) {
+                    // The build's own files, not what an earlier build left there: the image and version are this session's to make.
+                    if (!f.equals(fw.image()) && !fw.versionFile().map(f::equals).orElse(false)) {
+                        Files.copy(f, dir.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                                java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new testbed.model.LabException("cannot prepare the build of " + fw.boardVariant().name() + " in " + dir + ": " + e.getMessage(), e);
+        }
+        return new Firmware(fw.boardVariant(), fw.version(), dir.resolve(folder.relativize(fw.image())), fw.sha256(), fw.build(),
+                dir.resolve(fw.file().getFileName()), fw.leftOut());
+    }
+
+    /**
      * Without a MicroPython source, firmware built from one is not there to test: its tentacles are left over as having
      * no firmware, and asking for it by name is an error that says what to give.
      */

@@ -1,12 +1,9 @@
 package testbed.source;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -47,8 +44,7 @@ public final class Sources {
         Path cache = cacheDir.resolve("micropython");
         try {
             Files.createDirectories(cache);
-            try (FileChannel ch = FileChannel.open(cache.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = ch.lock()) {
+            MicroPythonSource found = testbed.config.FileLocks.exclusive(cache.resolve(".lock"), () -> {
                 if (Files.isDirectory(asPath)) {
                     return fromFolder(asPath.toAbsolutePath().normalize(), source);
                 }
@@ -59,6 +55,10 @@ public final class Sources {
                 if (at > 0 && at < source.length() - 1 && REMOTE.matcher(source.substring(0, at)).matches()) {
                     return fromGit(source.substring(0, at), source.substring(at + 1), source, cache);
                 }
+                return null;
+            });
+            if (found != null) {
+                return found;
             }
         } catch (IOException e) {
             throw new InvalidInputException("--micropython " + source + ": cannot use the cache " + cache + ": " + e.getMessage(), e);

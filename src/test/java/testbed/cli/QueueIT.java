@@ -421,12 +421,13 @@ class QueueIT {
         assertThat(code).as(log("coordinator-built") + log("agent-m") + failed).isZero();
 
         assertThat(outcomes(results)).as(java.util.stream.StreamSupport.stream(RunIT.runs(results).spliterator(), false).map(JsonNode::toString).toList().toString()).containsExactly(Map.entry("BUILTIN-TESTS_BASICS MPS2_AN385", "passed"));
-        String built = Files.readString(ws.firmwareDir().resolve("MPS2_AN385/version.txt")).strip();
+        // Built in the session's own copy of the firmware folder, kept with its results.
+        String built = Files.readString(results.resolve("build/MPS2_AN385/firmware/version.txt")).strip();
         JsonNode attempt = RunIT.runs(results).get(0).get("attempts").get(0);
         JsonNode run = JSON.readTree(results.resolve(attempt.get("directory").asText()).resolve("run.json").toFile());
         assertThat(run.get("flashed").toString()).as("the agent flashed it").contains("MPS2_AN385");
         assertThat(run.get("firmware").get("qM00000mp1").asText()).as("and the board reports the coordinator's build").isEqualTo(built);
-        String sha = testbed.config.FirmwareLoader.sha256(ws.firmwareDir().resolve("MPS2_AN385/firmware.elf"));
+        String sha = testbed.config.FirmwareLoader.sha256(results.resolve("build/MPS2_AN385/firmware/firmware.elf"));
         assertThat(rows("SELECT board_variant, sha256 FROM queue_image")).containsExactly(List.of("MPS2_AN385", sha));
         try (var files = Files.list(home.resolve("firmware"))) {
             assertThat(files.toList()).as("the agent's own firmware/ stays empty").isEmpty();

@@ -3,11 +3,8 @@ package testbed.lab.virtual;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -58,15 +55,15 @@ public final class NodeRuntime {
             }
             Path dir = root.resolve(HexFormat.of().formatHex(sha.digest()).substring(0, 16));
             Files.createDirectories(dir);
-            try (FileChannel ch = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    FileLock lock = ch.lock()) {
+            testbed.config.FileLocks.exclusive(dir.resolve(".lock"), () -> {
                 if (!Files.isRegularFile(dir.resolve("node_modules").resolve(PACKAGE).resolve("micropython.mjs"))) {
                     for (var f : files.entrySet()) {
                         Files.write(dir.resolve(f.getKey()), f.getValue());
                     }
                     install(dir);
                 }
-            }
+                return null;
+            });
             return new NodeRuntime(dir);
         } catch (IOException | java.security.NoSuchAlgorithmException e) {
             throw new LabException("virtual lab: cannot prepare the node runtime: " + e.getMessage(), e);
