@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.stream.Stream;
 import testbed.process.ToolRunner;
@@ -63,6 +64,7 @@ public final class Doctor {
         checks.addAll(builders());
         checks.add(serialPorts());
         checks.add(hubPower());
+        checks.add(usbAutosuspend(sysfs));
         return checks;
     }
 
@@ -138,6 +140,20 @@ public final class Doctor {
             return new Check("serial ports", Status.WARN, "no read/write access to " + String.join(", ", denied) + ": add your user to group dialout", false);
         }
         return new Check("serial ports", Status.OK, count + " USB serial ports, all accessible", false);
+    }
+
+    /** USB autosuspend off, as the anchor lab's maintainers found necessary: a suspended hub or board loses serial bytes. */
+    static Check usbAutosuspend(SysfsUsb sysfs) {
+        Optional<Integer> delay = sysfs.autosuspendSeconds();
+        if (delay.isEmpty()) {
+            return new Check("USB autosuspend", Status.WARN, "the kernel does not say (no /sys/module/usbcore/parameters/autosuspend)", false);
+        }
+        if (delay.get() < 0) {
+            return new Check("USB autosuspend", Status.OK, "off", false);
+        }
+        return new Check("USB autosuspend", Status.WARN, "on (after " + delay.get() + " s idle): a suspended hub or board drops serial bytes; "
+                + "turn it off: echo -1 | sudo tee /sys/module/usbcore/parameters/autosuspend, and for good usbcore.autosuspend=-1 on the "
+                + "kernel command line", false);
     }
 
     private Check hubPower() {

@@ -36,6 +36,18 @@ public final class SysfsUsb {
         return new SysfsUsb(Path.of("/sys"), Path.of("/dev"));
     }
 
+    /**
+     * USB autosuspend's default delay in seconds ({@code /sys/module/usbcore/parameters/autosuspend}; −1 is off), empty
+     * where the kernel does not say. A hub or board that suspends drops serial traffic: a lab wants it off.
+     */
+    public Optional<Integer> autosuspendSeconds() {
+        try {
+            return Optional.of(Integer.parseInt(Files.readString(sys.resolve("module/usbcore/parameters/autosuspend")).strip()));
+        } catch (java.io.IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
     public boolean available() {
         return Files.isDirectory(sys.resolve("bus/usb/devices"));
     }
