@@ -54,14 +54,14 @@ public final class Runs {
         public RunRequest withOnlyTests(List<String> groups) {
             testbed.selection.SelectionRequest sel = session.selection();
             return withSelection(new testbed.selection.SelectionRequest(groups, sel.skipTests(), sel.onlyFuts(), sel.skipFuts(), sel.onlyBoards(),
-                    sel.skipBoards(), sel.onlyTags(), sel.firmware(), sel.referenceBoards(), sel.micropython()));
+                    sel.skipBoards(), sel.onlyTags(), sel.firmware(), sel.referenceBoards(), sel.micropython(), sel.allowDisabled()));
         }
 
         /** The same session on another MicroPython: one side of a compare, one step of a bisect. */
         public RunRequest withMicropython(testbed.model.MicroPythonSource source) {
             testbed.selection.SelectionRequest sel = session.selection();
             return withSelection(new testbed.selection.SelectionRequest(sel.onlyTests(), sel.skipTests(), sel.onlyFuts(), sel.skipFuts(),
-                    sel.onlyBoards(), sel.skipBoards(), sel.onlyTags(), sel.firmware(), sel.referenceBoards(), Optional.of(source)));
+                    sel.onlyBoards(), sel.skipBoards(), sel.onlyTags(), sel.firmware(), sel.referenceBoards(), Optional.of(source), sel.allowDisabled()));
         }
 
         /** The same session, each work item run {@code count} times. */
@@ -204,7 +204,7 @@ public final class Runs {
         testbed.selection.SelectionRequest sel = s.selection();
         java.util.Set<String> refs = new java.util.LinkedHashSet<>(lab.referenceBoards());
         testbed.selection.SelectionRequest withRefs = new testbed.selection.SelectionRequest(sel.onlyTests(), sel.skipTests(), sel.onlyFuts(),
-                sel.skipFuts(), sel.onlyBoards(), sel.skipBoards(), sel.onlyTags(), sel.firmware(), refs, sel.micropython());
+                sel.skipFuts(), sel.onlyBoards(), sel.skipBoards(), sel.onlyTags(), sel.firmware(), refs, sel.micropython(), sel.allowDisabled());
         return new Session.Request(s.lab(), withRefs, s.config().withReferenceBoards(refs), s.count(), s.results(), s.python(), s.commandLine(),
                 s.grace(), s.reportEvery(), s.healthEvery(), s.queue());
     }

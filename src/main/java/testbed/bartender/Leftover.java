@@ -40,6 +40,8 @@ public record Leftover(String spec, String item, Reason reason, String detail, j
         NEEDS_MICROPYTHON_TESTS("needs --micropython SOURCE"),
         /** A time-boxed session: it would not have finished before the deadline, or was cut at the end of the grace. */
         DEADLINE("time box"),
+        /** A person took the tentacle out of the lab ({@code testbed lab disable}): no lab error, their choice. */
+        DISABLED("tentacle disabled by hand"),
         /** Every tentacle of the kind is missing from the lab. */
         OFFLINE("not run (offline)"),
         NOT_STARTED("not run");

@@ -9,7 +9,8 @@ import testbed.app.LabUp;
 import testbed.config.Workspace;
 
 /** {@code testbed lab up}: the lab's boards held up for direct use. */
-@Command(name = "lab", mixinStandardHelpOptions = true, description = "Work with the lab itself.", subcommands = {LabCommand.Up.class, LabCommand.Status.class})
+@Command(name = "lab", mixinStandardHelpOptions = true, description = "Work with the lab itself.", subcommands = {LabCommand.Up.class, LabCommand.Status.class,
+        LabCommand.Disable.class, LabCommand.Enable.class})
 final class LabCommand implements Runnable {
 
     @Spec
@@ -17,7 +18,7 @@ final class LabCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing what to do: up, status");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing what to do: up, status, disable, enable");
     }
 
     @Command(name = "up", mixinStandardHelpOptions = true,
@@ -42,6 +43,61 @@ final class LabCommand implements Runnable {
         @Override
         public Integer call() {
             LabUp.run(workspace, lab.lab(workspace), selection.toRequest(workspace), spec.commandLine().getOut());
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true,
+            description = {"Take a tentacle out of the lab by hand (rewiring, a board on the bench): no session hands it a run until "
+                    + "'testbed lab enable'; what it would have run is left over with who, when and why. --allow-disabled uses it anyway."})
+    static final class Disable implements Callable<Integer> {
+        private final Workspace workspace;
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        LabOptions lab;
+
+        @picocli.CommandLine.Parameters(paramLabel = "TENTACLE", description = "Its label (e.g. 3b01-RPI_PICO_W) or serial.")
+        String tentacle;
+
+        @picocli.CommandLine.Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why, for whoever finds it disabled.")
+        String reason;
+
+        Disable(Workspace workspace) {
+            this.workspace = workspace;
+        }
+
+        @Override
+        public Integer call() {
+            var d = testbed.app.TakenOut.disable(workspace, lab.lab(workspace), tentacle, reason, java.time.Clock.systemUTC());
+            spec.commandLine().getOut().println(d.label() + ": " + d.describe());
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "enable", mixinStandardHelpOptions = true, description = "Put a tentacle disabled by hand back into the lab.")
+    static final class Enable implements Callable<Integer> {
+        private final Workspace workspace;
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        LabOptions lab;
+
+        @picocli.CommandLine.Parameters(paramLabel = "TENTACLE", description = "Its label or serial.")
+        String tentacle;
+
+        Enable(Workspace workspace) {
+            this.workspace = workspace;
+        }
+
+        @Override
+        public Integer call() {
+            var was = testbed.app.TakenOut.enable(workspace, lab.lab(workspace), tentacle);
+            spec.commandLine().getOut().println(tentacle + ": " + was.map(d -> "enabled (it was " + d.describe() + ")").orElse("was not disabled"));
             return ExitCodes.OK;
         }
     }

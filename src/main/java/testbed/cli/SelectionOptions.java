@@ -62,9 +62,12 @@ final class SelectionOptions {
                 new LinkedHashSet<>(referenceBoards), Optional.empty()).effectiveReferenceBoards();
     }
 
+    @Option(names = "--allow-disabled", description = "Use tentacles disabled by hand (testbed lab disable) too: to debug on one.")
+    boolean allowDisabled;
+
     SelectionRequest toRequest(testbed.config.Workspace workspace) {
         return new SelectionRequest(onlyTests, skipTests, onlyFuts, skipFuts, onlyBoards, skipBoards, onlyTags, firmware,
-                new LinkedHashSet<>(referenceBoards), micropython(workspace));
+                new LinkedHashSet<>(referenceBoards), micropython(workspace), allowDisabled);
     }
 
     private Optional<testbed.model.MicroPythonSource> micropython(testbed.config.Workspace workspace) {

@@ -63,6 +63,21 @@ public record Selection(List<Tentacle> duts, List<Tentacle> referencePool, List<
                 referencePool.stream().filter(t -> serials.contains(t.serial())).toList(), specs, leftovers);
     }
 
+    /**
+     * The selection without these tentacles (serial → who took it out and why): none is a DUT or a reference, and each
+     * DUT among them is left over with that reason.
+     */
+    public Selection withoutDisabled(Map<String, String> why) {
+        if (why.isEmpty()) {
+            return this;
+        }
+        List<Leftover> more = new ArrayList<>(leftovers);
+        duts.stream().filter(t -> why.containsKey(t.serial()))
+                .forEach(t -> more.add(new Leftover("", t.label(), Leftover.Reason.DISABLED, why.get(t.serial()))));
+        return new Selection(duts.stream().filter(t -> !why.containsKey(t.serial())).toList(),
+                referencePool.stream().filter(t -> !why.containsKey(t.serial())).toList(), specs, more);
+    }
+
     private static List<TestRunSpec> selectSpecs(List<TestRunSpec> all, SelectionRequest request, List<Leftover> leftovers) {
         Map<String, TestRunSpec> byLabel = new LinkedHashMap<>();
         all.forEach(s -> byLabel.put(s.label(), s));

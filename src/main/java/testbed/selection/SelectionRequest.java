@@ -13,6 +13,7 @@ import testbed.bartender.BartenderConfig;
  * @param onlyTags {@code key=v1,v2}: every entry must match one of its values
  * @param firmware {@code BOARD[-VARIANT]}: boards to test; a variant given means only that variant
  * @param referenceBoards boards whose tentacles may serve as reference, as given; empty means the default (not required to exist)
+ * @param allowDisabled use tentacles a person disabled by hand too ({@code --allow-disabled}: to debug on one)
  */
 public record SelectionRequest(
         List<String> onlyTests,
@@ -24,7 +25,8 @@ public record SelectionRequest(
         List<String> onlyTags,
         List<String> firmware,
         Set<String> referenceBoards,
-        Optional<testbed.model.MicroPythonSource> micropython) {
+        Optional<testbed.model.MicroPythonSource> micropython,
+        boolean allowDisabled) {
 
     public SelectionRequest {
         onlyTests = List.copyOf(onlyTests);
@@ -36,6 +38,13 @@ public record SelectionRequest(
         onlyTags = List.copyOf(onlyTags);
         firmware = List.copyOf(firmware);
         referenceBoards = Set.copyOf(referenceBoards);
+    }
+
+    /** Without --allow-disabled: tentacles disabled by hand are not used. */
+    public SelectionRequest(List<String> onlyTests, List<String> skipTests, List<String> onlyFuts, List<String> skipFuts, List<String> onlyBoards,
+            List<String> skipBoards, List<String> onlyTags, List<String> firmware, Set<String> referenceBoards,
+            Optional<testbed.model.MicroPythonSource> micropython) {
+        this(onlyTests, skipTests, onlyFuts, skipFuts, onlyBoards, skipBoards, onlyTags, firmware, referenceBoards, micropython, false);
     }
 
     /** MicroPython's tests folder, from --micropython SOURCE or --micropython-tests DIR. */

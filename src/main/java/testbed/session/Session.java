@@ -157,6 +157,12 @@ public final class Session {
                 connected.missing().forEach(m -> listener.message("not found: " + m.tentacle().label() + " (" + m.reason() + ")"));
                 connected.unknown().forEach(u -> listener.message("unknown board, not used: " + u));
                 Selection selection = withOffline(inputs.select(connected.tentacles()), inputs, connected.missing());
+                List<Leftover> disabled = inputs.selection().leftovers().stream().filter(l -> l.reason() == Leftover.Reason.DISABLED).toList();
+                disabled.forEach(d -> listener.message("not used: " + d.item() + " (" + d.detail() + ")"));
+                if (selection.duts().isEmpty() && !disabled.isEmpty() && inputs.selection().duts().isEmpty()) {
+                    throw new LabException("every selected tentacle of lab '" + inputs.lab().name() + "' is disabled by hand (" + disabled.get(0).item() + ": "
+                            + disabled.get(0).detail() + "): testbed lab enable TENTACLE, or --allow-disabled to use it anyway");
+                }
                 if (selection.duts().isEmpty()) {
                     throw new LabException("no selected tentacle of lab '" + inputs.lab().name() + "' is connected (found "
                             + connected.tentacles().size() + " of " + inputs.lab().tentacles().size() + ")");

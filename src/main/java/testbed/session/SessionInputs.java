@@ -39,6 +39,11 @@ public record SessionInputs(Lab lab, Map<BoardVariant, Firmware> catalog, List<T
         List<TestRunSpec> specs = workspace.specs();
         testbed.results.KnownFlaky.load(workspace.specsDir()); // a malformed list is said now, not in the middle of a run
         Selection selection = Selection.select(l.tentacles(), specs, catalog.keySet(), request); // bad names fail here, against the inventory
+        if (!request.allowDisabled()) {
+            Map<String, String> why = new java.util.HashMap<>();
+            DisabledTentacles.of(workspace.settings().stateDir(), l.name()).forEach((serial, d) -> why.put(serial, d.describe()));
+            selection = selection.withoutDisabled(why);
+        }
         for (TestRunSpec spec : selection.specs()) {
             // A built-in suite that is not there is a configuration error, not a board's: say so now, not as a lab error per run.
             spec.runner().suiteFolder().map(s -> workspace.specsDir().resolve(s)).filter(dir -> !Files.isDirectory(dir)).ifPresent(dir -> {

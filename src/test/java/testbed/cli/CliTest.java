@@ -110,6 +110,31 @@ class CliTest {
     }
 
     @Test
+    void aTentacleDisabledByHandGetsNoRunUntilEnabledAndTheLeftoverSaysWhoWhenAndWhy(@TempDir Path dir) throws Exception {
+        Workspace ws = Cli.copyOfCheckout(dir);
+        Cli.Result off = Cli.run(ws, "lab", "disable", "3b02-RPI_PICO_W", "--reason", "rewiring the I2C bus", "--lab", "virtual");
+        assertThat(off.exitCode()).as(off.err()).isZero();
+        assertThat(off.out()).contains("3b02-RPI_PICO_W: disabled by ").contains(": rewiring the I2C bus");
+
+        // Four groups (multitests in two roles): with both PICO_W, both would get runs.
+        Cli.Result plan = Cli.run(ws, "run", "--lab", "virtual", "--dry-run", "--firmware", "RPI_PICO_W");
+        assertThat(plan.exitCode()).as(plan.err()).isZero();
+        assertThat(plan.out()).contains("@3b01-RPI_PICO_W").doesNotContain("@3b02-RPI_PICO_W")
+                .contains("3b02-RPI_PICO_W").contains("tentacle disabled by hand").contains("rewiring the I2C bus");
+        Cli.Result anyway = Cli.run(ws, "run", "--lab", "virtual", "--dry-run", "--firmware", "RPI_PICO_W", "--allow-disabled");
+        assertThat(anyway.out()).as(anyway.err()).contains("@3b02-RPI_PICO_W");
+
+        Cli.Result on = Cli.run(ws, "lab", "enable", "3b02-RPI_PICO_W", "--lab", "virtual");
+        assertThat(on.out()).contains("3b02-RPI_PICO_W: enabled (it was disabled by ");
+        assertThat(Cli.run(ws, "run", "--lab", "virtual", "--dry-run", "--firmware", "RPI_PICO_W").out()).contains("@3b02-RPI_PICO_W")
+                .doesNotContain("disabled by hand");
+
+        Cli.Result unknown = Cli.run(ws, "lab", "disable", "9999-NOPE", "--reason", "x", "--lab", "virtual");
+        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(unknown.err().strip().lines()).singleElement().asString().contains("tentacle '9999-NOPE': not in lab 'virtual'");
+    }
+
+    @Test
     void completionScriptCoversTheCommands() {
         Cli.Result r = Cli.run(WS, "generate-completion");
         assertThat(r.exitCode()).isZero();

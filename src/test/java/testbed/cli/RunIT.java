@@ -165,6 +165,20 @@ class RunIT {
     }
 
     @Test
+    void aTentacleDisabledByHandRunsNothingAndTheSessionSaysWhoTookItOut() throws Exception {
+        Workspace ws = ws();
+        assertThat(Cli.run(ws, "lab", "disable", "3b02-RPI_PICO_W", "--reason", "on the bench for a scope", "--lab", "virtual").exitCode()).isZero();
+        Cli.Result r = Cli.run(ws, "run", "--lab", "virtual", "--firmware", "RPI_PICO_W", "--only-test", "BUILTIN-TESTS_EXTMOD", "--only-test",
+                "BUILTIN-TESTS_BASICS", "--no-history");
+
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("not used: 3b02-RPI_PICO_W (disabled by ");
+        assertThat(runs(ws)).hasSize(2).allSatisfy(run -> assertThat(run.get("testid").asText()).contains("@3b01-"));
+        assertThat(ws.resultsDir().resolve("session.json")).content().contains("DISABLED").contains("on the bench for a scope");
+        assertThat(ws.resultsDir().resolve("report.md")).content().contains("on the bench for a scope");
+    }
+
+    @Test
     void twoVariantBoardIsReflashedBetweenVariants() throws Exception {
         Workspace ws = ws();
         Path lab = lab(new VirtualLabFixture(dir.resolve("lab")).board("vtwo00000001-5a5a", "RPI_PICO2", "RPI_PICO2", PICO,

@@ -155,6 +155,22 @@ class SelectionTest {
     }
 
     @Test
+    void aDisabledTentacleIsNeitherDutNorReferenceAndIsLeftOverWithWhy() {
+        Selection all = select(Map.of("only-test", List.of("BUILTIN-MULTITESTS")));
+        String serial = all.referencePool().get(0).serial();
+
+        Selection s = all.withoutDisabled(Map.of(serial, "disabled by anna at 2026-12-03T10:00:00Z: rewiring"));
+
+        assertThat(s.duts()).noneMatch(t -> t.serial().equals(serial));
+        assertThat(s.referencePool()).noneMatch(t -> t.serial().equals(serial));
+        assertThat(s.leftovers()).anySatisfy(l -> {
+            assertThat(l.reason()).isEqualTo(testbed.bartender.Leftover.Reason.DISABLED);
+            assertThat(l.detail()).contains("rewiring");
+            assertThat(l.isInfrastructure()).as("a person's choice, no lab error").isFalse();
+        });
+    }
+
+    @Test
     void onlyAndSkipFut() {
         assertThat(labels(select(Map.of("only-fut", List.of("FUT_WLAN"))))).containsExactly("BUILTIN-MULTITESTS");
         assertThat(labels(select(Map.of("skip-fut", List.of("FUT_WLAN", "FUT_BLE"))))).doesNotContain("BUILTIN-MULTITESTS").hasSize(3);
