@@ -25,6 +25,8 @@ import testbed.model.InvalidInputException;
             "--repeat times per step (a session each); one failure makes the commit bad. Steps are kept in results/bisect-<id>/ and reused",
             "when the same bisect runs again (an interrupted bisect resumes).",
             "Exit code 0 when the first bad commit was found, 1 when skipped commits leave several candidates.",
+            "Example: testbed bisect --micropython https://github.com/micropython/micropython --good v1.27.0 --bad master "
+                    + "--test basics/string_upperlow.py --board UNIX",
         })
 final class BisectCommand implements Callable<Integer> {
 

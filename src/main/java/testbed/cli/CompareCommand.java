@@ -34,6 +34,11 @@ import testbed.session.Verdict;
             "A newly failing test is run again (" + Compare.CONFIRM_RUNS + " times) before it is called a regression; one that passes then is flaky.",
             "Writes compare.html, compare.md (a PR comment) and compare.json, with base/, head/ and confirm/ beside them.",
             "Exit code 1 when the head has confirmed regressions.",
+            "Examples:",
+            "  a PR against master:        testbed compare --head https://github.com/micropython/micropython@pull/12345/head --firmware UNIX",
+            "  last night against tonight: testbed compare results/archive/20261202-020000-1234 results",
+            "  the commit that broke it:   testbed bisect --micropython https://github.com/micropython/micropython --good v1.27.0 --bad master "
+                    + "--test basics/string_upperlow.py --board UNIX",
         })
 final class CompareCommand implements Callable<Integer> {
 
