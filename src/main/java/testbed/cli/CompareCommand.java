@@ -27,18 +27,22 @@ import testbed.session.Verdict;
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = {
             "What does the head change against the base, on the same boards?",
-            "  testbed compare --base SOURCE --head SOURCE [run options]   run both now, at once, taking turns on every tentacle;",
-            "                                                               then run what newly fails again to confirm it",
-            "  testbed compare BASE_RESULTS HEAD_RESULTS                    compare two recorded sessions' results folders",
-            "SOURCE as for run --micropython; --head URL@pull/N/head without --base compares with the PR's merge base on --target.",
-            "A newly failing test is run again (" + Compare.CONFIRM_RUNS + " times) before it is called a regression; one that passes then is flaky.",
-            "Writes compare.html, compare.md (a PR comment) and compare.json, with base/, head/ and confirm/ beside them.",
+            "  testbed compare --base SOURCE --head SOURCE [run options]",
+            "    runs both at once (they take turns on every tentacle), then runs again what newly fails, to confirm it;",
+            "  testbed compare BASE_RESULTS HEAD_RESULTS",
+            "    compares two recorded sessions' results folders.",
+            "SOURCE as for run --micropython; --head URL@pull/N/head alone compares with the PR's merge base on --target.",
+            "A newly failing test runs again (up to " + Compare.CONFIRM_RUNS + " times): failing every time it is a confirmed regression, else flaky.",
+            "Writes compare.html, compare.md (a PR comment), compare.json, and the sessions base/, head/, confirm/.",
             "Exit code 1 when the head has confirmed regressions.",
             "Examples:",
-            "  a PR against master:        testbed compare --head https://github.com/micropython/micropython@pull/12345/head --firmware UNIX",
-            "  last night against tonight: testbed compare results/archive/20261202-020000-1234 results",
-            "  the commit that broke it:   testbed bisect --micropython https://github.com/micropython/micropython --good v1.27.0 --bad master "
-                    + "--test basics/string_upperlow.py --board UNIX",
+            "  a PR against master:",
+            "    testbed compare --head https://github.com/micropython/micropython@pull/12345/head --firmware UNIX",
+            "  last night against tonight:",
+            "    testbed compare results/archive/20261202-020000-1234 results",
+            "  the commit that broke a test:",
+            "    testbed bisect --micropython https://github.com/micropython/micropython --good v1.27.0 --bad master \\",
+            "        --test basics/string_upperlow.py --board UNIX",
         })
 final class CompareCommand implements Callable<Integer> {
 
