@@ -21,7 +21,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TentacleLocks {
 
-    private record Held(FileChannel channel, FileLock lock) {}
+    private record Held(FileChannel channel, FileLock lock, Path file) {}
+
+    /**
+     * Lock files held by any session of this process. A second channel on a held file is never opened: closing it
+     * would release the process's POSIX lock for every channel on the file, letting another process take the board.
+     */
+    private static final Set<Path> HELD_IN_PROCESS = ConcurrentHashMap.newKeySet();
 
     private final Path dir;
     private final Map<String, Held> held = new ConcurrentHashMap<>();
@@ -70,21 +76,37 @@ public final class TentacleLocks {
     }
 
     private boolean tryLock(String serial, String owner) throws IOException {
-        FileChannel channel = FileChannel.open(dir.resolve(serial + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock;
+        Path file = dir.resolve(serial + ".lock").toAbsolutePath().normalize();
+        if (!HELD_IN_PROCESS.add(file)) {
+            return false; // another session of this process has it
+        }
+        FileChannel channel = null;
         try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close(); // another process holds it; this process holds nothing on the file to lose
+                HELD_IN_PROCESS.remove(file);
+                return false;
+            }
+            channel.truncate(0);
+            channel.write(java.nio.ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + " " + owner + "\n").getBytes(StandardCharsets.UTF_8)));
+            held.put(serial, new Held(channel, lock, file));
+            return true;
+        } catch (IOException | RuntimeException e) {
+            if (channel != null && !held.containsKey(serial)) {
+                channel.close();
+            }
+            if (!held.containsKey(serial)) {
+                HELD_IN_PROCESS.remove(file);
+            }
+            throw e;
         }
-        if (lock == null) {
-            channel.close();
-            return false;
-        }
-        channel.truncate(0);
-        channel.write(java.nio.ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + " " + owner + "\n").getBytes(StandardCharsets.UTF_8)));
-        held.put(serial, new Held(channel, lock));
-        return true;
     }
 
     public synchronized void unlock(String serial) {
@@ -95,6 +117,8 @@ public final class TentacleLocks {
                 h.channel().close();
             } catch (IOException e) {
                 // closing the channel releases the lock anyway
+            } finally {
+                HELD_IN_PROCESS.remove(h.file());
             }
         }
     }
