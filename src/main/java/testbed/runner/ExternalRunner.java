@@ -16,12 +16,6 @@ import testbed.bartender.RunOutcome;
 import testbed.board.BoardIoException;
 import testbed.process.ToolRunner;
 import testbed.model.RunnerSpec;
-import testbed.model.MicroPythonSource;
-import testbed.model.Requirement;
-import testbed.board.BoardIdentity;
-import testbed.lab.Dut;
-import testbed.lab.IdentityProbe;
-import testbed.source.MpyCross;
 
 /**
  * Runs one of MicroPython's own runners (run-tests.py, run-perfbench.py, run-multitests.py, run-natmodtests.py) the
@@ -31,9 +25,12 @@ import testbed.source.MpyCross;
 public final class ExternalRunner implements TestRunner {
 
     private final RunnerSpec.External spec;
+    /** What this attempt needs of the host and the boards, asked once. */
+    private final Prerequisites prerequisites;
 
     public ExternalRunner(RunnerSpec.External spec) {
         this.spec = spec;
+        this.prerequisites = new Prerequisites(spec);
     }
 
     /** The command with placeholders filled and globs expanded; public so the plan can show it. */
@@ -83,7 +80,7 @@ public final class ExternalRunner implements TestRunner {
     public RunnerResult run(RunContext ctx) throws RunAborted {
         Map<String, String> env = new HashMap<>(spec.env());
         env.put("PYTHONUNBUFFERED", "1");
-        Optional<String> missing = missingRequirement(ctx, env);
+        Optional<String> missing = prerequisites.missing(ctx, env);
         if (missing.isPresent()) {
             ctx.log("skipped: " + missing.get());
             return RunnerResult.skipped(missing.get());
@@ -94,8 +91,8 @@ public final class ExternalRunner implements TestRunner {
         } catch (BoardIoException e) {
             throw new RunAborted(RunOutcome.InfraErrorKind.BOARD_LOST, Set.of(), e.getMessage());
         }
-        List<TestResult> leftOut = leftOut(ctx, command);
-        Path cwd = workDir != null ? workDir : ctx.micropythonTests().filter(Files::isDirectory).orElse(ctx.attemptDir());
+        List<TestResult> leftOut = prerequisites.leftOut(ctx, command);
+        Path cwd = prerequisites.workDir().orElseGet(() -> ctx.micropythonTests().filter(Files::isDirectory).orElse(ctx.attemptDir()));
         Tail tail = new Tail(ctx.logStream());
         ToolRunner.Result r;
         try {
@@ -111,15 +108,15 @@ public final class ExternalRunner implements TestRunner {
             // _results.json wins over exit code 1 (the runners exit 1 when tests fail); exit code 2 is the runner's own failure.
             List<TestResult> tests;
             try {
-                tests = new ArrayList<>(withNatmodReasons(canonical(ResultsJson.parse(results), ctx)));
+                tests = new ArrayList<>(prerequisites.withNatmodReasons(canonical(ResultsJson.parse(results), ctx)));
             } catch (IOException e) {
                 throw new RunAborted(RunOutcome.InfraErrorKind.RUNNER_FAILED, Set.of(), "unreadable _results.json: " + e.getMessage());
             }
             tests.addAll(leftOut);
-            if (tail.saw(GAVE_UP)) {
+            if (tail.saw(GaveUp.MARKER)) {
                 // run-tests.py stopped on this board part way: what it never reached is listed as not run, never silently missing.
                 int reported = tests.size();
-                tests.addAll(notRun(command, cwd, env, ctx, tests));
+                tests.addAll(GaveUp.notRun(command, cwd, env, ctx, tests));
                 throw new RunAborted(RunOutcome.InfraErrorKind.BOARD_LOST, Set.of(ctx.dut().tentacle().serial()),
                         "run-tests.py gave up on the board after repeated raw REPL failures: " + (tests.size() - reported) + " of " + tests.size()
                                 + " tests not run", tests);
@@ -173,166 +170,11 @@ public final class ExternalRunner implements TestRunner {
         return command.get(command.size() > 1 && command.get(0).contains("python") ? 1 : 0).replaceAll(".*/", "");
     }
 
-    /** run-tests.py (v1.28.0 and later) on giving up on a board: the tests after it are never run nor reported. */
-    static final String GAVE_UP = "Too many raw REPL failures, aborting test run";
-
-    /**
-     * The tests run-tests.py planned but never reported, as {@link Outcome#NOT_RUN}: its own {@code --dry-run} with the same
-     * arguments lists what it planned. When the board does not answer even that, the attempt says it could not list them.
-     */
-    private List<TestResult> notRun(List<String> command, Path cwd, Map<String, String> env, RunContext ctx, List<TestResult> reported)
-            throws RunAborted {
-        Path dryDir = ctx.attemptDir().resolve("dry-run");
-        List<String> dry = new ArrayList<>();
-        for (String arg : command) {
-            dry.add(arg.startsWith("--result-dir=") ? "--result-dir=" + dryDir : arg);
-        }
-        int rd = dry.indexOf("--result-dir");
-        if (rd < 0) {
-            rd = dry.indexOf("-r");
-        }
-        if (rd >= 0 && rd + 1 < dry.size()) {
-            dry.set(rd + 1, dryDir.toString());
-        } else if (dry.stream().noneMatch(a -> a.startsWith("--result-dir="))) {
-            dry.add("--result-dir=" + dryDir);
-        }
-        dry.add("--dry-run");
-        ctx.log("listing what run-tests.py planned: " + String.join(" ", dry));
-        Set<String> done = new java.util.HashSet<>();
-        reported.forEach(t -> done.add(t.name()));
-        String reason = "not run: run-tests.py gave up on the board after repeated raw REPL failures";
-        try {
-            ToolRunner.Result r = ToolRunner.run(dry, cwd, env, java.time.Duration.ofSeconds(60), ctx.logStream());
-            Path listing = dryDir.resolve("_results.json");
-            if (!r.timedOut() && Files.isRegularFile(listing)) {
-                return canonical(ResultsJson.planned(listing), ctx).stream().filter(t -> !done.contains(t.name()))
-                        .map(t -> new TestResult(t.name(), Outcome.NOT_RUN, 0, reason)).toList();
-            }
-        } catch (IOException e) {
-            // said below
-        }
-        throw new RunAborted(RunOutcome.InfraErrorKind.BOARD_LOST, Set.of(ctx.dut().tentacle().serial()), "run-tests.py gave up on the board after "
-                + "repeated raw REPL failures, and the board did not answer a dry run listing the " + "tests it never reached", reported);
-    }
-
     /** What MicroPython's runners print when they lose the board (pyboard.py, pyserial): the board, not the runner, failed. */
     private static final java.util.regex.Pattern BOARD_TROUBLE = java.util.regex.Pattern.compile(
             "could not enter raw repl|PyboardError|SerialException|serial\\.serialutil|device reports readiness to read but returned no data");
 
     private static final String CANNOT_RUN = "Cannot run tests:";
-
-    /** Why this run cannot run here (a requirement of the group that the host or a board lacks), or empty. */
-    private Optional<String> missingRequirement(RunContext ctx, Map<String, String> env) {
-        if (spec.command().get(0).equals("{python}") && testbed.process.Python.pyserialVersion(ctx.python()).isEmpty()) {
-            return Optional.of("host prerequisite: " + ctx.python() + " cannot import serial (pyserial), which MicroPython's runners need: "
-                    + "apt-get install python3-serial, or --python / $TESTBED_PYTHON (see testbed doctor)");
-        }
-        for (Requirement req : spec.requires()) {
-            if (req instanceof Requirement.MpyCross) {
-                Optional<Path> root = ctx.micropython().flatMap(MicroPythonSource::root);
-                if (root.isEmpty()) {
-                    return Optional.of("needs mpy-cross: give --micropython SOURCE (mpy-cross is built from it), not only a tests folder");
-                }
-                try {
-                    env.put("MICROPY_MPYCROSS", MpyCross.ensure(root.get(), ctx.cacheDir(), ctx.logStream()).toString());
-                } catch (MpyCross.Unavailable e) {
-                    return Optional.of(e.getMessage());
-                }
-            } else if (req instanceof Requirement.NativeEmitter) {
-                Optional<BoardIdentity> id = identity(ctx, ctx.dut());
-                if (id.isPresent() && id.get().nativeArch().isEmpty()) {
-                    return Optional.of("the target has no native code architecture (sys.implementation._mpy = " + id.get().mpy()
-                            + "): no native emitter");
-                }
-            } else if (req instanceof Requirement.NatMods) {
-                Optional<Path> root = ctx.micropython().flatMap(MicroPythonSource::root);
-                Optional<BoardIdentity> id = identity(ctx, ctx.dut());
-                if (root.isEmpty()) {
-                    return Optional.of("needs the natmod examples built from the source: give --micropython SOURCE, not only a tests folder");
-                }
-                if (id.isPresent() && id.get().nativeArch().isEmpty()) {
-                    return Optional.of("the target has no native code architecture (sys.implementation._mpy = " + id.get().mpy()
-                            + "): it loads no native modules");
-                }
-                try {
-                    Path mpyCross = MpyCross.ensure(root.get(), ctx.cacheDir(), ctx.logStream());
-                    // As run-natmodtests.py maps it (ARCH_MAPPINGS): an armv7em firmware loads armv7m modules, which is what it asks for.
-                    String arch = id.map(BoardIdentity::nativeArch).map(a -> a.equals("armv7em") ? "armv7m" : a).orElse("x64");
-                    testbed.source.NatMods.Built built = testbed.source.NatMods.ensure(root.get(), arch, ctx.cacheDir(), ctx.python(), mpyCross,
-                            ctx.logStream());
-                    workDir = built.workDir();
-                    notBuilt = built.failed();
-                } catch (MpyCross.Unavailable e) {
-                    return Optional.of(e.getMessage());
-                }
-            } else if (req instanceof Requirement.MicrosecondClock) {
-                Optional<BoardIdentity> id = identity(ctx, ctx.dut());
-                if (id.isPresent() && id.get().clockStep().orElse(1) > 100) {
-                    return Optional.of("the board's time.ticks_us() moves in steps of " + id.get().clockStepUs() + " us: too coarse to time "
-                            + "benchmarks (run-perfbench.py would divide by a zero time)");
-                }
-            } else if (req instanceof Requirement.Internet) {
-                if (!LeftOut.internet()) {
-                    return Optional.of("needs the internet, and this host resolves no public name (micropython.org)");
-                }
-            } else if (req instanceof Requirement.Module m) {
-                List<Dut> boards = new ArrayList<>(List.of(ctx.dut()));
-                ctx.reference().ifPresent(boards::add);
-                for (Dut board : boards) {
-                    Optional<BoardIdentity> id = identity(ctx, board);
-                    if (id.isPresent() && !id.get().modules().contains(m.name())) {
-                        return Optional.of("the firmware of " + board.tentacle().label() + " has no '" + m.name() + "' module");
-                    }
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** Where the runner starts when a requirement says so (the natmods' folder); else the tests folder. */
-    private Path workDir;
-    /** natmod → why it was not built: its tests' "mpy file not compiled" gets that reason. */
-    private Map<String, String> notBuilt = Map.of();
-
-    /** Boards asked in this attempt (a runner runs one attempt), so each requirement does not ask again. */
-    private final Map<String, Optional<BoardIdentity>> probed = new HashMap<>();
-
-    /** What the board reported when this attempt flashed or verified it; asked now, once, when the attempt did neither (--flash-skip). */
-    private Optional<BoardIdentity> identity(RunContext ctx, Dut board) {
-        BoardIdentity known = ctx.identities().get(board.tentacle().serial());
-        return known != null ? Optional.of(known)
-                : probed.computeIfAbsent(board.tentacle().serial(), s -> IdentityProbe.probe(board, java.time.Duration.ofSeconds(3)));
-    }
-
-    /** Tests of run-tests.py this board or host cannot run for reasons outside the firmware: left out, recorded as skipped. */
-    private List<TestResult> leftOut(RunContext ctx, List<String> command) {
-        Optional<Path> tests = ctx.micropythonTests();
-        if (tests.isEmpty() || command.stream().noneMatch(a -> a.endsWith("run-tests.py"))) {
-            return List.of();
-        }
-        Optional<BoardIdentity> id = identity(ctx, ctx.dut());
-        if (id.isEmpty()) {
-            return List.of();
-        }
-        List<String> said = new ArrayList<>();
-        List<TestResult> skipped = LeftOut.apply(tests.get(), command, id.get(), ctx.boardLeftOut(), said);
-        said.forEach(ctx::log);
-        return skipped;
-    }
-
-    /** A natmod test skipped for "mpy file not compiled": the reason its module was not built, when testbed built them. */
-    private List<TestResult> withNatmodReasons(List<TestResult> tests) {
-        if (notBuilt.isEmpty()) {
-            return tests;
-        }
-        return tests.stream().map(t -> {
-            String base = t.name().substring(t.name().lastIndexOf('/') + 1);
-            return t.outcome() == Outcome.SKIPPED && "mpy file not compiled".equals(t.reason())
-                    ? notBuilt.entrySet().stream().filter(e -> base.startsWith(e.getKey())).findFirst()
-                            .map(e -> new TestResult(t.name(), t.outcome(), t.durationSeconds(), e.getValue())).orElse(t)
-                    : t;
-        }).toList();
-    }
 
     /**
      * Test names in the runners' canonical form, as run-tests.py writes them since v1.28.0: relative to the tests folder with
@@ -386,8 +228,8 @@ public final class ExternalRunner implements TestRunner {
         private void keep(byte b) {
             ring[(int) (written++ % ring.length)] = b;
             if (b == '\n') {
-                if (line.indexOf(GAVE_UP) >= 0) {
-                    seen.add(GAVE_UP);
+                if (line.indexOf(GaveUp.MARKER) >= 0) {
+                    seen.add(GaveUp.MARKER);
                 }
                 line.setLength(0);
             } else if (line.length() < 512) {
