@@ -163,8 +163,7 @@ public final class Bisect {
                 .withOnlyTests(List.of(q.group() + "=" + q.test()));
         // One session per repeat, each in its own folder: a pass must be repeated too (a session's --count repeats failures only).
         List<SessionRecord> sessions = new ArrayList<>();
-        Verdict[] verdict = {Verdict.SKIP};
-        String why = "";
+        Judged judged = new Judged(Verdict.SKIP, "");
         for (int i = 1; i <= q.repeats(); i++) {
             Path runDir = q.repeats() == 1 ? stepDir : stepDir.resolve("run-" + i);
             Runs.RunResult r = Runs.run(workspace, request.withResults(runDir), listener.starting(c.hash(), c.subject(), number, remaining), clock);
@@ -172,13 +171,13 @@ public final class Bisect {
                 throw new testbed.model.LabException("bisect interrupted at " + c.hash().substring(0, 12) + "; run it again to resume from the steps recorded");
             }
             sessions.add(r.session().record());
-            why = judge(sessions, q.test(), verdict);
-            if (verdict[0] != Verdict.GOOD) {
+            judged = judge(sessions, q.test());
+            if (judged.verdict() != Verdict.GOOD) {
                 break; // one failure makes it bad; a commit that does not build will not build the second time either
             }
         }
         boolean fromSource = sessions.stream().allMatch(x -> x.firmwareNotFromSource().isEmpty());
-        Step s = new Step(c.hash(), c.author(), c.subject(), verdict[0], why, dir.relativize(stepDir).toString(), (clock.millis() - t0) / 1000.0, false,
+        Step s = new Step(c.hash(), c.author(), c.subject(), judged.verdict(), judged.why(), dir.relativize(stepDir).toString(), (clock.millis() - t0) / 1000.0, false,
                 fromSource);
         AtomicJson.write(stepDir.resolve("step.json"), s);
         return s;
@@ -213,27 +212,28 @@ public final class Bisect {
         return Optional.empty();
     }
 
+    /** What a step's runs say of the commit, and why. */
+    record Judged(Verdict verdict, String why) {}
+
     /** Bad when the test failed in any run, good when it passed in every one, else skipped (with why). */
-    static String judge(List<SessionRecord> sessions, String test, Verdict[] verdict) {
+    static Judged judge(List<SessionRecord> sessions, String test) {
         Side.Tally t = Side.of("step", sessions).tally(test);
         if (t.failed() > 0) {
-            verdict[0] = Verdict.BAD;
-            return t.failed() + " of " + t.total() + " runs failed" + (t.passed() > 0 ? " (flaky: " + t.passed() + " passed)" : "");
+            return new Judged(Verdict.BAD, t.failed() + " of " + t.total() + " runs failed" + (t.passed() > 0 ? " (flaky: " + t.passed() + " passed)" : ""));
         }
         if (t.passed() > 0 && t.passed() == t.total()) {
-            verdict[0] = Verdict.GOOD;
-            return t.passed() + " of " + t.total() + " runs passed";
+            return new Judged(Verdict.GOOD, t.passed() + " of " + t.total() + " runs passed");
         }
-        verdict[0] = Verdict.SKIP;
         SessionRecord session = sessions.get(sessions.size() - 1);
         Optional<String> buildError = session.builds().stream().map(SessionRecord.Build::error).filter(e -> e != null && !e.isBlank()).findFirst();
         if (buildError.isPresent()) {
-            return "the firmware does not build: " + buildError.get().lines().findFirst().orElse("");
+            return new Judged(Verdict.SKIP, "the firmware does not build: " + buildError.get().lines().findFirst().orElse(""));
         }
         if (t.total() > 0) {
-            return "the test did not pass or fail: " + t.firstInWords();
+            return new Judged(Verdict.SKIP, "the test did not pass or fail: " + t.firstInWords());
         }
-        return session.leftovers().stream().findFirst().map(l -> "nothing ran: " + l.detail()).orElse("the test did not run at this commit");
+        return new Judged(Verdict.SKIP,
+                session.leftovers().stream().findFirst().map(l -> "nothing ran: " + l.detail()).orElse("the test did not run at this commit"));
     }
 
     private static Optional<Step> readStep(Path stepDir) {

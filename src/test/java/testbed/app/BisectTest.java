@@ -48,15 +48,18 @@ class BisectTest {
 
     @Test
     void oneFailureInTheRepeatsMakesACommitBadAndOnlyPassesEverywhereMakeItGood() {
-        Verdict[] v = new Verdict[1];
-        assertThat(Bisect.judge(List.of(step(Outcome.PASSED, Outcome.FAILED)), "basics/x.py", v)).isEqualTo("1 of 2 runs failed (flaky: 1 passed)");
-        assertThat(v[0]).isEqualTo(Verdict.BAD);
-        assertThat(Bisect.judge(List.of(step(Outcome.PASSED, Outcome.PASSED)), "basics/x.py", v)).isEqualTo("2 of 2 runs passed");
-        assertThat(v[0]).isEqualTo(Verdict.GOOD);
-        assertThat(Bisect.judge(List.of(step(Outcome.SKIPPED, Outcome.SKIPPED)), "basics/x.py", v)).startsWith("the test did not pass or fail: skipped");
-        assertThat(v[0]).isEqualTo(Verdict.SKIP);
-        assertThat(Bisect.judge(List.of(step()), "basics/x.py", v)).isEqualTo("the test did not run at this commit");
-        assertThat(v[0]).isEqualTo(Verdict.SKIP);
+        Bisect.Judged flaky = Bisect.judge(List.of(step(Outcome.PASSED, Outcome.FAILED)), "basics/x.py");
+        assertThat(flaky.why()).isEqualTo("1 of 2 runs failed (flaky: 1 passed)");
+        assertThat(flaky.verdict()).isEqualTo(Verdict.BAD);
+        Bisect.Judged passes = Bisect.judge(List.of(step(Outcome.PASSED, Outcome.PASSED)), "basics/x.py");
+        assertThat(passes.why()).isEqualTo("2 of 2 runs passed");
+        assertThat(passes.verdict()).isEqualTo(Verdict.GOOD);
+        Bisect.Judged skipped = Bisect.judge(List.of(step(Outcome.SKIPPED, Outcome.SKIPPED)), "basics/x.py");
+        assertThat(skipped.why()).startsWith("the test did not pass or fail: skipped");
+        assertThat(skipped.verdict()).isEqualTo(Verdict.SKIP);
+        Bisect.Judged none = Bisect.judge(List.of(step()), "basics/x.py");
+        assertThat(none.why()).isEqualTo("the test did not run at this commit");
+        assertThat(none.verdict()).isEqualTo(Verdict.SKIP);
     }
 
     @Test
