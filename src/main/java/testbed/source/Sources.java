@@ -157,6 +157,16 @@ public final class Sources {
         return new MicroPythonSource(worktree.resolve("tests"), Optional.of(worktree), origin, Optional.of(commit), describe);
     }
 
+    /** The cache's folder of sources, held against other sessions and processes while {@code body} clones or fetches into it. */
+    private static <T> T underCacheLock(Path cacheDir, java.util.function.Function<Path, T> body) {
+        Path cache = cacheFolder(cacheDir);
+        try {
+            return testbed.config.FileLocks.exclusive(cache.resolve(".lock"), () -> body.apply(cache));
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot use the cache " + cache + ": " + e.getMessage(), e);
+        }
+    }
+
     private static Path cacheFolder(Path cacheDir) {
         Path cache = cacheDir.resolve("micropython");
         try {
@@ -201,12 +211,14 @@ public final class Sources {
      */
     public static String mergeBase(String source, String target, Path cacheDir) {
         String[] rr = remoteAndRef(source, "--head");
-        Path bare = bareClone(rr[0], source, cacheFolder(cacheDir));
-        String head = fetch(bare, rr[0], rr[1], "--head " + source);
-        String base = fetch(bare, rr[0], target, "--head " + source + " (its target branch)");
-        String mb = tryGit(bare, "merge-base", base, head).orElseThrow(() ->
-                new InvalidInputException("--head " + source + ": no common ancestor with " + target + " of " + rr[0]));
-        return rr[0] + "@" + mb;
+        return underCacheLock(cacheDir, cache -> {
+            Path bare = bareClone(rr[0], source, cache);
+            String head = fetch(bare, rr[0], rr[1], "--head " + source);
+            String base = fetch(bare, rr[0], target, "--head " + source + " (its target branch)");
+            String mb = tryGit(bare, "merge-base", base, head).orElseThrow(() ->
+                    new InvalidInputException("--head " + source + ": no common ancestor with " + target + " of " + rr[0]));
+            return rr[0] + "@" + mb;
+        });
     }
 
     /**
@@ -214,9 +226,13 @@ public final class Sources {
      * bisect searches. {@code remote} is a git URL or a local repository.
      */
     public static List<Commit> commitsBetween(String remote, String good, String bad, Path cacheDir) {
+        String[] gb = underCacheLock(cacheDir, cache -> {
+            Path bare = bareClone(remote, remote, cache);
+            return new String[] {fetch(bare, remote, good, "--good " + good), fetch(bare, remote, bad, "--bad " + bad)};
+        });
         Path bare = bareClone(remote, remote, cacheFolder(cacheDir));
-        String g = fetch(bare, remote, good, "--good " + good);
-        String b = fetch(bare, remote, bad, "--bad " + bad);
+        String g = gb[0];
+        String b = gb[1];
         if (tryGit(bare, "merge-base", "--is-ancestor", g, b).isEmpty()) {
             throw new InvalidInputException("--good " + good + " is not an ancestor of --bad " + bad + " in " + remote);
         }
