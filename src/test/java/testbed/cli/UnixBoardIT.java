@@ -142,8 +142,9 @@ class UnixBoardIT {
             flagged += changedAt.contains(slowSession) ? 1 : 0;
         }
         assertThat(series).as("run-perfbench.py's benchmarks").isGreaterThanOrEqualTo(20);
-        // A loaded machine (the other test JVM) makes some noise: at most one benchmark in ten may cry wolf.
-        assertThat(noise).as("unchanged firmware flagged").isLessThanOrEqualTo(series / 10);
+        // A loaded machine (the other test JVM building firmware) makes some noise: measured up to 3 of 24 benchmarks of
+        // the unchanged firmware flagged there; at most one in six may cry wolf.
+        assertThat(noise).as("unchanged firmware flagged").isLessThanOrEqualTo(series / 6);
         // -O0 makes most benchmarks far slower (alone on this machine: 24 of 24 flagged; beside another test JVM: 17 of 24).
         assertThat(flagged).as("-O0 flagged").isGreaterThanOrEqualTo(series / 2).isGreaterThan(4 * noise);
         assertThat(Files.readString(slow.resolve("report.html"))).contains("perf_bench/");
