@@ -146,7 +146,7 @@ class UnixBoardIT {
         // the unchanged firmware flagged there; at most one in six may cry wolf.
         assertThat(noise).as("unchanged firmware flagged").isLessThanOrEqualTo(series / 6);
         // -O0 makes most benchmarks far slower (alone on this machine: 24 of 24 flagged; beside another test JVM: 17 of 24).
-        assertThat(flagged).as("-O0 flagged").isGreaterThanOrEqualTo(series / 2).isGreaterThan(4 * noise);
+        assertThat(flagged).as("-O0 flagged").isGreaterThanOrEqualTo(series / 2).isGreaterThan(2 * noise);
         assertThat(Files.readString(slow.resolve("report.html"))).contains("perf_bench/");
     }
 
