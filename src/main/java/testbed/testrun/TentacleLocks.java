@@ -18,6 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One lock file per tentacle serial, so two testbed processes on one host never use the same board. The lock lives as
  * long as the run that took it; the operating system releases it if the process dies, so no stale locks remain.
+ *
+ * <p>Sessions of one process (a compare's base and head) take turns: a session refused a board another one holds
+ * marks it as waiting, and the holder, once it released the board, may not take it again until the waiting session
+ * had its turn (or stopped asking for {@link #TURN_WAIT}). Without this the holder, which learns first that its board
+ * is free, would run all its work before the other session's first run, and a board drifting over the hours would
+ * hit one side only.
  */
 public final class TentacleLocks {
 
@@ -29,11 +35,26 @@ public final class TentacleLocks {
      */
     private static final Set<Path> HELD_IN_PROCESS = ConcurrentHashMap.newKeySet();
 
+    /** How long a waiting session's claim on the next turn lasts without being renewed (it asks about once a second). */
+    static final long TURN_WAIT = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
+    /** A session of this process that was refused the board and asked for it since (nanoTime). */
+    private record Waiting(TentacleLocks session, long since) {}
+
+    /** Lock file → the session whose turn comes next on it. */
+    private static final Map<Path, Waiting> NEXT_TURN = new ConcurrentHashMap<>();
+
     private final Path dir;
     private final Map<String, Held> held = new ConcurrentHashMap<>();
+    private final java.util.function.LongSupplier nanoTime;
 
     public TentacleLocks(Path dir) {
+        this(dir, System::nanoTime);
+    }
+
+    TentacleLocks(Path dir, java.util.function.LongSupplier nanoTime) {
         this.dir = dir;
+        this.nanoTime = nanoTime;
     }
 
     /** The host's locks ({@code Settings.lockDir}: {@code $TESTBED_LOCK_DIR}, else {@code <tmp>/testbed-locks}), shared by every user's sessions. */
@@ -59,6 +80,9 @@ public final class TentacleLocks {
         }
         if (!busy.isEmpty()) {
             taken.forEach(this::unlock);
+        } else {
+            // This session has its turn: its claim on the next one is spent.
+            taken.forEach(serial -> NEXT_TURN.computeIfPresent(file(serial), (f, w) -> w.session() == this ? null : w));
         }
         return busy;
     }
@@ -68,6 +92,9 @@ public final class TentacleLocks {
         if (held.containsKey(serial)) {
             return false;
         }
+        if (yieldsTurn(file(serial))) {
+            return false;
+        }
         if (tryLock(serial, "probe")) {
             unlock(serial);
             return true;
@@ -75,10 +102,33 @@ public final class TentacleLocks {
         return false;
     }
 
+    private Path file(String serial) {
+        return dir.resolve(serial + ".lock").toAbsolutePath().normalize();
+    }
+
+    /** Another session of this process was refused the board and still asks for it: its turn comes first. */
+    private boolean yieldsTurn(Path file) {
+        Waiting w = NEXT_TURN.get(file);
+        if (w == null || w.session() == this) {
+            return false;
+        }
+        if (nanoTime.getAsLong() - w.since() > TURN_WAIT) {
+            NEXT_TURN.remove(file, w); // it stopped asking (no work left for the board, or its session ended)
+            return false;
+        }
+        return true;
+    }
+
     private boolean tryLock(String serial, String owner) throws IOException {
-        Path file = dir.resolve(serial + ".lock").toAbsolutePath().normalize();
+        Path file = file(serial);
+        if (yieldsTurn(file)) {
+            return false;
+        }
         if (!HELD_IN_PROCESS.add(file)) {
-            return false; // another session of this process has it
+            if (!held.containsKey(serial)) {
+                NEXT_TURN.put(file, new Waiting(this, nanoTime.getAsLong())); // another session of this process has it: ours is next
+            }
+            return false;
         }
         FileChannel channel = null;
         try {

@@ -97,20 +97,39 @@ class CompareBisectIT {
         assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
         assertThat(again.out()).contains("first bad commit: " + c.get(3)).doesNotContain("== step 1 (").contains("recorded before");
 
-        // An unchanged pair (two README commits), twice: nothing to report, exit 0.
+        // An unchanged pair (two README commits), twice: nothing to report, exit 0. The second time each side runs two
+        // groups, and base and head take turns on the board (their firmware built by then, both are ready at once).
         for (int i = 0; i < 2; i++) {
             Path same = dir.resolve("compare-same-" + i);
             Cli.Result s = Cli.run(ws, "compare", "--lab", lab.toString(), "--base", repo + "@" + c.get(1), "--head", repo + "@" + c.get(2), "--only-test",
-                    TESTS, "--results", same.toString(), "--no-history");
+                    TESTS, "--results", same.toString(), "--no-history", "--only-test", i == 0 ? TESTS : TESTS.replace("STANDARD", "STANDARD_VIA_MPY"));
             assertThat(s.exitCode()).as(s.out() + s.err()).isZero();
             assertThat(s.out()).contains("compare: no change in");
             assertThat(Files.exists(same.resolve("confirm"))).isFalse();
+            if (i == 1) {
+                assertThat(turns(same)).as("the board's runs in order of start").containsExactlyInAnyOrder("base", "base", "head", "head")
+                        .satisfies(t -> assertThat(t.get(0)).isNotEqualTo(t.get(1)), t -> assertThat(t.get(1)).isNotEqualTo(t.get(2)),
+                                t -> assertThat(t.get(2)).isNotEqualTo(t.get(3)));
+            }
         }
 
         // Recorded sessions compare the same way (no rerun possible: the regression stays unconfirmed, exit 0).
         Cli.Result rec = Cli.run(ws, "compare", cmp.resolve("base").toString(), cmp.resolve("head").toString(), "--results", dir.resolve("rec").toString());
         assertThat(rec.exitCode()).as(rec.out() + rec.err()).isZero();
         assertThat(rec.out()).contains("1 unconfirmed regression").contains("basics/string_upperlow.py");
+    }
+
+    /** Which side ran each attempt of a compare, in order of their start. */
+    private static List<String> turns(Path compare) throws IOException {
+        java.util.TreeMap<java.time.Instant, String> bySide = new java.util.TreeMap<>();
+        for (String side : List.of("base", "head")) {
+            for (JsonNode run : RunIT.runs(compare.resolve(side))) {
+                for (JsonNode a : run.get("attempts")) {
+                    bySide.put(java.time.Instant.parse(a.get("time_start").asText()), side);
+                }
+            }
+        }
+        return List.copyOf(bySide.values());
     }
 
     /** The repository: v1.27.0's source as c0, then the four commits; their hashes, oldest first. */
