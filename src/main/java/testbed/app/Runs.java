@@ -198,6 +198,11 @@ public final class Runs {
      * lab's unix boards serve each other, a real lab's RPI_PICO_W does by default.
      */
     static Session.Request withLabReferences(Session.Request s, testbed.model.Lab lab) {
+        if (!lab.usb().equals(s.config().usb())) {
+            // The lab's USB limits (usb_load in its file) are the bartender's, whatever the command line says.
+            s = new Session.Request(s.lab(), s.selection(), s.config().withUsb(lab.usb()), s.count(), s.results(), s.python(), s.commandLine(),
+                    s.grace(), s.reportEvery(), s.healthEvery(), s.queue());
+        }
         if (!s.selection().referenceBoards().isEmpty() || lab.referenceBoards().isEmpty()) {
             return s;
         }

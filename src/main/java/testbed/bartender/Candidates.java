@@ -18,10 +18,58 @@ final class Candidates {
         this.b = bartender;
     }
 
-    /** The best candidate, or null when nothing can start. */
+    /**
+     * The best candidate, or null when nothing can start. With USB limits, a candidate the USB load keeps out does not
+     * start; when it would have been the best, its work item is marked as waiting for USB (its run says so).
+     */
     Candidate best() {
-        Candidate best = null;
+        if (!b.usb.active()) {
+            Candidate[] best = {null};
+            Comparator<Candidate> policy = b.config.policy();
+            forEach(c -> {
+                if (best[0] == null || policy.compare(c, best[0]) < 0) {
+                    best[0] = c;
+                }
+            });
+            return best[0];
+        }
+        b.usb.deciding();
+        List<Candidate> all = new java.util.ArrayList<>();
+        forEach(all::add);
         Comparator<Candidate> policy = b.config.policy();
+        Candidate best = null;
+        Candidate bestRefused = null;
+        String refusedWhy = "";
+        java.util.Set<String> canTestAsIs = new java.util.HashSet<>();
+        all.stream().filter(c -> !c.dutNeedsFlash() && !c.referenceNeedsFlash()).forEach(c -> canTestAsIs.add(c.dut().serial()));
+        java.util.Map<Candidate, String> refused = new java.util.IdentityHashMap<>();
+        for (Candidate c : all) {
+            b.usb.refusal(c).ifPresent(why -> refused.put(c, why));
+            if (c.dutNeedsFlash() && !canTestAsIs.contains(c.dut().serial())) {
+                b.usb.reserveFor(c); // its board can do nothing without it: its quiet hub flashes first
+            }
+        }
+        for (Candidate c : all) {
+            // A flash its board does not need (it has work for what it carries) waits on a reserved hub like a test.
+            boolean optional = canTestAsIs.contains(c.dut().serial()) && (c.dutNeedsFlash() || c.referenceNeedsFlash());
+            String why = refused.getOrDefault(c, b.usb.reservedBy(c, optional).orElse(null));
+            if (why != null) {
+                if (bestRefused == null || policy.compare(c, bestRefused) < 0) {
+                    bestRefused = c;
+                    refusedWhy = why;
+                }
+            } else if (best == null || policy.compare(c, best) < 0) {
+                best = c;
+            }
+        }
+        if (bestRefused != null && (best == null || policy.compare(bestRefused, best) < 0)) {
+            b.usb.waits(bestRefused.item().key(), b.clock.instant(), refusedWhy);
+        }
+        return best;
+    }
+
+    /** Every candidate that could start now, USB load aside. */
+    private void forEach(java.util.function.Consumer<Candidate> out) {
         java.util.Optional<Deadline> deadline = b.config.deadline();
         java.time.Instant now = b.clock.instant();
         for (Tentacle dut : b.duts) {
@@ -61,14 +109,10 @@ final class Candidates {
                     }
                     shortestFirst = left < Math.round(kindLoad * d.safetyFactor());
                 }
-                Candidate c = new Candidate(item, dut, reference, affinity, referenceFlash, item.failedOn().contains(serial), estimate, kindLoad,
-                        shortestFirst);
-                if (best == null || policy.compare(c, best) < 0) {
-                    best = c;
-                }
+                out.accept(new Candidate(item, dut, reference, affinity, referenceFlash, item.failedOn().contains(serial), estimate, kindLoad,
+                        shortestFirst));
             }
         }
-        return best;
     }
 
     /**

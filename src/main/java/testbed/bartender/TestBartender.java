@@ -70,6 +70,7 @@ public final class TestBartender {
     private final Blame blame;
     private final Health health;
     private final OpenWork openWork;
+    final UsbLoad usb;
 
     /**
      * @param duts the selected tentacles to test, their variants already narrowed to the selected firmware
@@ -102,6 +103,7 @@ public final class TestBartender {
             tentacles.putIfAbsent(t.serial(), t);
         }
         free.addAll(tentacles.keySet());
+        usb = new UsbLoad(config.usb());
         candidates = new Candidates(this);
         blame = new Blame(this);
         health = new Health(this);
@@ -202,7 +204,9 @@ public final class TestBartender {
                 c.referenceNeedsFlash(),
                 item.requeues(),
                 clock.instant(),
-                Duration.ofMillis(c.estimatedMillis()));
+                Duration.ofMillis(c.estimatedMillis()),
+                usb.startedAfterWaiting(item.key(), clock.instant()));
+        usb.started(run);
         todo.get(item.kind()).remove(item);
         booked(item, -1);
         for (Tentacle t : run.tentacles()) {
@@ -228,6 +232,7 @@ public final class TestBartender {
         if (entry == null) {
             throw new IllegalStateException("not running: " + run.testid());
         }
+        usb.ended(entry.run());
         if (outcome instanceof RunOutcome.Busy busy) {
             WorkItem item = entry.item();
             todo.get(item.kind()).add(item);
@@ -259,6 +264,19 @@ public final class TestBartender {
             } else if (!quarantined.contains(t.serial())) {
                 free.add(t.serial());
             }
+        }
+    }
+
+    /** Runs that started after waiting for USB load (the lab's usb_load), and their waits together. */
+    public UsbLoad.Waits usbWaits() {
+        return usb.waits();
+    }
+
+    /** A run's boards carry their firmware (flashed and verified, or found right): its USB-heavy part is over. */
+    public void prepared(String testid) {
+        Running entry = running.get(testid);
+        if (entry != null) {
+            usb.prepared(entry.run());
         }
     }
 

@@ -42,7 +42,14 @@ import testbed.simulation.SimulatedLab;
 public final class ScheduleBenchmark {
 
     /** The parameters of one simulated session. */
-    public record Settings(SchedulingPolicy policy, long seed, int count, int jobs) {}
+    /**
+     * @param usb USB limits; with any, tentacles are put on hubs of {@code tentaclesPerHub} in the model's order
+     */
+    public record Settings(SchedulingPolicy policy, long seed, int count, int jobs, testbed.model.UsbLimits usb, int tentaclesPerHub) {
+        public Settings(SchedulingPolicy policy, long seed, int count, int jobs) {
+            this(policy, seed, count, jobs, testbed.model.UsbLimits.NONE, 7);
+        }
+    }
 
     /**
      * @param bound the lower bound, with {@code boundReason} naming which part of it binds
@@ -67,7 +74,8 @@ public final class ScheduleBenchmark {
             double decisionMedianMicros,
             double decisionP99Micros,
             List<Long> recordBytesPerRun,
-            Duration wallTime) {
+            Duration wallTime,
+            testbed.bartender.UsbLoad.Waits usbWaits) {
 
         public double ratio() {
             return bound.isZero() ? 1 : (double) makespan.toMillis() / bound.toMillis();
@@ -84,9 +92,22 @@ public final class ScheduleBenchmark {
         long wall0 = System.nanoTime();
         ModelDurations model = new ModelDurations(lab, settings.seed(), settings.count());
         Map<BoardVariant, Firmware> catalog = lab.firmware();
-        BartenderConfig config = new BartenderConfig(settings.jobs(), lab.referenceBoards(), 2, 2, false, false, settings.policy());
+        BartenderConfig config = new BartenderConfig(settings.jobs(), lab.referenceBoards(), 2, 2, false, false, settings.policy())
+                .withUsb(settings.usb());
         SimClock clock = new SimClock(Instant.parse("2026-01-01T00:00:00Z"));
-        Selection selection = new Selection(lab.tentacles(), lab.referencePool(), lab.specs(), List.of());
+        List<Tentacle> duts = lab.tentacles();
+        List<Tentacle> pool = lab.referencePool();
+        if (!settings.usb().none()) {
+            // Hubs of N tentacles in the model's order: identical boards sit side by side, as a lab is wired.
+            Map<String, Tentacle> onHubs = new LinkedHashMap<>();
+            for (int i = 0; i < duts.size(); i++) {
+                Tentacle t = duts.get(i);
+                onHubs.put(t.serial(), t.withTag(testbed.model.UsbLimits.HUB_TAG, "hub" + (i / settings.tentaclesPerHub() + 1)));
+            }
+            duts = List.copyOf(onHubs.values());
+            pool = pool.stream().map(t -> onHubs.getOrDefault(t.serial(), t)).toList();
+        }
+        Selection selection = new Selection(duts, pool, lab.specs(), List.of());
         Bartenders bartenders = Bartenders.of(config, clock, model.estimator(), selection, catalog);
         Timeline timeline = new Timeline(clock.instant());
         RecordBytes bytes = new RecordBytes(lab, clock);
@@ -121,7 +142,8 @@ public final class ScheduleBenchmark {
         return new Result(lab.name(), lab.tentacles().size(), settings.policy(), settings.seed(), timeline.makespan(),
                 Duration.ofMillis(Math.round(bound.seconds * 1000)), bound.reason, timeline.runs().size(), timeline.flashes(),
                 timeline.builds().size(), infraErrors, bartenders.tests().leftovers().size(), utilisation, nanos.length,
-                DecisionBenchmark.micros(nanos, 0.5), DecisionBenchmark.micros(nanos, 0.99), bytes.perRun(), Duration.ofNanos(System.nanoTime() - wall0));
+                DecisionBenchmark.micros(nanos, 0.5), DecisionBenchmark.micros(nanos, 0.99), bytes.perRun(), Duration.ofNanos(System.nanoTime() - wall0),
+                bartenders.tests().usbWaits());
     }
 
     /**

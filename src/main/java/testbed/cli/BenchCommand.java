@@ -49,6 +49,21 @@ final class BenchCommand implements Runnable {
         @Option(names = "--json", description = "One JSON document with every result, for machines.")
         boolean json;
 
+        @Option(names = "--usb-per-hub", paramLabel = "N", defaultValue = "0",
+                description = "Flashes at once per USB hub (as usb_load.per_hub in a lab file); compared with no limit (default: ${DEFAULT-VALUE}, none).")
+        int usbPerHub;
+
+        @Option(names = "--usb-per-host", paramLabel = "N", defaultValue = "0",
+                description = "Flashes at once on the host (as usb_load.per_host); compared with no limit (default: ${DEFAULT-VALUE}, none).")
+        int usbPerHost;
+
+        @Option(names = "--usb-quiet-hubs", description = "No test runs on a hub while one of its boards is flashed (as usb_load.quiet_hubs).")
+        boolean usbQuiet;
+
+        @Option(names = "--tentacles-per-hub", paramLabel = "N", defaultValue = "7",
+                description = "With a USB limit: tentacles per hub, in the model's order (default: ${DEFAULT-VALUE}).")
+        int tentaclesPerHub;
+
         /** --budget 2h: work items finished in time by today's rule and by the deadline-aware bartender, side by side. */
         @picocli.CommandLine.Mixin
         TimeBoxOptions time = new TimeBoxOptions();
@@ -77,6 +92,12 @@ final class BenchCommand implements Runnable {
                 return ExitCodes.OK;
             }
             java.util.List<SchedulingPolicy> order = policies.isEmpty() ? java.util.List.of(SchedulingPolicy.TESTBED, SchedulingPolicy.ANCHOR) : policies;
+            if (usbPerHub < 0 || usbPerHost < 0 || tentaclesPerHub < 1) {
+                throw new testbed.model.InvalidInputException("--usb-per-hub and --usb-per-host must be 0 (no limit) or more, --tentacles-per-hub at least 1");
+            }
+            if (usbPerHub > 0 || usbPerHost > 0 || usbQuiet) {
+                return usbLoad(out, labNames, order);
+            }
             java.util.List<testbed.bench.ScheduleBenchmark.Result> results = new java.util.ArrayList<>();
             for (String name : labNames) {
                 testbed.bench.LabModel model = testbed.bench.LabModel.load(name);
@@ -136,6 +157,37 @@ final class BenchCommand implements Runnable {
                 out.printf("%s/%s: session records written per finished run, by quarter of the session: %s bytes%n", r.lab(),
                         r.policy().name().toLowerCase(), r.recordBytesPerRun());
             }
+            return ExitCodes.OK;
+        }
+
+        /** Each lab and policy without and with the USB limits: what the limit costs in makespan, and how many runs waited. */
+        private int usbLoad(PrintWriter out, java.util.List<String> labNames, java.util.List<SchedulingPolicy> order) {
+            java.util.Set<String> hubs = new java.util.TreeSet<>();
+            Table t = new Table("lab", "tentacles", "hubs", "policy", "makespan, no limit", "with the limit", "change", "flashes", "runs waited",
+                    "waited in all");
+            for (String name : labNames) {
+                testbed.bench.LabModel model = testbed.bench.LabModel.load(name);
+                int hubCount = (model.tentacles().size() + tentaclesPerHub - 1) / tentaclesPerHub;
+                hubs.clear();
+                for (int i = 1; i <= hubCount; i++) {
+                    hubs.add("hub" + i);
+                }
+                testbed.model.UsbLimits limits = new testbed.model.UsbLimits(usbPerHost, usbPerHub, java.util.Map.of(), usbQuiet ? hubs : java.util.Set.of());
+                for (SchedulingPolicy p : order) {
+                    var free = testbed.bench.ScheduleBenchmark.run(model, new testbed.bench.ScheduleBenchmark.Settings(p, seed, count, jobs));
+                    var limited = testbed.bench.ScheduleBenchmark.run(model, new testbed.bench.ScheduleBenchmark.Settings(p, seed, count, jobs, limits,
+                            tentaclesPerHub));
+                    t.row(model.name(), String.valueOf(model.tentacles().size()), String.valueOf(hubCount), p.name().toLowerCase(),
+                            PlanRenderer.hms(free.makespan()), PlanRenderer.hms(limited.makespan()),
+                            String.format("%+.1f%%", 100.0 * (limited.makespan().toMillis() - free.makespan().toMillis()) / free.makespan().toMillis()),
+                            free.flashes() + " / " + limited.flashes(), limited.usbWaits().runs() + " of " + limited.runs(),
+                            PlanRenderer.hms(limited.usbWaits().total()));
+                }
+            }
+            out.printf("USB load, seed %d, --count %d, --jobs %d: %s flash%s at once per hub of %d tentacles, %s per host%s%n%n", seed, count, jobs,
+                    usbPerHub == 0 ? "any" : String.valueOf(usbPerHub), usbPerHub == 1 ? "" : "es", tentaclesPerHub,
+                    usbPerHost == 0 ? "any" : String.valueOf(usbPerHost), usbQuiet ? ", no test on a hub while it flashes" : "");
+            t.print(out, "");
             return ExitCodes.OK;
         }
     }

@@ -41,12 +41,18 @@ final class PlanRenderer {
             builds.print(out, "  ");
             out.println();
         }
-        Table runs = new Table("#", "start", "end", "testid", "tentacles", "firmware");
+        boolean waits = sim.runs().stream().anyMatch(r -> !r.run().waited().isEmpty());
+        Table runs = waits ? new Table("#", "start", "end", "testid", "tentacles", "firmware", "waited")
+                : new Table("#", "start", "end", "testid", "tentacles", "firmware");
         int n = 0;
         for (Timeline.Entry r : sim.runs()) {
             TestRun run = r.run();
-            runs.row(++n, clock(sim.start(), r.start()), clock(sim.start(), r.end().orElse(r.start())), run.testid(),
-                    run.tentacles().stream().map(Tentacle::label).collect(Collectors.joining(" + ")), firmware(run));
+            List<Object> row = new ArrayList<>(List.of(++n, clock(sim.start(), r.start()), clock(sim.start(), r.end().orElse(r.start())), run.testid(),
+                    run.tentacles().stream().map(Tentacle::label).collect(Collectors.joining(" + ")), firmware(run)));
+            if (waits) {
+                row.add(run.waited());
+            }
+            runs.row(row.toArray());
         }
         if (runs.isEmpty()) {
             out.println("  Nothing can run.");
@@ -55,8 +61,9 @@ final class PlanRenderer {
         }
         plan.todaysRule().ifPresent(today -> out.printf("%nTime box: %d runs finish before the deadline; started in rank order and cut at the end "
                 + "(no time box), %d would (%+d)%n", sim.runs().size(), today, sim.runs().size() - today));
-        out.printf("%n%d run%s, %d flash%s, expected duration %s%n", sim.runs().size(), sim.runs().size() == 1 ? "" : "s", sim.flashes(),
-                sim.flashes() == 1 ? "" : "es", hms(sim.makespan()));
+        out.printf("%n%d run%s, %d flash%s, expected duration %s%s%n", sim.runs().size(), sim.runs().size() == 1 ? "" : "s", sim.flashes(),
+                sim.flashes() == 1 ? "" : "es", hms(sim.makespan()), waits ? "; " + sim.runs().stream().filter(r -> !r.run().waited().isEmpty()).count()
+                        + " waited for USB load (usb_load in the lab file)" : "");
         if (!plan.leftovers().isEmpty()) {
             out.printf("%nLeft over (%d):%n", plan.leftovers().size());
             renderLeftovers(plan.leftovers(), out);

@@ -17,6 +17,7 @@ import testbed.model.InvalidInputException;
 import testbed.model.Lab;
 import testbed.model.Programmer;
 import testbed.model.Tentacle;
+import testbed.model.UsbLimits;
 
 /**
  * Reads a lab inventory ({@code labs/<name>.json}): the tentacles by serial with their board, FUTs, variants,
@@ -100,8 +101,47 @@ public final class LabLoader {
                         + String.join(", ", tentacles.stream().map(Tentacle::board).distinct().sorted().toList()) + ")");
             }
         }
+        UsbLimits usb = json.optionalObject("usb_load").map(u -> usbLimits(u, tentacles)).orElse(UsbLimits.NONE);
         json.rejectUnknownFields();
-        return new Lab(name, description, file, tentacles, references);
+        return new Lab(name, description, file, tentacles, references, usb);
+    }
+
+    /**
+     * {@code "usb_load": {"per_host": 4, "per_hub": 2, "hubs": {"hub1": 1}, "quiet_hubs": ["hub1"]}}: flashes at once per
+     * host and per hub (a tentacle's hub is its {@code hub} tag), and hubs on which tests never overlap a flash.
+     */
+    private static UsbLimits usbLimits(JsonObject u, List<Tentacle> tentacles) {
+        java.util.Set<String> known = new java.util.TreeSet<>();
+        tentacles.forEach(t -> UsbLimits.hubOf(t).ifPresent(known::add));
+        int perHost = atLeastZero(u, "per_host", u.integer("per_host", 0));
+        int perHub = atLeastZero(u, "per_hub", u.integer("per_hub", 0));
+        Map<String, Integer> hubs = new java.util.LinkedHashMap<>();
+        u.stringMap("hubs").forEach((hub, text) -> {
+            if (!known.contains(hub)) {
+                throw u.error("hubs." + hub, "no tentacle has \"hub\": \"" + hub + "\" in its tags (hubs: " + (known.isEmpty() ? "none" : String.join(", ", known)) + ")");
+            }
+            try {
+                hubs.put(hub, atLeastZero(u, "hubs." + hub, Integer.parseInt(text)));
+            } catch (NumberFormatException e) {
+                throw u.error("hubs." + hub, "expected a number of flashes at once, got \"" + text + "\"");
+            }
+        });
+        List<String> quiet = u.strings("quiet_hubs", List.of());
+        for (int i = 0; i < quiet.size(); i++) {
+            if (!known.contains(quiet.get(i))) {
+                throw u.error("quiet_hubs[" + i + "]", "no tentacle has \"hub\": \"" + quiet.get(i) + "\" in its tags (hubs: "
+                        + (known.isEmpty() ? "none" : String.join(", ", known)) + ")");
+            }
+        }
+        u.rejectUnknownFields();
+        return new UsbLimits(perHost, perHub, hubs, new java.util.HashSet<>(quiet));
+    }
+
+    private static int atLeastZero(JsonObject json, String field, int n) {
+        if (n < 0) {
+            throw json.error(field, "expected 0 (no limit) or more, got " + n);
+        }
+        return n;
     }
 
     private static Tentacle tentacle(JsonObject e, String defaultConnection) {

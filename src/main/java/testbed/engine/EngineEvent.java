@@ -11,6 +11,9 @@ public sealed interface EngineEvent {
 
     record RunFinished(RunReport report, long nanos) implements EngineEvent {}
 
+    /** A run's boards carry their firmware (flashed and verified, or found right): the run's USB-heavy part is over. */
+    record RunPrepared(String testid, long nanos) implements EngineEvent {}
+
     /** A health probe of an idle tentacle ended: did MicroPython answer? */
     record ProbeFinished(String serial, boolean answered, long nanos) implements EngineEvent {}
 

@@ -169,6 +169,8 @@ public final class SessionEngine {
                 bartender.firmwareFailed(fw.boardVariant());
             }
             listener.buildFinished(fw, b.problem(), backend.clock().instant());
+        } else if (event instanceof EngineEvent.RunPrepared p) {
+            bartender.prepared(p.testid());
         } else if (event instanceof EngineEvent.ProbeFinished p) {
             probing--;
             String change = bartender.health().probed(p.serial(), p.answered());

@@ -13,6 +13,7 @@ import java.util.Optional;
  *
  * @param requeues how often this work item was requeued after infrastructure errors before this run
  * @param dutNeedsFlash the DUT does not carry this firmware as far as the bartender knows
+ * @param waited what the run waited for before it could start (the USB load of its hub or host), empty if nothing
  */
 public record TestRun(
         String testid,
@@ -25,11 +26,18 @@ public record TestRun(
         boolean referenceNeedsFlash,
         int requeues,
         Instant startedAt,
-        Duration estimatedDuration) {
+        Duration estimatedDuration,
+        String waited) {
 
     public TestRun {
         Objects.requireNonNull(testid, "testid");
         Objects.requireNonNull(reference, "reference");
+        Objects.requireNonNull(waited, "waited");
+    }
+
+    public TestRun(String testid, TestRunSpec spec, Tentacle dut, String variant, Role role, Optional<Tentacle> reference, boolean dutNeedsFlash,
+            boolean referenceNeedsFlash, int requeues, Instant startedAt, Duration estimatedDuration) {
+        this(testid, spec, dut, variant, role, reference, dutNeedsFlash, referenceNeedsFlash, requeues, startedAt, estimatedDuration, "");
     }
 
     /** {@code LABEL@<serial4>-<TAG>[-<variant>][-instance0|-instance1]}, e.g. {@code RUN-PERFBENCH@2731-RPI_PICO2-RISCV}. */

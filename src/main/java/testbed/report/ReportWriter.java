@@ -148,7 +148,10 @@ public final class ReportWriter {
                     default -> Svg.ERROR;
                 };
                 for (String tentacle : run.tentacles()) {
-                    bars.add(new Svg.Bar(tentacle, start, end, color,  a.directory() + " (" + a.status().label() + ", " + a.durationSeconds() + " s)"));
+                    bars.add(new Svg.Bar(tentacle, start, end, color, a.directory() + " (" + a.status().label() + ", " + a.durationSeconds() + " s"
+                            + (a.flashed().isEmpty() || a.timePrepared().isEmpty() ? ""
+                                    : ", flashed for " + Duration.between(start, Instant.parse(a.timePrepared())).toSeconds() + " s")
+                            + (a.waited().isEmpty() ? "" : "; " + a.waited()) + ")"));
                 }
             }
         }

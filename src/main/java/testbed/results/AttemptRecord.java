@@ -18,6 +18,9 @@ import testbed.runner.TestResult;
  *     firmware it ran (the bare variant: {@code RISCV}, or empty for the default)
  * @param status how it ended, classified once when it ended (xfail applied): see {@link Status}
  * @param errorKind for error and timeout: which infrastructure failure (flash_failed, board_lost, ...); else empty
+ * @param timePrepared when the first attempt's boards carried their firmware (flashed and verified, or found right):
+ *     from {@code time_start} to here the run was USB-heavy; empty for later attempts and where it never got there
+ * @param waited what the run waited for before it started (the USB load of its hub or host), on its first attempt
  */
 public record AttemptRecord(
         String testid,
@@ -42,12 +45,26 @@ public record AttemptRecord(
         String error,
         Map<String, Long> counts,
         List<TestResult> tests,
-        List<Measurement> measurements) {
+        List<Measurement> measurements,
+        @JsonProperty("time_prepared") String timePrepared,
+        String waited) {
 
+    @com.fasterxml.jackson.annotation.JsonCreator
     public AttemptRecord {
+        timePrepared = timePrepared == null ? "" : timePrepared; // a run.json from before it was recorded
+        waited = waited == null ? "" : waited;
         if (kind == null) {
             kind = LegacyRecords.kindOfLabel(tentacle); // a run.json from before the kind was recorded
         }
+    }
+
+    /** The same attempt recorded before preparation and waits were: what older callers and files give. */
+    public AttemptRecord(String testid, String attempt, String directory, String testGroup, String tentacle, String kind, String serial,
+            String board, String variant, Role role, String reference, Map<String, String> firmware, List<String> flashed, String runner,
+            String timeStart, String timeEnd, double durationSeconds, Status status, String errorKind, String error, Map<String, Long> counts,
+            List<TestResult> tests, List<Measurement> measurements) {
+        this(testid, attempt, directory, testGroup, tentacle, kind, serial, board, variant, role, reference, firmware, flashed, runner, timeStart,
+                timeEnd, durationSeconds, status, errorKind, error, counts, tests, measurements, "", "");
     }
 
     /** The firmware the DUT ran: board and variant. */

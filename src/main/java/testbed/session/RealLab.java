@@ -66,7 +66,7 @@ final class RealLab implements LabBackend, AutoCloseable {
             ThreadContext.put("sessionDir", sessionDir); // the run's log lines go to the session's logs too
             RunReport report;
             try {
-                report = executor.execute(run);
+                report = executor.execute(run, () -> events.add(new EngineEvent.RunPrepared(run.testid(), System.nanoTime())));
             } catch (RuntimeException e) {
                 LOG.error("{}: executor failed", run.testid(), e);
                 report = RunReport.internalError(run, e.toString());

@@ -47,15 +47,18 @@ public final class SimulatedLab implements LabBackend {
 
     @Override
     public void startRun(TestRun run) {
-        Duration d = model.test(run);
+        Duration flashing = Duration.ZERO;
         if (run.dutNeedsFlash()) {
-            d = d.plus(model.flash(run.dut()));
+            flashing = flashing.plus(model.flash(run.dut()));
         }
         if (run.referenceNeedsFlash()) {
-            d = d.plus(model.flash(run.reference().orElseThrow()));
+            flashing = flashing.plus(model.flash(run.reference().orElseThrow()));
         }
         Instant start = clock.instant();
-        Instant end = start.plus(d);
+        Instant end = start.plus(flashing).plus(model.test(run));
+        if (!flashing.isZero()) {
+            schedule(start.plus(flashing), new EngineEvent.RunPrepared(run.testid(), 0));
+        }
         RunOutcome outcome = model.outcome(run);
         // After a run its boards carry what it flashed; after a lab error nobody knows.
         Map<String, Optional<BoardVariant>> carried = new HashMap<>();
@@ -81,6 +84,9 @@ public final class SimulatedLab implements LabBackend {
         long now = System.nanoTime();
         if (next.event() instanceof EngineEvent.RunFinished r) {
             return Optional.of(new EngineEvent.RunFinished(r.report(), now));
+        }
+        if (next.event() instanceof EngineEvent.RunPrepared p) {
+            return Optional.of(new EngineEvent.RunPrepared(p.testid(), now));
         }
         EngineEvent.BuildFinished b = (EngineEvent.BuildFinished) next.event();
         return Optional.of(new EngineEvent.BuildFinished(b.firmware(), b.problem(), now));

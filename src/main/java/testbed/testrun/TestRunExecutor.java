@@ -107,6 +107,14 @@ public final class TestRunExecutor {
     }
 
     public RunReport execute(TestRun run) {
+        return execute(run, () -> {});
+    }
+
+    /**
+     * Runs {@code run}; {@code prepared} is called once its boards carry their firmware (flashed and verified, or found
+     * right), when the USB-heavy part of the run is over.
+     */
+    public RunReport execute(TestRun run, Runnable prepared) {
         List<String> serials = run.tentacles().stream().map(Tentacle::serial).toList();
         try {
             Set<String> busy = locks.tryLockAll(serials, settings.sessionId() + " " + run.testid());
@@ -118,7 +126,7 @@ public final class TestRunExecutor {
                     List.of(), Map.of());
         }
         try {
-            return attempts(run);
+            return attempts(run, prepared);
         } catch (java.io.UncheckedIOException e) {
             if (DiskFull.is(e)) {
                 return resultsFull(run, e);
@@ -135,7 +143,7 @@ public final class TestRunExecutor {
                 + e.getMessage()), List.of(), Map.of());
     }
 
-    private RunReport attempts(TestRun run) {
+    private RunReport attempts(TestRun run, Runnable onPrepared) {
         List<AttemptRecord> attempts = new ArrayList<>();
         Map<String, Optional<BoardVariant>> firmware = new HashMap<>();
         boolean prepared = false;
@@ -153,7 +161,7 @@ public final class TestRunExecutor {
             }
             ThreadContext.put("attemptDir", dir.toString());
             try {
-                Attempt attempt = new Attempt(run, dir, !prepared, firmware);
+                Attempt attempt = new Attempt(run, dir, !prepared, firmware, onPrepared);
                 AttemptRecord record = attempt.execute();
                 attempts.add(record);
                 prepared = true;
@@ -182,13 +190,16 @@ public final class TestRunExecutor {
         final Map<String, BoardIdentity> identities = new LinkedHashMap<>();
         final List<String> flashed = new ArrayList<>();
         final Instant start = clock.instant();
+        final Runnable onPrepared;
+        Instant prepared;
         RunOutcome.InfraError infra;
         RunnerResult result = RunnerResult.skipped("not run");
         Status status = Status.NEVER_FINISHED;
         String error = "";
 
-        Attempt(TestRun run, Path dir, boolean prepare, Map<String, Optional<BoardVariant>> firmware) {
+        Attempt(TestRun run, Path dir, boolean prepare, Map<String, Optional<BoardVariant>> firmware, Runnable onPrepared) {
             this.run = run;
+            this.onPrepared = onPrepared;
             this.dir = dir;
             this.prepare = prepare;
             this.firmware = firmware;
@@ -212,6 +223,10 @@ public final class TestRunExecutor {
                         if (reference.isPresent()) {
                             prepare(reference.get(), run.referenceFirmware().orElseThrow(), "flashing_stdout_reference.txt", log);
                         }
+                    }
+                    if (prepare) {
+                        prepared = clock.instant();
+                        onPrepared.run();
                     }
                     RunContext ctx = new RunContext(run, dut, reference, dir, log, deadline,
                             Duration.ofMillis(Math.round(run.spec().timeoutSeconds() * 1000)), settings.specsDir(), settings.micropython(),
@@ -348,7 +363,8 @@ public final class TestRunExecutor {
                     run.dut().label(), run.dut().tag(), run.dut().serial(), run.dut().board(), run.variant(), run.role(),
                     run.reference().map(Tentacle::label).orElse(""), versions, flashed, run.spec().runner().kind(), start.toString(),
                     finished ? end.toString() : "", finished ? Duration.between(start, end).toMillis() / 1000.0 : 0, status,
-                    infra == null ? "" : infra.kind().name().toLowerCase(), finished ? error : "Test never finished...", counts, tests, finished ? result.measurements() : List.of());
+                    infra == null ? "" : infra.kind().name().toLowerCase(), finished ? error : "Test never finished...", counts, tests, finished ? result.measurements() : List.of(),
+                    prepared == null ? "" : prepared.toString(), prepare ? run.waited() : "");
         }
     }
 

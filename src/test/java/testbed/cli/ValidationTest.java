@@ -92,6 +92,13 @@ class ValidationTest {
                 Arguments.of("bad JSON", "\"name\": \"virtual\",", "\"name\": \"virtual\"", "malformed JSON"),
                 Arguments.of("negative number", "\"power_on_delay_s\": 0.2", "\"power_on_delay_s\": -1",
                         "field 'tentacles[4].power_on_delay_s': expected a number >= 0"),
+                Arguments.of("USB limit of a hub nobody is on", "\"default_connection\": \"virtual\",",
+                        "\"default_connection\": \"virtual\", \"usb_load\": {\"hubs\": {\"hub9\": 1}},",
+                        "field 'usb_load.hubs.hub9': no tentacle has \"hub\": \"hub9\" in its tags (hubs: none)"),
+                Arguments.of("negative USB limit", "\"default_connection\": \"virtual\",", "\"default_connection\": \"virtual\", \"usb_load\": {\"per_hub\": -1},",
+                        "field 'usb_load.per_hub': expected 0 (no limit) or more, got -1"),
+                Arguments.of("unknown USB field", "\"default_connection\": \"virtual\",", "\"default_connection\": \"virtual\", \"usb_load\": {\"per_hubs\": 1},",
+                        "field 'usb_load.per_hubs': unknown field"),
                 Arguments.of("bad perftest args", "\"serial\": \"vlab0000pico-2a02\",", "\"serial\": \"vlab0000pico-2a02\", \"perftest_args\": [\"fast\"],",
                         "field 'tentacles[1].perftest_args': expected two numbers"));
     }

@@ -27,6 +27,7 @@ public final class VirtualLabFixture {
     private final Path dir;
     private final List<Map<String, Object>> tentacles = new ArrayList<>();
     private final List<String> referenceBoards = new ArrayList<>();
+    private Map<String, Object> usbLoad = Map.of();
 
     public VirtualLabFixture(Path dir) {
         this.dir = dir;
@@ -92,6 +93,22 @@ public final class VirtualLabFixture {
         return this;
     }
 
+    /** One more tag on the tentacle added last, e.g. its USB {@code hub}. */
+    public VirtualLabFixture tag(String key, String value) {
+        Map<String, Object> last = tentacles.get(tentacles.size() - 1);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> tags = new LinkedHashMap<>((Map<String, Object>) last.getOrDefault("tags", Map.of()));
+        tags.put(key, value);
+        last.put("tags", tags);
+        return this;
+    }
+
+    /** The lab's {@code usb_load}: flashes at once per hub and host. */
+    public VirtualLabFixture usbLoad(Map<String, Object> limits) {
+        usbLoad = limits;
+        return this;
+    }
+
     /** The lab's reference boards (its {@code reference_boards}). */
     public VirtualLabFixture referenceBoards(String... boards) {
         referenceBoards.addAll(List.of(boards));
@@ -119,6 +136,9 @@ public final class VirtualLabFixture {
             lab.put("reference_boards", referenceBoards);
         }
         lab.put("tentacles", tentacles);
+        if (!usbLoad.isEmpty()) {
+            lab.put("usb_load", usbLoad);
+        }
         JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), lab);
         return file;
     }

@@ -1,0 +1,60 @@
+package testbed.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import testbed.config.Workspace;
+import testbed.lab.VirtualLabFixture;
+
+/** What real USB labs do to a session, on virtual boards: USB load on a hub. */
+@Timeout(300)
+class LabHazardsIT {
+
+    @TempDir
+    Path dir;
+
+    /** A flash of one attempt: from its start until its boards were prepared. */
+    private record Flash(String testid, Instant start, Instant end) {}
+
+    @Test
+    void eightBoardsOnAHubThatFlashesOneAtATimeNeverFlashTwoAtOnceAndAllRun() throws Exception {
+        Workspace ws = Cli.copyOfCheckout(dir);
+        VirtualLabFixture fixture = new VirtualLabFixture(dir.resolve("lab"));
+        for (int i = 0; i < 8; i++) {
+            // Eight kinds (not identical tentacles sharing their work), so every board has a run and a flash of its own.
+            fixture.board(String.format("vusb%08d-%04x", i, 0xa0 + i), "PICO_" + (char) ('A' + i), "RPI_PICO", List.of("FUT_MCU_ONLY",
+                    "FUT_EXTMOD_HARDWARE"), List.of(""), Map.of()).tag("hub", "vhub1");
+        }
+        Path lab = fixture.usbLoad(Map.of("hubs", Map.of("vhub1", 1))).writeLab();
+
+        Cli.Result r = Cli.run(ws, "run", "--lab", lab.toString(), "--firmware", "RPI_PICO", "--only-test", "BUILTIN-TESTS_EXTMOD", "--flash-force");
+
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        List<Flash> flashes = new ArrayList<>();
+        List<JsonNode> runs = RunIT.runs(ws.resultsDir());
+        assertThat(runs).hasSize(8).allMatch(n -> n.get("status").asText().equals("passed"));
+        for (JsonNode run : runs) {
+            JsonNode a = run.get("attempts").get(0);
+            assertThat(a.get("flashed")).as(run.get("testid").asText() + " flashed").hasSize(1);
+            assertThat(a.get("time_prepared").asText()).as("prepared").isNotEmpty();
+            flashes.add(new Flash(run.get("testid").asText(), Instant.parse(a.get("time_start").asText()), Instant.parse(a.get("time_prepared").asText())));
+        }
+        flashes.sort(java.util.Comparator.comparing(Flash::start));
+        for (int i = 1; i < flashes.size(); i++) {
+            assertThat(flashes.get(i).start()).as(flashes.get(i).testid() + " starts flashing after " + flashes.get(i - 1).testid() + " finished")
+                    .isAfterOrEqualTo(flashes.get(i - 1).end());
+        }
+        // The runs that waited say so, in their records and in the timing report.
+        assertThat(runs.stream().filter(n -> n.get("attempts").get(0).get("waited").asText().contains("hub vhub1 flashes 1 board at once")))
+                .hasSizeGreaterThanOrEqualTo(4);
+        assertThat(ws.resultsDir().resolve("timing.txt")).content().contains("for USB: hub vhub1 flashes 1 board at once").contains("flashed for");
+    }
+}
