@@ -59,6 +59,8 @@ public final class TestBartender {
     final Set<String> quarantined = new HashSet<>();
     /** Held by another testbed process for now. */
     final Set<String> elsewhere = new HashSet<>();
+    /** Their device is gone (unplugged, powered off): no work until they are back, and nobody to blame. */
+    final Set<String> unplugged = new HashSet<>();
     final List<Leftover> specLeftovers = new ArrayList<>();
     final List<Leftover> givenUp = new ArrayList<>();
     private final int totalItems;
@@ -245,8 +247,9 @@ public final class TestBartender {
             }
             return;
         }
-        if (outcome instanceof RunOutcome.InfraError error && error.kind() == RunOutcome.InfraErrorKind.RESULTS_UNWRITABLE) {
-            // The host's fault, not the boards': nobody is blamed and the work is not used up.
+        boolean pulled = outcome instanceof RunOutcome.InfraError && run.tentacles().stream().anyMatch(t -> unplugged.contains(t.serial()));
+        if (outcome instanceof RunOutcome.InfraError error && (error.kind() == RunOutcome.InfraErrorKind.RESULTS_UNWRITABLE || pulled)) {
+            // The host's fault, or a board pulled out by hand, not a board failing: nobody is blamed and the work is not used up.
             WorkItem item = entry.item();
             todo.get(item.kind()).add(item);
             booked(item, +1);
@@ -261,7 +264,7 @@ public final class TestBartender {
         for (Tentacle t : run.tentacles()) {
             if (hostLost) {
                 elsewhere.add(t.serial()); // gone with its host; back when the host is (isFreeElsewhere)
-            } else if (!quarantined.contains(t.serial())) {
+            } else if (!quarantined.contains(t.serial()) && !unplugged.contains(t.serial())) {
                 free.add(t.serial());
             }
         }
@@ -291,9 +294,33 @@ public final class TestBartender {
         return health;
     }
 
+    /** The tentacle's device is gone: it gets no work until {@link #pluggedIn}; a run on it ends on its own. */
+    public void unplugged(String serial) {
+        if (tentacles.containsKey(serial) && unplugged.add(serial)) {
+            free.remove(serial);
+            firmwareOn.remove(serial); // what comes back may carry anything
+        }
+    }
+
+    /** The tentacle's device is back: a fresh start (its earlier errors are forgotten), its firmware checked again at its next run. */
+    public void pluggedIn(String serial) {
+        if (unplugged.remove(serial)) {
+            consecutiveInfraErrors.remove(serial);
+            if (!quarantined.contains(serial) && !elsewhere.contains(serial) && running.values().stream()
+                    .noneMatch(r -> r.run().tentacles().stream().anyMatch(t -> t.serial().equals(serial)))) {
+                free.add(serial);
+            }
+        }
+    }
+
+    /** Tentacles whose device is gone right now. */
+    public Set<String> unpluggedTentacles() {
+        return Set.copyOf(unplugged);
+    }
+
     /** A tentacle another process held is free for us again. */
     public void tentacleAvailable(String serial) {
-        if (elsewhere.remove(serial) && !quarantined.contains(serial) && running.values().stream()
+        if (elsewhere.remove(serial) && !quarantined.contains(serial) && !unplugged.contains(serial) && running.values().stream()
                 .noneMatch(r -> r.run().tentacles().stream().anyMatch(t -> t.serial().equals(serial)))) {
             free.add(serial);
         }

@@ -14,6 +14,12 @@ public sealed interface EngineEvent {
     /** A run's boards carry their firmware (flashed and verified, or found right): the run's USB-heavy part is over. */
     record RunPrepared(String testid, long nanos) implements EngineEvent {}
 
+    /**
+     * A tentacle's device vanished (unplugged, powered off) or came back: its run, if any, ends on its own as a lost
+     * board; it gets no work while it is away.
+     */
+    record Plugged(String serial, boolean present, long nanos) implements EngineEvent {}
+
     /** A health probe of an idle tentacle ended: did MicroPython answer? */
     record ProbeFinished(String serial, boolean answered, long nanos) implements EngineEvent {}
 

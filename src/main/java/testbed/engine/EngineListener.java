@@ -24,6 +24,9 @@ public interface EngineListener {
     /** A health probe changed a tentacle's standing: {@code change} is "quarantined" or "taken back". */
     default void probed(String serial, String change) {}
 
+    /** A tentacle's device vanished ({@code present} false) or came back. */
+    default void plugged(String serial, boolean present) {}
+
     /** Every run that can start now has been started: a good moment for slow work (rewriting records). */
     default void dispatched() {}
 
@@ -62,6 +65,13 @@ public interface EngineListener {
             public void buildFinished(Firmware firmware, Optional<String> problem, Instant at) {
                 for (EngineListener l : listeners) {
                     l.buildFinished(firmware, problem, at);
+                }
+            }
+
+            @Override
+            public void plugged(String serial, boolean present) {
+                for (EngineListener l : listeners) {
+                    l.plugged(serial, present);
                 }
             }
 

@@ -169,6 +169,13 @@ public final class SessionEngine {
                 bartender.firmwareFailed(fw.boardVariant());
             }
             listener.buildFinished(fw, b.problem(), backend.clock().instant());
+        } else if (event instanceof EngineEvent.Plugged p) {
+            if (p.present()) {
+                bartender.pluggedIn(p.serial());
+            } else {
+                bartender.unplugged(p.serial());
+            }
+            listener.plugged(p.serial(), p.present());
         } else if (event instanceof EngineEvent.RunPrepared p) {
             bartender.prepared(p.testid());
         } else if (event instanceof EngineEvent.ProbeFinished p) {

@@ -60,6 +60,11 @@ final class ConsoleFeed implements EngineListener {
     }
 
     @Override
+    public void plugged(String serial, boolean present) {
+        listener.message(present ? "plugged in: " + serial + " (back in the session)" : "unplugged: " + serial + " (no work for it until it is back)");
+    }
+
+    @Override
     public void buildStarted(testbed.model.Firmware firmware, Instant at) {
         listener.message("building firmware " + firmware.boardVariant().name());
     }

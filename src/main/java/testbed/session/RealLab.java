@@ -37,6 +37,10 @@ final class RealLab implements LabBackend, AutoCloseable {
     private final BlockingQueue<EngineEvent> events = new LinkedBlockingQueue<>();
     private final ExecutorService workers;
     private final ExecutorService builder = Executors.newSingleThreadExecutor(daemon("build"));
+    /** Looks for tentacles whose device vanished or came back (hot-plug), twice a second. */
+    private final java.util.concurrent.ScheduledExecutorService plugWatch = Executors.newSingleThreadScheduledExecutor(daemon("plug-watch"));
+    /** Tentacles whose device is gone, as last reported to the engine. */
+    private final java.util.Set<String> away = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final java.util.Map<String, testbed.lab.Dut> duts;
 
@@ -52,6 +56,31 @@ final class RealLab implements LabBackend, AutoCloseable {
         this.resultsRoot = resultsRoot;
         this.clock = clock;
         this.workers = Executors.newFixedThreadPool(Math.max(1, tentacles), daemon("run"));
+        plugWatch.scheduleWithFixedDelay(this::watchPlugs, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    /** A device that vanished or came back is reported once per change. */
+    private void watchPlugs() {
+        for (testbed.lab.Dut dut : this.duts.values()) {
+            notePresence(dut.tentacle().serial(), present(dut));
+        }
+    }
+
+    private void notePresence(String serial, boolean present) {
+        boolean changed = present ? away.remove(serial) : away.add(serial);
+        if (changed) {
+            LOG.info("{}: {}", serial, present ? "its device is back" : "its device is gone");
+            events.add(new EngineEvent.Plugged(serial, present, System.nanoTime()));
+        }
+    }
+
+    /** Whether the tentacle's serial device exists now (its driver knows where; a lost board has none). */
+    static boolean present(testbed.lab.Dut dut) {
+        try {
+            return java.nio.file.Files.exists(Path.of(dut.port()));
+        } catch (testbed.board.BoardIoException | RuntimeException e) {
+            return false;
+        }
     }
 
     @Override
@@ -70,6 +99,15 @@ final class RealLab implements LabBackend, AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.error("{}: executor failed", run.testid(), e);
                 report = RunReport.internalError(run, e.toString());
+            }
+            if (report.outcome() instanceof testbed.bartender.RunOutcome.InfraError) {
+                // A board pulled out mid-run: said before the run's end, so the bartender knows it was not the board's fault.
+                for (testbed.model.Tentacle t : run.tentacles()) {
+                    testbed.lab.Dut dut = duts.get(t.serial());
+                    if (dut != null && !present(dut)) {
+                        notePresence(t.serial(), false);
+                    }
+                }
             }
             events.add(new EngineEvent.RunFinished(report, System.nanoTime()));
         });
@@ -126,6 +164,7 @@ final class RealLab implements LabBackend, AutoCloseable {
      * so they end as interrupted) and returns what they reported.
      */
     java.util.List<RunReport> drain(Duration max) {
+        plugWatch.shutdownNow();
         workers.shutdown();
         builder.shutdownNow();
         try {
@@ -144,6 +183,7 @@ final class RealLab implements LabBackend, AutoCloseable {
 
     @Override
     public void close() {
+        plugWatch.shutdownNow();
         workers.shutdownNow();
         builder.shutdownNow();
     }

@@ -257,6 +257,9 @@ public final class Session {
         List<Leftover> leftovers = new ArrayList<>(selection.leftovers());
         leftovers.addAll(bartender.leftovers());
         leftovers.addAll(cut);
+        // A board pulled out and not plugged back by the end needs a person, even when its work ran elsewhere.
+        bartender.unpluggedTentacles().stream().sorted().forEach(serial -> leftovers.add(new Leftover("", labels.getOrDefault(serial, serial),
+                Leftover.Reason.OFFLINE, "unplugged during the session and not back")));
         boolean interrupted = records.isInterrupted() || control.stopAsked()
                 || (outcome.stopped() && !outcome.deadlineReached() && records.resultsProblem().isEmpty());
         Verdict verdict = records.resultsProblem().isPresent() ? Verdict.INFRASTRUCTURE_ERRORS

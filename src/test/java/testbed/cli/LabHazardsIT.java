@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import testbed.config.Workspace;
 import testbed.lab.VirtualLabFixture;
 
-/** What real USB labs do to a session, on virtual boards: USB load on a hub. */
+/** What real USB labs do to a session, on virtual boards: USB load on a hub, boards unplugged and plugged back. */
 @Timeout(300)
 class LabHazardsIT {
 
@@ -56,5 +56,34 @@ class LabHazardsIT {
         assertThat(runs.stream().filter(n -> n.get("attempts").get(0).get("waited").asText().contains("hub vhub1 flashes 1 board at once")))
                 .hasSizeGreaterThanOrEqualTo(4);
         assertThat(ws.resultsDir().resolve("timing.txt")).content().contains("for USB: hub vhub1 flashes 1 board at once").contains("flashed for");
+    }
+
+    @Test
+    void aBoardUnpluggedMidRunReleasesItAtOnceAndRunsAgainOncePluggedBack() throws Exception {
+        Workspace ws = Cli.copyOfCheckout(dir);
+        // a001 is pulled out 4 s after discovery, in its first run, and comes back 4 s later; b002 has work enough meanwhile.
+        Path lab = new VirtualLabFixture(dir.resolve("lab"))
+                .pico("vhplg0000001-a001", Map.of("disconnect", Map.of("after_s", 4, "back_after_s", 4)))
+                .board("vhplg0000002-b002", "RPI_PICO2", "RPI_PICO2", List.of("FUT_MCU_ONLY", "FUT_EXTMOD_HARDWARE"), List.of("", "RISCV"), Map.of())
+                .writeLab();
+
+        Cli.Result r = Cli.run(ws, "run", "--lab", lab.toString(), "--firmware", "RPI_PICO", "--firmware", "RPI_PICO2", "--firmware", "RPI_PICO2-RISCV",
+                "--only-test", "BUILTIN-TESTS_BASICS", "--only-test", "BUILTIN-TESTS_EXTMOD", "--quarantine-after", "1", "--no-history");
+
+        assertThat(r.exitCode()).as("pulled out and back: no failure, nobody quarantined: " + r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("unplugged: vhplg0000001-a001").contains("plugged in: vhplg0000001-a001");
+        JsonNode session = RunIT.json(ws.resultsDir().resolve("session.json"));
+        assertThat(session.get("quarantined")).isEmpty();
+        JsonNode basics = RunIT.runs(ws.resultsDir()).stream().filter(n -> n.get("testid").asText().equals("BUILTIN-TESTS_BASICS@a001-RPI_PICO"))
+                .findFirst().orElseThrow();
+        JsonNode pulled = basics.get("attempts").get(0);
+        assertThat(pulled.get("error_kind").asText()).isEqualTo("board_lost");
+        // Unplugged 4 s after discovery, so no earlier than 4 s after the session's start: released within 5 s of that.
+        Instant unpluggedAtTheEarliest = Instant.parse(session.get("time_start").asText()).plusSeconds(4);
+        assertThat(java.time.Duration.between(unpluggedAtTheEarliest, Instant.parse(pulled.get("time_end").asText()))).isLessThan(java.time.Duration.ofSeconds(5));
+        // Back in the same session: its work was not used up by the pull, and both its groups passed on it.
+        assertThat(RunIT.runs(ws.resultsDir()).stream().filter(n -> n.get("testid").asText().endsWith("@a001-RPI_PICO"))
+                .map(n -> n.get("testid").asText() + " " + n.get("status").asText()))
+                .contains("BUILTIN-TESTS_EXTMOD@a001-RPI_PICO passed").anyMatch(s -> s.equals("BUILTIN-TESTS_BASICS@a001-RPI_PICO passed"));
     }
 }

@@ -52,7 +52,7 @@ class RunIT {
         }
     }
 
-    private static JsonNode json(Path file) throws IOException {
+    static JsonNode json(Path file) throws IOException {
         return JSON.readTree(file.toFile());
     }
 
@@ -221,7 +221,7 @@ class RunIT {
     }
 
     @Test
-    void disconnectedBoardIsQuarantinedAndTheOthersGoOn() throws Exception {
+    void aBoardUnpluggedForGoodIsLeftOverAsOfflineAndTheOthersGoOn() throws Exception {
         Workspace ws = ws();
         Path lab = lab(new VirtualLabFixture(dir.resolve("lab"))
                 .pico("vgone00000001-0d0d", Map.of("disconnect", Map.of("after_s", 2)))
@@ -230,12 +230,13 @@ class RunIT {
                 "--only-test", "BUILTIN-TESTS_BASICS", "--only-test", "BUILTIN-TESTS_EXTMOD", "--quarantine-after", "1");
 
         assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCodes.INFRASTRUCTURE);
-        assertThat(r.out()).contains("quarantined");
+        assertThat(r.out()).contains("unplugged: vgone00000001-0d0d");
         JsonNode session = json(ws.resultsDir().resolve("session.json"));
         assertThat(session.get("verdict").asText()).isEqualTo("infrastructure_errors");
+        assertThat(session.get("quarantined")).as("pulled out, not broken").isEmpty();
         assertThat(run(ws, "BUILTIN-TESTS_BASICS@5757").get("status").asText()).isEqualTo("passed");
         assertThat(run(ws, "BUILTIN-TESTS_EXTMOD@5757").get("status").asText()).isEqualTo("passed");
-        assertThat(session.get("leftovers").toString()).contains("RPI_PICO").containsIgnoringCase("quarantine");
+        assertThat(session.get("leftovers").toString()).contains("RPI_PICO").contains("unplugged during the session: 0d0d-RPI_PICO");
     }
 
     @Test

@@ -31,7 +31,7 @@ class VerdictIT {
     }
 
     @Test
-    void aReferenceThatDisconnectsIsBlamedTheWorkMovesToTheOtherReferenceAndTheSessionIsNotPassed() throws Exception {
+    void aReferenceThatIsUnpluggedIsSetAsideTheWorkMovesToTheOtherReferenceAndTheSessionIsNotPassed() throws Exception {
         Workspace ws = Cli.copyOfCheckout(dir.resolve("ws"));
         Path lab = new VirtualLabFixture(dir.resolve("lab"))
                 .board("vvrdc0000001-4c41", "ESP32_C3", "ESP32_GENERIC_C3", WIRELESS, List.of(""), Map.of())
@@ -43,7 +43,10 @@ class VerdictIT {
         assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCodes.INFRASTRUCTURE);
         JsonNode s = session(ws);
         assertThat(s.get("verdict").asText()).isEqualTo("infrastructure_errors");
-        assertThat(s.get("quarantined").toString()).contains("vvrdr0000001-3b41").doesNotContain("4c41");
+        // Its device vanished: set aside as unplugged (not a board to quarantine), and the DUT is not blamed either.
+        assertThat(r.out()).contains("unplugged: vvrdr0000001-3b41");
+        assertThat(s.get("quarantined")).isEmpty();
+        assertThat(s.get("leftovers").toString()).contains("3b41-RPI_PICO_W").contains("unplugged during the session and not back");
         List<String> passedWith = new ArrayList<>();
         for (JsonNode run : RunIT.runs(ws.resultsDir())) {
             JsonNode last = run.get("attempts").get(run.get("attempts").size() - 1);
