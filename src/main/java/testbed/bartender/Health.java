@@ -23,14 +23,15 @@ public final class Health {
 
     /**
      * The b.tentacles a health probe may look at now: idle ones known to carry firmware (a blank board answers nothing
-     * by nature), and those a probe quarantined, to take them back when they answer again.
+     * by nature), and those a probe quarantined, to take them back when they answer again; none beyond the lab's USB
+     * limits (a probe is USB traffic too).
      */
     public List<Tentacle> probeCandidates() {
         List<Tentacle> out = new ArrayList<>();
         for (Tentacle t : b.tentacles.values()) {
             String s = t.serial();
             boolean idle = b.free.contains(s) && !b.quarantined.contains(s) && b.firmwareOn.containsKey(s);
-            if (idle || healthQuarantined.contains(s)) {
+            if ((idle || healthQuarantined.contains(s) && !b.unplugged.contains(s)) && b.usb.mayProbe(t)) {
                 out.add(t);
             }
         }
@@ -40,6 +41,7 @@ public final class Health {
     /** A probe looks at this tentacle now: no run may start on it meanwhile. */
     public void probing(String serial) {
         b.free.remove(serial);
+        java.util.Optional.ofNullable(b.tentacles.get(serial)).ifPresent(b.usb::probeStarted);
     }
 
     /**
@@ -47,7 +49,11 @@ public final class Health {
      * quarantined: taken back. Returns what changed: "quarantined", "taken back", or "" for nothing.
      */
     public String probed(String serial, boolean answered) {
+        b.usb.probeEnded(serial);
         String change = "";
+        if (b.unplugged.contains(serial)) {
+            return change; // its device went away meanwhile: the plug watch has it, the probe says nothing of the board
+        }
         if (!answered && !b.quarantined.contains(serial)) {
             b.quarantined.add(serial);
             healthQuarantined.add(serial);

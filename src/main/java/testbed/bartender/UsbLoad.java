@@ -131,6 +131,37 @@ public final class UsbLoad {
         return "waited " + Math.max(0, Duration.between(w.since(), now).toSeconds()) + " s for USB: " + w.why();
     }
 
+    /** Probes going on, by serial: the slot keys each holds. */
+    private final Map<String, List<String>> probes = new HashMap<>();
+
+    /** Whether a health probe of this idle tentacle fits the USB limits now (it is a short USB-heavy operation too). */
+    boolean mayProbe(Tentacle t) {
+        Optional<String> hub = UsbLimits.hubOf(t);
+        if (hub.isPresent()) {
+            int limit = limits.hubLimit(hub.get());
+            String key = hubKey(t, hub.get());
+            if (limit > 0 && heavy.getOrDefault(key, 0) >= limit || limits.quiet(hub.get()) && testing.getOrDefault(key, 0) > 0) {
+                return false;
+            }
+        }
+        return limits.perHost() == 0 || heavy.getOrDefault(hostKey(t), 0) < limits.perHost();
+    }
+
+    void probeStarted(Tentacle t) {
+        List<String> keys = new ArrayList<>();
+        UsbLimits.hubOf(t).ifPresent(h -> keys.add(hubKey(t, h)));
+        keys.add(hostKey(t));
+        keys.forEach(k -> heavy.merge(k, 1, Integer::sum));
+        probes.put(t.serial(), keys);
+    }
+
+    void probeEnded(String serial) {
+        List<String> keys = probes.remove(serial);
+        if (keys != null) {
+            keys.forEach(k -> heavy.merge(k, -1, Integer::sum));
+        }
+    }
+
     Waits waits() {
         return new Waits(runsWaited, waitedTotal);
     }

@@ -116,4 +116,24 @@ class UsbLoadScenarioTest {
         b.prepared(lateFlash.get(0).testid());
         assertThat(startAll(b)).as("the hub tests again").hasSize(3);
     }
+
+    @Test
+    void aHealthProbeIsUsbTrafficToo() {
+        List<Tentacle> boards = boards("h1", 2, 1);
+        TestBartender b = bartender(new UsbLimits(0, 1, Map.of(), Set.of()), boards, List.of(STANDARD));
+        Tentacle idle = boards.get(0);
+        b.firmwareObserved(idle.serial(), java.util.Optional.of(idle.boardVariant("")));
+        List<TestRun> runs = startAll(b);
+        TestRun flash = runs.stream().filter(TestRun::dutNeedsFlash).findFirst().orElseThrow();
+        b.completed(runs.stream().filter(r -> !r.dutNeedsFlash()).findFirst().orElseThrow(), new RunOutcome.Ran(false)); // idle again
+        assertThat(b.health().probeCandidates()).as("the hub's one slot flashes").doesNotContain(idle);
+        b.prepared(flash.testid());
+        assertThat(b.health().probeCandidates()).contains(idle);
+
+        b.health().probing(idle.serial());
+        assertThat(b.health().probeCandidates()).isEmpty();
+        assertThat(startAll(b)).as("nothing left to run").isEmpty();
+        b.health().probed(idle.serial(), true);
+        assertThat(b.health().probeCandidates()).contains(idle);
+    }
 }
