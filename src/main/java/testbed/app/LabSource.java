@@ -36,6 +36,9 @@ sealed interface LabSource permits LabSource.Local, LabSource.Queue {
     /** What the boards are known to carry without connecting them (serial → version text), and where that came from. */
     Optional<Known> knownFirmware();
 
+    /** Tentacles taken out by hand (serial → who, when, why): the lab file's state on this host, or the queue's table. */
+    Map<String, testbed.session.DisabledTentacles.Disabled> disabled();
+
     record Known(Map<String, String> versions, String from) {}
 
     /** This host's boards, from its lab file. */
@@ -52,6 +55,11 @@ sealed interface LabSource permits LabSource.Local, LabSource.Queue {
         public Optional<Known> knownFirmware() {
             return Optional.empty(); // a plan probes, reads the boards' stored images or the history
         }
+
+        @Override
+        public Map<String, testbed.session.DisabledTentacles.Disabled> disabled() {
+            return testbed.session.DisabledTentacles.of(settings.stateDir(), inventory.name());
+        }
     }
 
     /** The tentacles of every live agent of the queue at {@code url}. */
@@ -64,6 +72,11 @@ sealed interface LabSource permits LabSource.Local, LabSource.Queue {
         @Override
         public Optional<Known> knownFirmware() {
             return Optional.of(new Known(Coordinator.reportedFirmware(url, settings), "the agents' discovery"));
+        }
+
+        @Override
+        public Map<String, testbed.session.DisabledTentacles.Disabled> disabled() {
+            return testbed.queue.QueueDisabled.of(url, settings);
         }
     }
 }

@@ -84,7 +84,7 @@ public final class Runs {
      */
     public static void validate(Workspace workspace, RunRequest request) {
         LabSource lab = LabSource.of(workspace, request.session());
-        SessionInputs.load(workspace, lab.inventory(), request.session().selection());
+        SessionInputs.load(workspace, lab.inventory(), request.session().selection(), lab.disabled());
         request.xfail().ifPresent(Xfail::load);
         Histories.checkUrl(request.history(), workspace.settings());
     }
@@ -115,7 +115,7 @@ public final class Runs {
         // All input is checked before anything is touched: data files, names, the xfail list, then the history.
         LabSource lab = LabSource.of(workspace, request.session());
         Session.Request session = withLabReferences(request.session(), lab.inventory());
-        SessionInputs inputs = SessionInputs.load(workspace, lab.inventory(), session.selection());
+        SessionInputs inputs = SessionInputs.load(workspace, lab.inventory(), session.selection(), lab.disabled());
         Xfail known = request.xfail().map(Xfail::load).orElse(Xfail.NONE);
         Optional<JdbcHistory> history = Histories.open(request.history(), workspace.settings());
         try {
@@ -155,7 +155,7 @@ public final class Runs {
     public static Planner.Plan plan(Workspace workspace, RunRequest request) {
         LabSource lab = LabSource.of(workspace, request.session());
         Session.Request session = withLabReferences(request.session(), lab.inventory());
-        SessionInputs inputs = SessionInputs.load(workspace, lab.inventory(), session.selection());
+        SessionInputs inputs = SessionInputs.load(workspace, lab.inventory(), session.selection(), lab.disabled());
         request.xfail().ifPresent(Xfail::load); // the same checks as the run it plans
         PlanRequest plan = new PlanRequest(session.lab(), session.selection(), session.config(), request.probe());
         Optional<JdbcHistory> history = Histories.open(request.history(), workspace.settings());

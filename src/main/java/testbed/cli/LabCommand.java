@@ -65,13 +65,18 @@ final class LabCommand implements Runnable {
         @picocli.CommandLine.Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why, for whoever finds it disabled.")
         String reason;
 
+        @picocli.CommandLine.Option(names = "--queue", paramLabel = "JDBC_URL",
+                description = "A lab of several hosts: kept in the queue's database, for every coordinator (the tentacle of a live agent).")
+        String queue;
+
         Disable(Workspace workspace) {
             this.workspace = workspace;
         }
 
         @Override
         public Integer call() {
-            var d = testbed.app.TakenOut.disable(workspace, lab.lab(workspace), tentacle, reason, java.time.Clock.systemUTC());
+            var d = queue != null ? testbed.app.TakenOut.disableInQueue(workspace, queue, tentacle, reason, java.time.Clock.systemUTC())
+                    : testbed.app.TakenOut.disable(workspace, lab.lab(workspace), tentacle, reason, java.time.Clock.systemUTC());
             spec.commandLine().getOut().println(d.label() + ": " + d.describe());
             return ExitCodes.OK;
         }
@@ -90,13 +95,17 @@ final class LabCommand implements Runnable {
         @picocli.CommandLine.Parameters(paramLabel = "TENTACLE", description = "Its label or serial.")
         String tentacle;
 
+        @picocli.CommandLine.Option(names = "--queue", paramLabel = "JDBC_URL", description = "A lab of several hosts: enable it in the queue's database.")
+        String queue;
+
         Enable(Workspace workspace) {
             this.workspace = workspace;
         }
 
         @Override
         public Integer call() {
-            var was = testbed.app.TakenOut.enable(workspace, lab.lab(workspace), tentacle);
+            var was = queue != null ? testbed.app.TakenOut.enableInQueue(workspace, queue, tentacle)
+                    : testbed.app.TakenOut.enable(workspace, lab.lab(workspace), tentacle);
             spec.commandLine().getOut().println(tentacle + ": " + was.map(d -> "enabled (it was " + d.describe() + ")").orElse("was not disabled"));
             return ExitCodes.OK;
         }
@@ -130,8 +139,10 @@ final class LabCommand implements Runnable {
             }
             out.println("hosts:");
             hosts.print(out, "  ");
+            var disabled = testbed.queue.QueueDisabled.of(queue, workspace.settings());
             Table tentacles = new Table("HOST", "TENTACLE", "SERIAL", "FIRMWARE", "LEASED FOR");
-            s.tentacles().forEach(t -> tentacles.row(t.host(), t.label(), t.serial(), t.firmware(), t.lease().isEmpty() ? "-" : t.lease()));
+            s.tentacles().forEach(t -> tentacles.row(t.host(), t.label(), t.serial(), t.firmware(), t.lease().isEmpty()
+                    ? (disabled.containsKey(t.serial()) ? disabled.get(t.serial()).describe() : "-") : t.lease()));
             if (!tentacles.isEmpty()) {
                 out.println("tentacles:");
                 tentacles.print(out, "  ");

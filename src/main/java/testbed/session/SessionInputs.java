@@ -28,6 +28,11 @@ public record SessionInputs(Lab lab, Map<BoardVariant, Firmware> catalog, List<T
 
     /** The same for a lab given as it is (the live agents of a queue). */
     public static SessionInputs load(Workspace workspace, Lab l, SelectionRequest request) {
+        return load(workspace, l, request, DisabledTentacles.of(workspace.settings().stateDir(), l.name()));
+    }
+
+    /** @param disabled tentacles taken out by hand (serial → who, when, why): this host's lab state, or a queue's */
+    public static SessionInputs load(Workspace workspace, Lab l, SelectionRequest request, Map<String, DisabledTentacles.Disabled> disabled) {
         ConnectedLab.validate(l);
         Map<BoardVariant, Firmware> catalog = withoutSourceBuilds(workspace.firmware(), request);
         catalog.values().forEach(FirmwareLoader::verifyImage);
@@ -41,7 +46,7 @@ public record SessionInputs(Lab lab, Map<BoardVariant, Firmware> catalog, List<T
         Selection selection = Selection.select(l.tentacles(), specs, catalog.keySet(), request); // bad names fail here, against the inventory
         if (!request.allowDisabled()) {
             Map<String, String> why = new java.util.HashMap<>();
-            DisabledTentacles.of(workspace.settings().stateDir(), l.name()).forEach((serial, d) -> why.put(serial, d.describe()));
+            disabled.forEach((serial, d) -> why.put(serial, d.describe()));
             selection = selection.withoutDisabled(why);
         }
         for (TestRunSpec spec : selection.specs()) {

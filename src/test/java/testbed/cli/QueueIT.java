@@ -236,6 +236,18 @@ class QueueIT {
         Cli.Result status = Cli.run(ws, "lab", "status", "--queue", url);
         assertThat(status.out()).contains("agent-a", "agent-b", "agent-c", "live", "no leases held");
 
+        // Taken out by hand on a lab of several hosts: kept in the queue's tables, so every coordinator leaves it alone.
+        Cli.Result off = Cli.run(ws, "lab", "disable", "--queue", url, "0qc1-RPI_PICO2", "--reason", "rewiring the I2C bus");
+        assertThat(off.exitCode()).as(off.out() + off.err()).isZero();
+        assertThat(rows("SELECT label, reason FROM queue_disabled")).containsExactly(List.of("0qc1-RPI_PICO2", "rewiring the I2C bus"));
+        assertThat(Cli.run(ws, "lab", "status", "--queue", url).out()).contains("disabled by", "rewiring the I2C bus");
+        Cli.Result without = Cli.run(ws, plan.toArray(String[]::new));
+        assertThat(without.exitCode()).as(without.out() + without.err()).isZero();
+        assertThat(without.out()).doesNotContain("@0qc1-RPI_PICO2").contains("tentacle disabled by hand", "rewiring the I2C bus");
+        Cli.Result on = Cli.run(ws, "lab", "enable", "--queue", url, "0qc1-RPI_PICO2");
+        assertThat(on.out()).contains("enabled (it was disabled by");
+        assertThat(rows("SELECT count(*) FROM queue_disabled").get(0).get(0)).isEqualTo("0");
+
         List<Map<String, Object>> all = new ArrayList<>();
         for (Path part : List.of(a, b, c)) {
             for (JsonNode t : JSON.readTree(part.toFile()).get("tentacles")) {
