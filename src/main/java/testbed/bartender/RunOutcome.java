@@ -41,6 +41,8 @@ public sealed interface RunOutcome {
         HOST_LOST,
         /** The host could not write the results (a full disk): no board is blamed, the item goes back, the session stops. */
         RESULTS_UNWRITABLE,
+        /** No rung of the recovery ladder brought the board back (the attempt's own status says what it met): quarantined at once. */
+        BEYOND_RECOVERY,
         /** The test runner itself failed (a syntax error in it, a crash, exit 2, no results): no board is blamed, and it is not tried again. */
         RUNNER_FAILED
     }

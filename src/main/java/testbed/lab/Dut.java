@@ -17,6 +17,14 @@ public interface Dut {
     /** Hard reset into application mode: power off and on (or the nearest the hardware allows). */
     void powerCycle() throws BoardIoException;
 
+    /**
+     * Pulses the board's reset line (DTR/RTS, or the tentacle's reset wire): a reset short of a power cycle. False when
+     * this tentacle has no such line (nothing was done).
+     */
+    default boolean hardReset() throws BoardIoException {
+        return false;
+    }
+
     /** Puts the DUT into its bootloader and says where the programmer finds it. Ends with a power cycle. */
     BootTarget enterBootMode() throws BoardIoException;
 

@@ -276,7 +276,7 @@ public final class QueueLab implements LabBackend, AutoCloseable {
     private static AttemptRecord renamed(AttemptRecord a, String dirName) {
         return new AttemptRecord(a.testid(), dirName.substring(dirName.lastIndexOf(',') + 1), dirName, a.testGroup(), a.tentacle(), a.kind(), a.serial(), a.board(),
                 a.variant(), a.role(), a.reference(), a.firmware(), a.flashed(), a.runner(), a.timeStart(), a.timeEnd(), a.durationSeconds(),
-                a.status(), a.errorKind(), a.error(), a.counts(), a.tests(), a.measurements(), a.timePrepared(), a.waited());
+                a.status(), a.errorKind(), a.error(), a.counts(), a.tests(), a.measurements(), a.timePrepared(), a.waited(), a.recovery());
     }
 
     @Override

@@ -21,6 +21,7 @@ import testbed.runner.TestResult;
  * @param timePrepared when the first attempt's boards carried their firmware (flashed and verified, or found right):
  *     from {@code time_start} to here the run was USB-heavy; empty for later attempts and where it never got there
  * @param waited what the run waited for before it started (the USB load of its hub or host), on its first attempt
+ * @param recovery after a timeout or a lost board: each rung of the recovery ladder tried on each board, and what it found
  */
 public record AttemptRecord(
         String testid,
@@ -47,12 +48,14 @@ public record AttemptRecord(
         List<TestResult> tests,
         List<Measurement> measurements,
         @JsonProperty("time_prepared") String timePrepared,
-        String waited) {
+        String waited,
+        List<String> recovery) {
 
     @com.fasterxml.jackson.annotation.JsonCreator
     public AttemptRecord {
         timePrepared = timePrepared == null ? "" : timePrepared; // a run.json from before it was recorded
         waited = waited == null ? "" : waited;
+        recovery = recovery == null ? List.of() : List.copyOf(recovery);
         if (kind == null) {
             kind = LegacyRecords.kindOfLabel(tentacle); // a run.json from before the kind was recorded
         }
@@ -64,7 +67,7 @@ public record AttemptRecord(
             String timeStart, String timeEnd, double durationSeconds, Status status, String errorKind, String error, Map<String, Long> counts,
             List<TestResult> tests, List<Measurement> measurements) {
         this(testid, attempt, directory, testGroup, tentacle, kind, serial, board, variant, role, reference, firmware, flashed, runner, timeStart,
-                timeEnd, durationSeconds, status, errorKind, error, counts, tests, measurements, "", "");
+                timeEnd, durationSeconds, status, errorKind, error, counts, tests, measurements, "", "", List.of());
     }
 
     /** The firmware the DUT ran: board and variant. */

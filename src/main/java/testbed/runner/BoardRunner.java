@@ -15,8 +15,9 @@ import testbed.lab.Dut;
 
 /**
  * Running code on a board through the raw REPL for the built-in runners, with the recovery a lab needs: a test that
- * stays silent too long gets Ctrl-C; a board that does not answer Ctrl-C is wedged, gets a power cycle, and the
- * attempt ends as a timeout (so the bartender requeues it); a board that is gone ends it as lost.
+ * stays silent too long gets Ctrl-C; a board that does not answer Ctrl-C is wedged, and the attempt ends as a timeout
+ * (the executor's recovery ladder then brings the board back, and the bartender requeues the work); a board that is
+ * gone ends it as lost.
  */
 final class BoardRunner implements AutoCloseable {
 
@@ -63,15 +64,10 @@ final class BoardRunner implements AutoCloseable {
             ExecResult rest = session.repl().follow(Duration.ofSeconds(2), Duration.ofSeconds(3));
             return new Exec(rest, true);
         } catch (BoardIoException e) {
-            // Ctrl-C did not help: the board is wedged. Power-cycle it so the next run finds it usable.
+            // Ctrl-C did not help: the board is wedged. The attempt ends; the executor's recovery ladder brings it back.
             close();
-            try {
-                dut.powerCycle();
-            } catch (BoardIoException lost) {
-                throw lost(lost);
-            }
             throw new RunAborted(RunOutcome.InfraErrorKind.TIMEOUT, Set.of(serial()),
-                    dut.tentacle().label() + " stopped answering (" + cause.getMessage() + "); power-cycled");
+                    dut.tentacle().label() + " stopped answering (" + cause.getMessage() + "; Ctrl-C did not help)");
         }
     }
 

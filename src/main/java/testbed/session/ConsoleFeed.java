@@ -45,6 +45,8 @@ final class ConsoleFeed implements EngineListener {
 
     @Override
     public void runFinished(RunReport report, Instant at) {
+        report.attempts().stream().flatMap(a -> a.recovery().stream()).filter(l -> l.contains(": recovery: boot mode and reflash: answers"))
+                .forEach(l -> listener.message("warning: " + l.substring(0, l.indexOf(": recovery:")) + " came back only after a reflash: have a look at it"));
         done++;
         if (report.status().isInfra()) {
             errors++;

@@ -189,6 +189,8 @@ public final class TestRunExecutor {
         final Map<String, String> versions = new LinkedHashMap<>();
         final Map<String, BoardIdentity> identities = new LinkedHashMap<>();
         final List<String> flashed = new ArrayList<>();
+        /** The recovery ladder's steps after an abort, one line each. */
+        final List<String> recovery = new ArrayList<>();
         final Instant start = clock.instant();
         final Runnable onPrepared;
         Instant prepared;
@@ -338,19 +340,42 @@ public final class TestRunExecutor {
             return known != null ? known.platform() : flasher.installed(dut).map(BoardIdentity::platform).orElse("");
         }
 
-        /** After a timeout or a lost board: power-cycle the boards so they are usable again, and note their state. */
+        /**
+         * After a timeout or a lost board: the recovery ladder for each board, so they are usable again (each step in
+         * the log and the record). A board none of its rungs brings back makes the error one beyond recovery: the
+         * bartender quarantines it at once.
+         */
         private void resetAfterAbort(Dut dut, Optional<Dut> reference, RunAborted e, AttemptLog log) {
             List<Dut> boards = new ArrayList<>();
             boards.add(dut);
             reference.ifPresent(boards::add);
+            Set<String> lost = new java.util.LinkedHashSet<>();
             for (Dut b : boards) {
-                firmware.put(b.tentacle().serial(), Optional.empty());
-                try {
-                    b.powerCycle();
-                    log.line(b.tentacle().label() + ": power-cycled after " + e.kind());
-                } catch (BoardIoException lost) {
-                    log.line(b.tentacle().label() + ": cannot power-cycle: " + lost.getMessage());
+                String serial = b.tentacle().serial();
+                firmware.put(serial, Optional.empty());
+                BoardVariant wanted = serial.equals(run.dut().serial()) ? run.dutFirmware() : run.referenceFirmware().orElse(run.dutFirmware());
+                Optional<Firmware> lastGood = settings.flashSkip() ? Optional.empty() : Optional.ofNullable(settings.catalog().get(wanted));
+                RecoveryLadder.Outcome o = RecoveryLadder.climb(b, lastGood, flasher, dir.resolve("recovery_flashing_" + b.tentacle().label() + ".txt"));
+                for (RecoveryLadder.Step step : o.steps()) {
+                    log.line(step.line());
+                    recovery.add(step.line());
                 }
+                if (o.reflashed()) {
+                    ledger.flashed(serial, lastGood.get());
+                    firmware.put(serial, Optional.of(wanted));
+                    LOG.warn("{}: came back only after a reflash of {}: have a look at it", b.tentacle().label(), wanted.name());
+                }
+                if (!o.recovered()) {
+                    lost.add(serial);
+                }
+            }
+            // A board whose device is gone was pulled out (the session's plug watch has it); one still there that no rung
+            // brought back is beyond recovery. The attempt's status and message stay; the kind has the bartender quarantine it at once.
+            List<Dut> dead = boards.stream().filter(b -> lost.contains(b.tentacle().serial()) && RecoveryLadder.present(b)).toList();
+            if (!dead.isEmpty() && infra != null) {
+                infra = new RunOutcome.InfraError(RunOutcome.InfraErrorKind.BEYOND_RECOVERY,
+                        dead.stream().map(b -> b.tentacle().serial()).collect(java.util.stream.Collectors.toSet()),
+                        infra.message() + "; beyond recovery: " + String.join(", ", dead.stream().map(b -> b.tentacle().label()).toList()));
             }
         }
 
@@ -364,7 +389,7 @@ public final class TestRunExecutor {
                     run.reference().map(Tentacle::label).orElse(""), versions, flashed, run.spec().runner().kind(), start.toString(),
                     finished ? end.toString() : "", finished ? Duration.between(start, end).toMillis() / 1000.0 : 0, status,
                     infra == null ? "" : infra.kind().name().toLowerCase(), finished ? error : "Test never finished...", counts, tests, finished ? result.measurements() : List.of(),
-                    prepared == null ? "" : prepared.toString(), prepare ? run.waited() : "");
+                    prepared == null ? "" : prepared.toString(), prepare ? run.waited() : "", List.copyOf(recovery));
         }
     }
 

@@ -132,8 +132,32 @@ function freeze(reason) {
 function checkHang(code) {
   const hang = faults.hang;
   if (!hang) return;
-  if (hang.after_s !== undefined && realNow() - bootTime >= hang.after_s * 1000 && sessionStarted) freeze(`after ${hang.after_s}s`);
-  if (code !== null && hang.on_test && testOf(code) === hang.on_test) freeze(`on test ${hang.on_test}`);
+  // A wedged MCU: the reset line does not help, a power cycle does (the host's side reads this marker).
+  const wedge = (reason) => {
+    fs.writeFileSync(path.join(store, "stuck"), "power_cycle");
+    freeze(reason);
+  };
+  if (hang.after_s !== undefined && realNow() - bootTime >= hang.after_s * 1000 && sessionStarted) wedge(`after ${hang.after_s}s`);
+  if (code !== null && hang.on_test && testOf(code) === hang.on_test) wedge(`on test ${hang.on_test}`);
+}
+// stuck: {"on_test": NAME, "until": RUNG}: once, on that test, the board gets stuck so that only that rung of the
+// host's recovery ladder brings it back: "interrupt" (a busy loop a second Ctrl-C ends), "hard_reset" and "power_cycle" (a
+// wedged MCU; the host's side of this simulator knows which of the two it yields to, from the marker written here),
+// "reflash" (wedged with its image corrupted), "never" (dead for good: it never boots again).
+function stuckCode(code) {
+  const st = faults.stuck;
+  if (!st || code === null || testOf(code) !== st.on_test) return null;
+  const once = path.join(store, "stuck_once");
+  if (fs.existsSync(once)) return null;
+  fs.writeFileSync(once, st.until);
+  // A program deaf to the first Ctrl-C (the runner's): the runner gives up, the ladder's own Ctrl-C ends it.
+  if (st.until === "interrupt") {
+    return "import time\n_n = 0\nwhile True:\n    try:\n        while True:\n            time.sleep_ms(5)\n" +
+      "    except KeyboardInterrupt:\n        _n += 1\n        if _n > 1:\n            break\n";
+  }
+  fs.writeFileSync(path.join(store, "stuck"), st.until);
+  if (st.until === "reflash" || st.until === "never") fs.writeFileSync(path.join(store, "flash.img"), "corrupted by a stuck board\n");
+  freeze(`stuck on test ${st.on_test} until ${st.until}`);
 }
 let sessionStarted = false;
 function testOf(code) {
@@ -161,7 +185,8 @@ function readImage() {
   return fields;
 }
 
-const image = readImage();
+// A board stuck for good boots nothing, whatever is flashed.
+const image = fs.existsSync(path.join(store, "stuck")) && fs.readFileSync(path.join(store, "stuck"), "latin1") === "never" ? null : readImage();
 if (faults.slow_boot_s) sleepMs(faults.slow_boot_s * 1000);
 if (faults.garbage_at_boot) emitRaw(crypto.randomBytes(faults.garbage_at_boot).toString("latin1"));
 if (!image) {
@@ -389,7 +414,7 @@ async function rawPaste() {
 
 async function execute(code, viaPaste) {
   checkHang(code);
-  const text = flakyPrefix(code) + code;
+  const text = stuckCode(code) ?? flakyPrefix(code) + code;
   if (viaPaste) dropOk = 2;
   for (const b of Buffer.from(text, "latin1")) await feed(b);
   await feed(0x04);

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 import testbed.config.Workspace;
 import testbed.lab.VirtualLabFixture;
 
-/** What real USB labs do to a session, on virtual boards: USB load on a hub, boards unplugged and plugged back. */
+/**
+ * What real USB labs do to a session, on virtual boards: USB load on a hub, boards unplugged and plugged back, boards
+ * stuck so that only one rung of the recovery ladder brings them back.
+ */
 @Timeout(300)
 class LabHazardsIT {
 
@@ -77,7 +80,8 @@ class LabHazardsIT {
         JsonNode basics = RunIT.runs(ws.resultsDir()).stream().filter(n -> n.get("testid").asText().equals("BUILTIN-TESTS_BASICS@a001-RPI_PICO"))
                 .findFirst().orElseThrow();
         JsonNode pulled = basics.get("attempts").get(0);
-        assertThat(pulled.get("error_kind").asText()).isEqualTo("board_lost");
+        // Usually in the middle of a test (board_lost); on a loaded host it may still be flashing or verifying.
+        assertThat(pulled.get("error_kind").asText()).isIn("board_lost", "flash_failed", "version_mismatch");
         // Unplugged 4 s after discovery, so no earlier than 4 s after the session's start: released within 5 s of that.
         Instant unpluggedAtTheEarliest = Instant.parse(session.get("time_start").asText()).plusSeconds(4);
         assertThat(java.time.Duration.between(unpluggedAtTheEarliest, Instant.parse(pulled.get("time_end").asText()))).isLessThan(java.time.Duration.ofSeconds(5));
@@ -85,5 +89,50 @@ class LabHazardsIT {
         assertThat(RunIT.runs(ws.resultsDir()).stream().filter(n -> n.get("testid").asText().endsWith("@a001-RPI_PICO"))
                 .map(n -> n.get("testid").asText() + " " + n.get("status").asText()))
                 .contains("BUILTIN-TESTS_EXTMOD@a001-RPI_PICO passed").anyMatch(s -> s.equals("BUILTIN-TESTS_BASICS@a001-RPI_PICO passed"));
+    }
+
+    @Test
+    void eachRungOfTheRecoveryLadderBringsBackTheBoardStuckAtItAndABoardBeyondThemIsQuarantinedWithEveryStep() throws Exception {
+        Workspace ws = Cli.copyOfCheckout(dir);
+        RunIT.perTestTimeout(ws, "builtin-tests-basics.json", 3); // a stuck test is seen in 3 s
+        List<String> rungs = testbed.lab.virtual.VirtualFaults.STUCK_UNTIL;
+        VirtualLabFixture fixture = new VirtualLabFixture(dir.resolve("lab"));
+        for (int i = 0; i < rungs.size(); i++) {
+            // One kind per board, so each keeps its own work: stuck once, on one test, until its rung.
+            fixture.board(String.format("vstck%07d-%04x", i, 0xc0 + i), "PICO_" + (char) ('A' + i), "RPI_PICO", List.of("FUT_MCU_ONLY",
+                    "FUT_EXTMOD_HARDWARE"), List.of(""), Map.of("stuck", Map.of("on_test", "basics/recursion.py", "until", rungs.get(i))));
+        }
+        Cli.Result r = Cli.run(ws, "run", "--lab", fixture.writeLab().toString(), "--firmware", "RPI_PICO", "--only-test", "BUILTIN-TESTS_BASICS",
+                "--no-history");
+
+        assertThat(r.exitCode()).as("the board beyond recovery needs a person: " + r.out() + r.err()).isEqualTo(ExitCodes.INFRASTRUCTURE);
+        List<String> expected = List.of("interrupt and soft reset", "hard reset", "power cycle", "boot mode and reflash");
+        for (int i = 0; i < rungs.size(); i++) {
+            String label = String.format("%04x", 0xc0 + i) + "-PICO_" + (char) ('A' + i);
+            List<JsonNode> runs = RunIT.runs(ws.resultsDir()).stream().filter(n -> n.get("testid").asText().endsWith("@" + label)).toList();
+            JsonNode stuck = runs.get(0).get("attempts").get(0);
+            assertThat(stuck.get("status").asText()).as(label).isEqualTo("timeout");
+            List<String> steps = new ArrayList<>();
+            stuck.get("recovery").forEach(n -> steps.add(n.asText().substring((label + ": recovery: ").length())));
+            if (i < expected.size()) {
+                // Every milder rung found no answer; exactly this one brought it back, and the run passed on it again.
+                List<String> want = new ArrayList<>();
+                for (int k = 0; k < i; k++) {
+                    want.add(expected.get(k) + ": no answer");
+                }
+                assertThat(steps).as(label + " stuck until " + rungs.get(i)).hasSize(i + 1);
+                assertThat(steps.subList(0, i)).as(label + " stuck until " + rungs.get(i)).isEqualTo(want);
+                assertThat(steps.get(i)).startsWith(expected.get(i) + ": answers");
+                assertThat(runs).as(label).anyMatch(n -> n.get("status").asText().equals("passed"));
+            } else {
+                assertThat(steps).as(label + " beyond recovery").hasSize(5).startsWith("interrupt and soft reset: no answer", "hard reset: no answer",
+                        "power cycle: no answer").endsWith("quarantine: beyond recovery");
+                assertThat(steps.get(3)).startsWith("boot mode and reflash: failed");
+                assertThat(stuck.get("error_kind").asText()).isEqualTo("beyond_recovery");
+            }
+        }
+        assertThat(r.out()).contains("warning: 00c3-PICO_D came back only after a reflash: have a look at it");
+        JsonNode session = RunIT.json(ws.resultsDir().resolve("session.json"));
+        assertThat(session.get("quarantined").toString()).contains("vstck0000004-00c4").doesNotContain("00c0", "00c1", "00c2", "00c3");
     }
 }

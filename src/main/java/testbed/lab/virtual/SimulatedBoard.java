@@ -145,8 +145,47 @@ final class SimulatedBoard implements AutoCloseable {
     }
 
     synchronized void powerCycle() throws BoardIoException {
+        String stuck = stuck();
+        if (stuck.equals("hard_reset") || stuck.equals("power_cycle")) {
+            unstick(); // power off and on is stronger than a reset
+        }
         powerOff();
         powerOn();
+    }
+
+    /**
+     * A pulse on the reset line (DTR/RTS on a real board): restarts the MCU, unless it is stuck where only a power
+     * cycle or a reflash helps (the {@code stuck} fault), when the line does nothing.
+     */
+    synchronized void hardReset() throws BoardIoException {
+        String stuck = stuck();
+        if (stuck.equals("power_cycle") || stuck.equals("reflash") || stuck.equals("never")) {
+            LOG.info("virtual board {}: reset line pulsed, still stuck ({})", serial, stuck);
+            return;
+        }
+        if (stuck.equals("hard_reset")) {
+            unstick();
+        }
+        powerOff();
+        powerOn();
+    }
+
+    /** What the board is stuck until (the {@code stuck} fault's marker in its store), empty when it is not. */
+    private String stuck() {
+        try {
+            Path marker = store.resolve("stuck");
+            return Files.isRegularFile(marker) ? Files.readString(marker).strip() : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private void unstick() {
+        try {
+            Files.deleteIfExists(store.resolve("stuck"));
+        } catch (IOException e) {
+            LOG.warn("virtual board {}: {}", serial, e.getMessage());
+        }
     }
 
     /** Boot mode: the board is off and its flash store accepts an image from the virtual programmer. */
@@ -155,6 +194,9 @@ final class SimulatedBoard implements AutoCloseable {
             throw new BoardIoException.Lost(link + ": device gone (board unplugged)");
         }
         powerOff();
+        if (stuck().equals("reflash")) {
+            unstick(); // the image the programmer writes next replaces the corrupted one
+        }
         try {
             Files.writeString(store.resolve("bootmode"), "1");
         } catch (IOException e) {

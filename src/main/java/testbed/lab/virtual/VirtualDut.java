@@ -41,6 +41,13 @@ final class VirtualDut implements Dut {
     }
 
     @Override
+    public boolean hardReset() throws BoardIoException {
+        board.leaveBootMode();
+        board.hardReset();
+        return true;
+    }
+
+    @Override
     public BootTarget enterBootMode() throws BoardIoException {
         board.enterBootMode();
         NodeRuntime runtime = node.get();

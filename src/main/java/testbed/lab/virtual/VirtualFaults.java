@@ -27,7 +27,10 @@ import testbed.model.InvalidInputException;
  */
 public record VirtualFaults(Map<String, Object> all, OptionalDouble disconnectAfterSeconds, OptionalDouble backAfterSeconds, int flashFails) {
 
-    private static final Set<String> KNOWN = Set.of("hang", "disconnect", "flash_fails", "garbage_at_boot", "slow_boot_s", "flaky", "heap_kb", "seed", "raw_paste_window");
+    private static final Set<String> KNOWN = Set.of("hang", "stuck", "disconnect", "flash_fails", "garbage_at_boot", "slow_boot_s", "flaky", "heap_kb", "seed", "raw_paste_window");
+
+    /** The rung of the recovery ladder a stuck board yields to. */
+    public static final List<String> STUCK_UNTIL = List.of("interrupt", "hard_reset", "power_cycle", "reflash", "never");
 
     public static final VirtualFaults NONE = new VirtualFaults(Map.of(), OptionalDouble.empty(), OptionalDouble.empty(), 0);
 
@@ -61,6 +64,13 @@ public record VirtualFaults(Map<String, Object> all, OptionalDouble disconnectAf
             number(h.get("after_s"), where, "hang.after_s");
             if (h.containsKey("on_test") && !(h.get("on_test") instanceof String)) {
                 throw new InvalidInputException(where + ": field 'connection.faults.hang.on_test': expected a test name, got " + h.get("on_test"));
+            }
+        }
+        if (map.containsKey("stuck")) {
+            if (!(map.get("stuck") instanceof Map<?, ?> st) || !(st.get("on_test") instanceof String) || !STUCK_UNTIL.contains(st.get("until"))
+                    || !java.util.Set.of("on_test", "until").containsAll(st.keySet())) {
+                throw new InvalidInputException(where + ": field 'connection.faults.stuck': expected {\"on_test\": NAME, \"until\": "
+                        + String.join("|", STUCK_UNTIL) + "}, got " + map.get("stuck"));
             }
         }
         if (map.containsKey("flaky")) {
