@@ -141,7 +141,7 @@ final class OpenWork {
         List<Tentacle> kind = b.dutsByKind.get(item.kind());
         if (kind.stream().anyMatch(t -> b.unplugged.contains(t.serial()))
                 && kind.stream().allMatch(t -> b.quarantined.contains(t.serial()) || b.unplugged.contains(t.serial()))) {
-            return new Leftover(label, what, Leftover.Reason.OFFLINE, "unplugged during the session: "
+            return new Leftover(label, what, Leftover.Reason.OFFLINE, "unplugged (or never plugged in) during the session: "
                     + kind.stream().filter(t -> b.unplugged.contains(t.serial())).map(Tentacle::label).collect(Collectors.joining(", ")));
         }
         if (kind.stream().allMatch(t -> b.quarantined.contains(t.serial()))) {

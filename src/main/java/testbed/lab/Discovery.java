@@ -13,7 +13,17 @@ public record Discovery(List<Found> found, List<Missing> missing, List<String> u
     /** A connected tentacle and its identity as read over the REPL; empty when no MicroPython answered. */
     public record Found(Dut dut, Optional<BoardIdentity> identity) {}
 
-    public record Missing(Tentacle tentacle, String reason) {}
+    /**
+     * A tentacle of the inventory not found now.
+     *
+     * @param watch a DUT its driver can still watch for the board to appear (its device path is known); empty when
+     *     only a new discovery could find it
+     */
+    public record Missing(Tentacle tentacle, String reason, Optional<Dut> watch) {
+        public Missing(Tentacle tentacle, String reason) {
+            this(tentacle, reason, Optional.empty());
+        }
+    }
 
     public Discovery {
         found = List.copyOf(found);

@@ -28,6 +28,18 @@ public interface Dut {
     /** Puts the DUT into its bootloader and says where the programmer finds it. Ends with a power cycle. */
     BootTarget enterBootMode() throws BoardIoException;
 
+    /**
+     * Whether the board's serial device is there now: a board pulled out (or powered off, or not plugged in yet) has
+     * none. What a session's plug watch asks twice a second.
+     */
+    default boolean present() {
+        try {
+            return java.nio.file.Files.exists(java.nio.file.Path.of(port()));
+        } catch (BoardIoException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** A short human description of where the DUT is, e.g. {@code /dev/ttyACM3 (usb 3-1.4.3)}. */
     String describe();
 }

@@ -32,6 +32,13 @@ public final class LocalLab implements SessionLab {
             duts.put(f.dut().tentacle().serial(), f.dut());
             f.identity().ifPresent(id -> reported.put(f.dut().tentacle().serial(), id.firmware()));
         });
+        // Tentacles not there yet whose device the driver can watch: the session takes them in once they appear.
+        connected.discovery().missing().forEach(m -> m.watch().ifPresent(d -> duts.put(m.tentacle().serial(), d)));
+    }
+
+    @Override
+    public List<Tentacle> awaited() {
+        return connected.discovery().missing().stream().filter(m -> m.watch().isPresent()).map(Discovery.Missing::tentacle).toList();
     }
 
     /** Connects the boards of this host's lab that the session may use ({@code only}: their serials; empty: all). */

@@ -56,6 +56,8 @@ final class RealLab implements LabBackend, AutoCloseable {
         this.resultsRoot = resultsRoot;
         this.clock = clock;
         this.workers = Executors.newFixedThreadPool(Math.max(1, tentacles), daemon("run"));
+        // A board not there at the start (one the session awaits) is away from the start: its appearance is the change.
+        this.duts.values().stream().filter(d -> !present(d)).forEach(d -> away.add(d.tentacle().serial()));
         plugWatch.scheduleWithFixedDelay(this::watchPlugs, 500, 500, TimeUnit.MILLISECONDS);
     }
 
@@ -74,13 +76,8 @@ final class RealLab implements LabBackend, AutoCloseable {
         }
     }
 
-    /** Whether the tentacle's serial device exists now (its driver knows where; a lost board has none). */
-    static boolean present(testbed.lab.Dut dut) {
-        try {
-            return java.nio.file.Files.exists(Path.of(dut.port()));
-        } catch (testbed.board.BoardIoException | RuntimeException e) {
-            return false;
-        }
+    private static boolean present(testbed.lab.Dut dut) {
+        return dut.present();
     }
 
     @Override

@@ -156,14 +156,17 @@ public final class Session {
             try (SessionLab connected = lab.connect()) {
                 connected.missing().forEach(m -> listener.message("not found: " + m.tentacle().label() + " (" + m.reason() + ")"));
                 connected.unknown().forEach(u -> listener.message("unknown board, not used: " + u));
-                Selection selection = withOffline(inputs.select(connected.tentacles()), inputs, connected.missing());
+                List<testbed.model.Tentacle> usable = new ArrayList<>(connected.tentacles());
+                usable.addAll(connected.awaited()); // not there yet, but watched: they join once they appear
+                connected.awaited().forEach(t -> listener.message("waiting for " + t.label() + " to be plugged in"));
+                Selection selection = withOffline(inputs.select(usable), inputs, connected.missing());
                 List<Leftover> disabled = inputs.selection().leftovers().stream().filter(l -> l.reason() == Leftover.Reason.DISABLED).toList();
                 disabled.forEach(d -> listener.message("not used: " + d.item() + " (" + d.detail() + ")"));
                 if (selection.duts().isEmpty() && !disabled.isEmpty() && inputs.selection().duts().isEmpty()) {
                     throw new LabException("every selected tentacle of lab '" + inputs.lab().name() + "' is disabled by hand (" + disabled.get(0).item() + ": "
                             + disabled.get(0).detail() + "): testbed lab enable TENTACLE, or --allow-disabled to use it anyway");
                 }
-                if (selection.duts().isEmpty()) {
+                if (selection.duts().stream().allMatch(t -> connected.awaited().contains(t))) {
                     throw new LabException("no selected tentacle of lab '" + inputs.lab().name() + "' is connected (found "
                             + connected.tentacles().size() + " of " + inputs.lab().tentacles().size() + ")");
                 }
@@ -197,6 +200,7 @@ public final class Session {
                 clock, serial -> labels.getOrDefault(serial, serial), () -> List.copyOf(bartender.quarantined()), selection.leftovers(),
                 resumed.map(SessionRecord::runs).orElse(List.of()));
         resumed.ifPresent(previous -> Resume.into(bartender, previous, listener));
+        lab.awaited().forEach(t -> bartender.unplugged(t.serial()));
         reported.forEach((serial, version) -> records.firmwareFound(labels.get(serial), version));
         ConsoleFeed progress = new ConsoleFeed(listener, bartender, clock, request.config().jobs());
         LabBackend backend = lab.backend(new SessionLab.Context(inputs, request, results, sessionId, xfail, workspace, clock));

@@ -24,6 +24,11 @@ public interface SessionLab extends AutoCloseable {
 
     List<Discovery.Missing> missing();
 
+    /** Missing tentacles whose device is watched: they join the session when they appear (plugged in, powered back). */
+    default List<Tentacle> awaited() {
+        return List.of();
+    }
+
     List<String> unknown();
 
     /** What a run needs on this lab that the session decides: results, session id, inputs. */

@@ -84,15 +84,6 @@ final class RecoveryLadder {
         return new Outcome(steps, false, false);
     }
 
-    /** Whether the board's serial device is there at all (a board pulled out has none). */
-    static boolean present(Dut dut) {
-        try {
-            return java.nio.file.Files.exists(Path.of(dut.port()));
-        } catch (BoardIoException | RuntimeException e) {
-            return false;
-        }
-    }
-
     /** Asks the board who it is (interrupting what runs, soft-resetting it first if asked), and books the step. */
     private static boolean answers(Dut dut, boolean softReset, Duration patience, List<Step> steps, String rung) {
         try (BoardSession session = BoardSession.open(dut.port(), Duration.ofSeconds(2))) {

@@ -371,7 +371,7 @@ public final class TestRunExecutor {
             }
             // A board whose device is gone was pulled out (the session's plug watch has it); one still there that no rung
             // brought back is beyond recovery. The attempt's status and message stay; the kind has the bartender quarantine it at once.
-            List<Dut> dead = boards.stream().filter(b -> lost.contains(b.tentacle().serial()) && RecoveryLadder.present(b)).toList();
+            List<Dut> dead = boards.stream().filter(b -> lost.contains(b.tentacle().serial()) && b.present()).toList();
             if (!dead.isEmpty() && infra != null) {
                 infra = new RunOutcome.InfraError(RunOutcome.InfraErrorKind.BEYOND_RECOVERY,
                         dead.stream().map(b -> b.tentacle().serial()).collect(java.util.stream.Collectors.toSet()),

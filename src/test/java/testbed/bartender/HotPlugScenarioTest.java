@@ -30,7 +30,7 @@ class HotPlugScenarioTest {
         assertThat(startAll(b)).as("no work while it is away").isEmpty();
         assertThat(b.isRunning()).isFalse();
         assertThat(b.leftovers()).extracting(Leftover::reason).containsOnly(Leftover.Reason.OFFLINE);
-        assertThat(b.leftovers().get(0).detail()).isEqualTo("unplugged during the session: 1111-RPI_PICO");
+        assertThat(b.leftovers().get(0).detail()).isEqualTo("unplugged (or never plugged in) during the session: 1111-RPI_PICO");
 
         b.pluggedIn(first.dut().serial());
         List<TestRun> again = startAll(b);

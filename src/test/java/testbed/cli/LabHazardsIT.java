@@ -135,4 +135,23 @@ class LabHazardsIT {
         JsonNode session = RunIT.json(ws.resultsDir().resolve("session.json"));
         assertThat(session.get("quarantined").toString()).contains("vstck0000004-00c4").doesNotContain("00c0", "00c1", "00c2", "00c3");
     }
+
+    @Test
+    void aBoardPluggedInDuringTheSessionJoinsIt() throws Exception {
+        Workspace ws = Cli.copyOfCheckout(dir);
+        // c003 is plugged in 3 s after discovery; b002 keeps the session busy meanwhile.
+        Path lab = new VirtualLabFixture(dir.resolve("lab"))
+                .pico("vjoin0000003-c003", Map.of("plug_in_after_s", 3))
+                .board("vjoin0000002-b002", "RPI_PICO2", "RPI_PICO2", List.of("FUT_MCU_ONLY", "FUT_EXTMOD_HARDWARE"), List.of("", "RISCV"), Map.of())
+                .writeLab();
+
+        Cli.Result r = Cli.run(ws, "run", "--lab", lab.toString(), "--firmware", "RPI_PICO", "--firmware", "RPI_PICO2", "--firmware", "RPI_PICO2-RISCV",
+                "--only-test", "BUILTIN-TESTS_BASICS", "--only-test", "BUILTIN-TESTS_EXTMOD", "--no-history");
+
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("waiting for c003-RPI_PICO to be plugged in").contains("plugged in: vjoin0000003-c003");
+        assertThat(RunIT.runs(ws.resultsDir()).stream().filter(n -> n.get("testid").asText().endsWith("@c003-RPI_PICO"))
+                .map(n -> n.get("testid").asText() + " " + n.get("status").asText()))
+                .containsExactlyInAnyOrder("BUILTIN-TESTS_BASICS@c003-RPI_PICO passed", "BUILTIN-TESTS_EXTMOD@c003-RPI_PICO passed");
+    }
 }

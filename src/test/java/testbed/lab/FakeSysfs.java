@@ -50,6 +50,7 @@ final class FakeSysfs {
             Files.createDirectories(ttyDir);
             Files.deleteIfExists(ttyDir.resolve("device"));
             Files.createSymbolicLink(ttyDir.resolve("device"), iface);
+            write(dev.resolve(name), ""); // its device node, as devtmpfs makes it
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -60,6 +61,7 @@ final class FakeSysfs {
         try {
             Files.deleteIfExists(sys.resolve("class/tty").resolve(name).resolve("device"));
             Files.deleteIfExists(sys.resolve("class/tty").resolve(name));
+            Files.deleteIfExists(dev.resolve(name));
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

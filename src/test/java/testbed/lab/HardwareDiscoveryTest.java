@@ -83,6 +83,21 @@ class HardwareDiscoveryTest {
     }
 
     @Test
+    void aDutWhoseTtyVanishesIsAbsentUntilItComesBackWhereverItEnumerates() throws Exception {
+        // What a session's plug watch asks twice a second (hot-plug): the hub port's tty, found by location.
+        FakeSysfs sysfs = lab();
+        Dut dut = new OctoprobeLabDriver(sysfs.usb(), Duration.ZERO, (tty, code) -> {})
+                .discover(List.of(tentacle("e46340474b4e-1831", "RPI_PICO2", "picotool", "octoprobe"))).found().get(0).dut();
+        assertThat(dut.present()).isTrue();
+
+        sysfs.removeTty("ttyACM1"); // unplugged, or its hub port powered off
+        assertThat(dut.present()).isFalse();
+
+        sysfs.tty("ttyACM9", "1-1.2.3"); // plugged back: another tty name, the same hub port
+        assertThat(dut.present()).isTrue();
+    }
+
+    @Test
     void powerCycleSwitchesTheHubPortAndTheInfraGpio() throws Exception {
         FakeSysfs sysfs = lab();
         List<String> log = new ArrayList<>();

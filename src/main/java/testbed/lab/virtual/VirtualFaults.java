@@ -27,12 +27,17 @@ import testbed.model.InvalidInputException;
  */
 public record VirtualFaults(Map<String, Object> all, OptionalDouble disconnectAfterSeconds, OptionalDouble backAfterSeconds, int flashFails) {
 
-    private static final Set<String> KNOWN = Set.of("hang", "stuck", "disconnect", "flash_fails", "garbage_at_boot", "slow_boot_s", "flaky", "heap_kb", "seed", "raw_paste_window");
+    private static final Set<String> KNOWN = Set.of("hang", "stuck", "disconnect", "plug_in_after_s", "flash_fails", "garbage_at_boot", "slow_boot_s", "flaky", "heap_kb", "seed", "raw_paste_window");
 
     /** The rung of the recovery ladder a stuck board yields to. */
     public static final List<String> STUCK_UNTIL = List.of("interrupt", "hard_reset", "power_cycle", "reflash", "never");
 
     public static final VirtualFaults NONE = new VirtualFaults(Map.of(), OptionalDouble.empty(), OptionalDouble.empty(), 0);
+
+    /** Seconds after discovery at which a board that was not there is plugged in (it joins the session then). */
+    public OptionalDouble plugInAfterSeconds() {
+        return all.get("plug_in_after_s") instanceof Number n ? OptionalDouble.of(n.doubleValue()) : OptionalDouble.empty();
+    }
 
     /** Reads and checks the faults of a tentacle; {@code where} names the lab file and tentacle for errors. */
     @SuppressWarnings("unchecked")
@@ -51,7 +56,7 @@ public record VirtualFaults(Map<String, Object> all, OptionalDouble disconnectAf
             }
         }
         // Every value checked here, before anything is touched: a typo must not silently disable a fault.
-        for (String counted : List.of("flash_fails", "garbage_at_boot", "heap_kb", "seed", "raw_paste_window", "slow_boot_s")) {
+        for (String counted : List.of("flash_fails", "garbage_at_boot", "heap_kb", "seed", "raw_paste_window", "slow_boot_s", "plug_in_after_s")) {
             if (map.containsKey(counted)) {
                 number(map.get(counted), where, counted);
             }

@@ -132,7 +132,22 @@ public final class VirtualLabDriver implements LabDriver {
                                 "--faults", faultJson), faults, processes);
             }
             boards.add(board);
-            duts.add(new VirtualDut(t, board, this::node));
+            VirtualDut dut = new VirtualDut(t, board, this::node);
+            if (faults.plugInAfterSeconds().isPresent()) {
+                // Not there yet: missing now, with its device to watch; plugged in (and its faults armed) later.
+                missing.add(new Discovery.Missing(t, "not plugged in yet", Optional.of(dut)));
+                timer.schedule(() -> {
+                    try {
+                        LOG.info("virtual board {}: plugged in (plug_in_after_s)", t.serial());
+                        board.plugIn();
+                        board.armFaults(timer);
+                    } catch (IOException e) {
+                        LOG.warn("virtual board {}: cannot plug in: {}", t.serial(), e.getMessage());
+                    }
+                }, Math.round(faults.plugInAfterSeconds().getAsDouble() * 1000), java.util.concurrent.TimeUnit.MILLISECONDS);
+                continue;
+            }
+            duts.add(dut);
         }
         LOG.info("virtual lab: starting {} board(s): {}", duts.size(), duts.stream().map(d -> d.tentacle().serial()).toList());
         // Boot in parallel: the whole lab is up in about the time of its slowest board.
