@@ -68,15 +68,16 @@ public final class UsbLoad {
             for (Tentacle t : flashes) {
                 Optional<String> hub = UsbLimits.hubOf(t);
                 if (hub.isPresent()) {
-                    int limit = limits.hubLimit(hub.get());
+                    int limit = limitsOf(t).hubLimit(hub.get());
                     if (limit > 0 && heavy.getOrDefault(hubKey(t, hub.get()), 0) >= limit) {
                         return Optional.of("hub " + hub.get() + " flashes " + limit + " board" + (limit == 1 ? "" : "s") + " at once");
                     }
                 }
             }
-            if (limits.perHost() > 0 && heavy.getOrDefault(hostKey(c.dut()), 0) >= limits.perHost()) {
-                return Optional.of((hostName(c.dut()).isEmpty() ? "the host" : "host " + hostName(c.dut())) + " flashes " + limits.perHost()
-                        + " board" + (limits.perHost() == 1 ? "" : "s") + " at once");
+            int perHost = limitsOf(c.dut()).perHost();
+            if (perHost > 0 && heavy.getOrDefault(hostKey(c.dut()), 0) >= perHost) {
+                return Optional.of((hostName(c.dut()).isEmpty() ? "the host" : "host " + hostName(c.dut())) + " flashes " + perHost
+                        + " board" + (perHost == 1 ? "" : "s") + " at once");
             }
             for (String quiet : quietHubs(c)) {
                 if (testing.getOrDefault(quiet, 0) > 0) {
@@ -136,15 +137,16 @@ public final class UsbLoad {
 
     /** Whether a health probe of this idle tentacle fits the USB limits now (it is a short USB-heavy operation too). */
     boolean mayProbe(Tentacle t) {
+        UsbLimits own = limitsOf(t);
         Optional<String> hub = UsbLimits.hubOf(t);
         if (hub.isPresent()) {
-            int limit = limits.hubLimit(hub.get());
+            int limit = own.hubLimit(hub.get());
             String key = hubKey(t, hub.get());
-            if (limit > 0 && heavy.getOrDefault(key, 0) >= limit || limits.quiet(hub.get()) && testing.getOrDefault(key, 0) > 0) {
+            if (limit > 0 && heavy.getOrDefault(key, 0) >= limit || own.quiet(hub.get()) && testing.getOrDefault(key, 0) > 0) {
                 return false;
             }
         }
-        return limits.perHost() == 0 || heavy.getOrDefault(hostKey(t), 0) < limits.perHost();
+        return own.perHost() == 0 || heavy.getOrDefault(hostKey(t), 0) < own.perHost();
     }
 
     void probeStarted(Tentacle t) {
@@ -210,7 +212,7 @@ public final class UsbLoad {
     private void testPhase(TestRun run) {
         List<String> quiet = new ArrayList<>();
         for (Tentacle t : run.tentacles()) {
-            UsbLimits.hubOf(t).filter(limits::quiet).map(h -> hubKey(t, h)).filter(k -> !quiet.contains(k)).ifPresent(quiet::add);
+            UsbLimits.hubOf(t).filter(limitsOf(t)::quiet).map(h -> hubKey(t, h)).filter(k -> !quiet.contains(k)).ifPresent(quiet::add);
         }
         if (!quiet.isEmpty()) {
             quiet.forEach(k -> testing.merge(k, 1, Integer::sum));
@@ -232,9 +234,14 @@ public final class UsbLoad {
     private List<String> quietHubs(Candidate c) {
         List<String> out = new ArrayList<>(2);
         for (Tentacle t : c.reference() == null ? List.of(c.dut()) : List.of(c.dut(), c.reference())) {
-            UsbLimits.hubOf(t).filter(limits::quiet).map(h -> hubKey(t, h)).filter(k -> !out.contains(k)).ifPresent(out::add);
+            UsbLimits.hubOf(t).filter(limitsOf(t)::quiet).map(h -> hubKey(t, h)).filter(k -> !out.contains(k)).ifPresent(out::add);
         }
         return out;
+    }
+
+    /** The limits of the tentacle's host (on several hosts, each has its own lab file's). */
+    private UsbLimits limitsOf(Tentacle t) {
+        return limits.forHost(hostName(t));
     }
 
     private static String hostName(Tentacle t) {

@@ -119,7 +119,7 @@ public final class Agent {
         Map<String, String> firmware = new HashMap<>();
         d.found().forEach(f -> f.identity().ifPresent(id -> firmware.put(f.dut().tentacle().serial(), id.firmware())));
         try {
-            int lost = queue.register(lab.name(), List.copyOf(tentacles.values()), firmware);
+            int lost = queue.register(lab.name(), List.copyOf(tentacles.values()), firmware, lab.usb());
             if (lost > 0) {
                 out.println("an earlier agent of host " + options.host() + " left " + lost + " runs: they are lost and go back to their sessions");
             }
@@ -209,7 +209,7 @@ public final class Agent {
             }
             Map<String, testbed.model.TestRunSpec> specs = local.specs();
             TestRun run = claim.ticket().toRun(s -> Optional.ofNullable(tentacles.get(s)), l -> Optional.ofNullable(specs.get(l)));
-            RunReport report = local.executor().execute(run);
+            RunReport report = local.executor().execute(run, () -> queue.prepared(claim));
             ship(claim, report, local.results().root());
         } catch (RuntimeException | SQLException e) {
             LOG.error("{}: {}", claim.ticket().testid(), e.getMessage(), e);

@@ -36,15 +36,38 @@ final class AgentQueue {
      * Registers this host and what it found, replacing its earlier registration. Leases an earlier process of this
      * host still held are lost: that process is gone and so are its runs (their sessions hear of it now).
      */
+    /** The lease's boards carry their firmware (flashed and verified): its flash slot is free for the coordinator's bartender. */
+    void prepared(Claim claim) {
+        try {
+            db.tx(c -> {
+                try (PreparedStatement st = c.prepareStatement("UPDATE queue_lease SET prepared_at = now() WHERE id = ? AND epoch = ?")) {
+                    st.setLong(1, claim.lease());
+                    st.setLong(2, claim.epoch());
+                    st.executeUpdate();
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            // The slot is given back when the run ends instead: later, never wrong.
+            org.apache.logging.log4j.LogManager.getLogger(AgentQueue.class).warn("queue: cannot say lease {} is prepared: {}", claim.lease(), e.getMessage());
+        }
+    }
+
     int register(String lab, List<Tentacle> tentacles, Map<String, String> firmware) throws SQLException {
+        return register(lab, tentacles, firmware, testbed.model.UsbLimits.NONE);
+    }
+
+    /** @param usb the USB limits of this host's lab file, for the coordinator's bartender */
+    int register(String lab, List<Tentacle> tentacles, Map<String, String> firmware, testbed.model.UsbLimits usb) throws SQLException {
         return db.tx(c -> {
-            try (PreparedStatement st = c.prepareStatement("INSERT INTO queue_host (host, lab, pid, started_at, last_seen, lease_seconds, state) "
-                    + "VALUES (?, ?, ?, now(), now(), ?, 'online') ON CONFLICT (host) DO UPDATE SET lab = excluded.lab, pid = excluded.pid, "
-                    + "started_at = now(), last_seen = now(), lease_seconds = excluded.lease_seconds, state = 'online'")) {
+            try (PreparedStatement st = c.prepareStatement("INSERT INTO queue_host (host, lab, pid, started_at, last_seen, lease_seconds, state, usb_load) "
+                    + "VALUES (?, ?, ?, now(), now(), ?, 'online', ?) ON CONFLICT (host) DO UPDATE SET lab = excluded.lab, pid = excluded.pid, "
+                    + "started_at = now(), last_seen = now(), lease_seconds = excluded.lease_seconds, state = 'online', usb_load = excluded.usb_load")) {
                 st.setString(1, host);
                 st.setString(2, lab);
                 st.setLong(3, ProcessHandle.current().pid());
                 st.setInt(4, (int) lease.toSeconds());
+                st.setString(5, Wire.write(usb));
                 st.executeUpdate();
             }
             int lost = Reaper.lose(c, "host = ? AND state IN ('assigned', 'running')", host, "host " + host + " restarted while it ran");

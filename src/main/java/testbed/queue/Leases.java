@@ -61,7 +61,38 @@ public final class Leases {
     /** The lab a coordinator schedules over: every tentacle the live agents registered. */
     public testbed.model.Lab inventory() throws SQLException {
         return new testbed.model.Lab("queue", "the live agents of " + db.url(), java.nio.file.Path.of(db.url()),
-                liveTentacles().stream().map(Offered::tentacle).toList());
+                liveTentacles().stream().map(Offered::tentacle).toList(), List.of(), usbLimits());
+    }
+
+    /** Each live host's USB limits, from its agent's lab file. */
+    private testbed.model.UsbLimits usbLimits() throws SQLException {
+        return db.tx(c -> {
+            Map<String, testbed.model.UsbLimits> byHost = new java.util.LinkedHashMap<>();
+            try (PreparedStatement st = c.prepareStatement("SELECT h.host, h.usb_load FROM queue_host h WHERE " + LIVE + " AND h.usb_load IS NOT NULL");
+                    ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    byHost.put(rs.getString(1), Wire.read(rs.getString(2), testbed.model.UsbLimits.class));
+                }
+            }
+            return testbed.model.UsbLimits.ofHosts(byHost);
+        });
+    }
+
+    /** Runs of the session whose boards an agent has prepared since the last call (lease id → testid), marked as seen. */
+    public Map<Long, String> prepared(String session) throws SQLException {
+        return db.tx(c -> {
+            Map<Long, String> out = new java.util.LinkedHashMap<>();
+            try (PreparedStatement st = c.prepareStatement("UPDATE queue_lease SET prepared_seen = TRUE WHERE session_id = ? AND prepared_at IS NOT NULL "
+                    + "AND NOT prepared_seen RETURNING id, testid")) {
+                st.setString(1, session);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getLong(1), rs.getString(2));
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     /**

@@ -169,6 +169,11 @@ public final class QueueLab implements LabBackend, AutoCloseable {
             if (remote.isPresent()) {
                 return remote;
             }
+            queuePrepared();
+            EngineEvent prepared = events.poll();
+            if (prepared != null) {
+                return Optional.of(prepared);
+            }
             if (pass == 0 && wakeups.await(500).isEmpty()) {
                 return Optional.ofNullable(events.poll()); // quiet: the engine looks at tentacles held elsewhere
             }
@@ -184,6 +189,19 @@ public final class QueueLab implements LabBackend, AutoCloseable {
             } catch (SQLException e) {
                 LOG.warn("queue: cannot mark lease {} booked: {}", delivered, e.getMessage()); // tried again at the next call
             }
+        }
+    }
+
+    /** Runs whose boards their agent has prepared: their flash slots are free (the bartender's USB load). */
+    private void queuePrepared() {
+        try {
+            leases.prepared(session).forEach((id, testid) -> {
+                if (leased.containsKey(id)) {
+                    events.add(new EngineEvent.RunPrepared(testid, System.nanoTime()));
+                }
+            });
+        } catch (SQLException e) {
+            LOG.debug("queue: {}", e.getMessage());
         }
     }
 
@@ -297,7 +315,9 @@ public final class QueueLab implements LabBackend, AutoCloseable {
             bookDelivered();
             Optional<EngineEvent> e = nextEnded();
             if (e.isPresent()) {
-                out.add(((EngineEvent.RunFinished) e.get()).report());
+                if (e.get() instanceof EngineEvent.RunFinished f) {
+                    out.add(f.report());
+                }
             } else {
                 try {
                     wakeups.await(500);

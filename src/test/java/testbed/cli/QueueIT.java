@@ -90,15 +90,28 @@ class QueueIT {
     }
 
     private Path lab(String name, List<Map<String, Object>> tentacles) throws IOException {
+        return lab(name, tentacles, Map.of());
+    }
+
+    /** @param usbLoad the lab file's usb_load; empty: none */
+    private Path lab(String name, List<Map<String, Object>> tentacles, Map<String, Object> usbLoad) throws IOException {
         Path file = dir.resolve(name + ".json");
-        JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), Map.of("name", name, "tentacles", tentacles));
+        Map<String, Object> lab = new LinkedHashMap<>(Map.of("name", name, "tentacles", tentacles));
+        if (!usbLoad.isEmpty()) {
+            lab.put("usb_load", usbLoad);
+        }
+        JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), lab);
         return file;
     }
 
     /** Host A: an RPI_PICO (optionally slow to boot, so a run lasts) and an RPI_PICO_W. */
     private Path labA(int slowBootSeconds) throws IOException {
+        return labA(slowBootSeconds, Map.of());
+    }
+
+    private Path labA(int slowBootSeconds, Map<String, Object> usbLoad) throws IOException {
         return lab("host-a", List.of(pico("qA00000pa1", "RPI_PICO", "RPI_PICO", PICO, slowBootSeconds > 0 ? Map.of("slow_boot_s", slowBootSeconds) : Map.of()),
-                pico("qA00000wa1", "RPI_PICO_W", "RPI_PICO_W", List.of("FUT_MCU_ONLY", "FUT_WLAN"), Map.of())));
+                pico("qA00000wa1", "RPI_PICO_W", "RPI_PICO_W", List.of("FUT_MCU_ONLY", "FUT_WLAN"), Map.of())), usbLoad);
     }
 
     /** Host B: the other RPI_PICO. */
@@ -213,7 +226,7 @@ class QueueIT {
     @Test
     void threeAgentsRunWhatOneHostRuns() throws Exception {
         setUp("match");
-        Path a = labA(0);
+        Path a = labA(0, Map.of("per_host", 1)); // host A flashes one board at a time: the coordinator's bartender keeps to it
         Path b = labB();
         Path c = labC();
         agent("agent-a", a);
@@ -274,6 +287,21 @@ class QueueIT {
             }
         }
         assertThat(rows("SELECT testid FROM queue_lease GROUP BY testid HAVING count(*) > 1")).isEmpty();
+        // Host A's lab file allows one flash at a time: its boards' flashes (start to prepared, as its agent said) never overlap.
+        List<java.time.Instant[]> flashesOnA = new ArrayList<>();
+        for (JsonNode run : RunIT.runs(queued)) {
+            JsonNode first = run.get("attempts").get(0);
+            if (first.get("serial").asText().startsWith("qA") && first.get("flashed").size() > 0) {
+                assertThat(first.get("time_prepared").asText()).as(run.get("testid").asText()).isNotEmpty();
+                flashesOnA.add(new java.time.Instant[] {java.time.Instant.parse(first.get("time_start").asText()),
+                        java.time.Instant.parse(first.get("time_prepared").asText())});
+            }
+        }
+        assertThat(flashesOnA).as("both of host A's boards were flashed").hasSizeGreaterThanOrEqualTo(2);
+        flashesOnA.sort(java.util.Comparator.comparing(f -> f[0]));
+        for (int i = 1; i < flashesOnA.size(); i++) {
+            assertThat(flashesOnA.get(i)[0]).as("one flash at a time on host A").isAfterOrEqualTo(flashesOnA.get(i - 1)[1]);
+        }
         assertThat(rows("SELECT state, count(*) FROM queue_lease GROUP BY state")).containsExactly(List.of("done", "6"));
     }
 
