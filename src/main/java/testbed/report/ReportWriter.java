@@ -127,7 +127,33 @@ public final class ReportWriter {
         }
         m.put("failures", failures);
         m.put("leftovers", s.leftovers());
+        m.put("boards_to_look_at", toLookAt(s));
         return m;
+    }
+
+    /**
+     * Boards the recovery ladder brought back only by a reflash, or not at all: a person should look at them (a flash
+     * that corrupts, a bootloader that needs a hand), whatever became of the runs.
+     */
+    static List<String> toLookAt(SessionRecord s) {
+        List<String> out = new ArrayList<>();
+        for (SessionRecord.Run r : s.runs()) {
+            for (AttemptRecord a : r.attempts()) {
+                for (String line : a.recovery()) {
+                    int at = line.indexOf(": recovery: ");
+                    if (at < 0) {
+                        continue;
+                    }
+                    String board = line.substring(0, at);
+                    if (line.contains(": recovery: boot mode and reflash: answers")) {
+                        out.add(board + ": came back only after a reflash (" + a.directory() + ")");
+                    } else if (line.endsWith(": recovery: quarantine: beyond recovery")) {
+                        out.add(board + ": beyond recovery, quarantined (" + a.directory() + ")");
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     // ---- timing ----
@@ -222,6 +248,11 @@ public final class ReportWriter {
                 });
                 md.append(String.join("; ", parts)).append('\n');
             }
+        }
+        List<String> look = toLookAt(s);
+        if (!look.isEmpty()) {
+            md.append("\n### Boards to look at\n\n");
+            look.forEach(line -> md.append("- ").append(line).append('\n'));
         }
         if (!s.leftovers().isEmpty()) {
             md.append("\n### Left over\n\n");
@@ -363,6 +394,12 @@ public final class ReportWriter {
                         .append(Svg.esc(last.directory())).append("</a></td><td>").append(Svg.esc(last.error())).append("</td></tr>");
             }
             h.append("</table>");
+        }
+        List<String> look = toLookAt(s);
+        if (!look.isEmpty()) {
+            h.append("<h2>Boards to look at</h2><ul>");
+            look.forEach(line -> h.append("<li>").append(Svg.esc(line)).append("</li>"));
+            h.append("</ul>");
         }
         h.append("<h2>Left over</h2>");
         if (s.leftovers().isEmpty()) {

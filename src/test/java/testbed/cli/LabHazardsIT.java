@@ -132,6 +132,8 @@ class LabHazardsIT {
             }
         }
         assertThat(r.out()).contains("warning: 00c3-PICO_D came back only after a reflash: have a look at it");
+        assertThat(ws.resultsDir().resolve("report.md")).content().contains("### Boards to look at", "00c3-PICO_D: came back only after a reflash",
+                "00c4-PICO_E: beyond recovery, quarantined");
         JsonNode session = RunIT.json(ws.resultsDir().resolve("session.json"));
         assertThat(session.get("quarantined").toString()).contains("vstck0000004-00c4").doesNotContain("00c0", "00c1", "00c2", "00c3");
     }
