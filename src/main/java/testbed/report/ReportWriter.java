@@ -6,8 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,12 +52,12 @@ public final class ReportWriter {
             org.apache.logging.log4j.LogManager.getLogger(ReportWriter.class).warn("reports without trends: {}", e.getMessage());
         }
         writeString(dir.resolve("report.html"), html(view, trend, perf, MorningReport.html(session, changes), dir));
-        writeString(dir.resolve("report.md"), markdown(view));
+        writeString(dir.resolve("report.md"), SessionMarkdown.of(view));
         writeString(dir.resolve("junit.xml"), JunitXml.of(session));
         Map<String, Object> summary = summary(view);
         summary.put("changes", MorningReport.json(session, changes));
         AtomicJson.write(dir.resolve("summary.json"), summary);
-        writeString(dir.resolve("timing.txt"), timing(view));
+        writeString(dir.resolve("timing.txt"), Timing.text(view));
         List<AttemptRecord> finals = session.runs().stream().filter(r -> !r.attempts().isEmpty())
                 .map(r -> r.attempts().get(r.attempts().size() - 1)).toList();
         AtomicJson.write(dir.resolve("xfail-template.json"), Map.of("xfail", Xfail.template(finals, a -> a.boardVariant().name())));
@@ -127,142 +125,8 @@ public final class ReportWriter {
         }
         m.put("failures", failures);
         m.put("leftovers", s.leftovers());
-        m.put("boards_to_look_at", toLookAt(s));
+        m.put("boards_to_look_at", SessionMarkdown.toLookAt(s));
         return m;
-    }
-
-    /**
-     * Boards the recovery ladder brought back only by a reflash, or not at all: a person should look at them (a flash
-     * that corrupts, a bootloader that needs a hand), whatever became of the runs.
-     */
-    static List<String> toLookAt(SessionRecord s) {
-        List<String> out = new ArrayList<>();
-        for (SessionRecord.Run r : s.runs()) {
-            for (AttemptRecord a : r.attempts()) {
-                for (String line : a.recovery()) {
-                    int at = line.indexOf(": recovery: ");
-                    if (at < 0) {
-                        continue;
-                    }
-                    String board = line.substring(0, at);
-                    if (line.contains(": recovery: boot mode and reflash: answers")) {
-                        out.add(board + ": came back only after a reflash (" + a.directory() + ")");
-                    } else if (line.endsWith(": recovery: quarantine: beyond recovery")) {
-                        out.add(board + ": beyond recovery, quarantined (" + a.directory() + ")");
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
-    // ---- timing ----
-
-    private static List<Svg.Bar> bars(SessionView v) {
-        List<Svg.Bar> bars = new ArrayList<>();
-        for (SessionRecord.Run run : v.session().runs()) {
-            for (AttemptRecord a : run.attempts()) {
-                if (a.timeStart().isEmpty()) {
-                    continue;
-                }
-                Instant start = Instant.parse(a.timeStart());
-                Instant end = a.timeEnd().isEmpty() ? v.end() : Instant.parse(a.timeEnd());
-                String color = switch (a.status()) {
-                    case PASSED, XFAILED -> Svg.PASS;
-                    case FAILED -> Svg.FAIL;
-                    case SKIPPED -> Svg.SKIP;
-                    default -> Svg.ERROR;
-                };
-                for (String tentacle : run.tentacles()) {
-                    bars.add(new Svg.Bar(tentacle, start, end, color, a.directory() + " (" + a.status().label() + ", " + a.durationSeconds() + " s"
-                            + (a.flashed().isEmpty() || a.timePrepared().isEmpty() ? ""
-                                    : ", flashed for " + Duration.between(start, Instant.parse(a.timePrepared())).toSeconds() + " s")
-                            + (a.waited().isEmpty() ? "" : "; " + a.waited()) + ")"));
-                }
-            }
-        }
-        // Builds run beside the tests (the FirmwareBartender's background job): one row, so the overlap shows.
-        for (SessionRecord.Build b : v.session().builds()) {
-            Instant start = Instant.parse(b.timeStart());
-            Instant end = b.timeEnd().isEmpty() ? v.end() : Instant.parse(b.timeEnd());
-            bars.add(new Svg.Bar("firmware builds", start, end, b.error().isEmpty() ? Svg.PASS : Svg.FAIL, "build " + b.firmware() + " ("
-                    + (b.timeEnd().isEmpty() ? "not finished" : b.error().isEmpty() ? "built" : "failed: " + b.error()) + ", " + b.durationSeconds() + " s)"));
-        }
-        return bars;
-    }
-
-    private static List<String> rows(List<Svg.Bar> bars) {
-        return bars.stream().map(Svg.Bar::row).distinct().sorted().toList();
-    }
-
-    private static String timing(SessionView v) {
-        StringBuilder out = new StringBuilder();
-        out.append("timing of session ").append(v.session().sessionId()).append(" (seconds from the start)\n\n");
-        List<Svg.Bar> bars = bars(v);
-        for (String row : rows(bars)) {
-            out.append(row).append('\n');
-            bars.stream().filter(b -> b.row().equals(row)).sorted(java.util.Comparator.comparing(Svg.Bar::start)).forEach(b -> out.append(String.format(
-                    Locale.ROOT, "  %8.1f %8.1f  %s%n", secondsFrom(v.start(), b.start()), secondsFrom(v.start(), b.end()), b.label())));
-        }
-        return out.toString();
-    }
-
-    private static double secondsFrom(Instant start, Instant t) {
-        return Duration.between(start, t).toMillis() / 1000.0;
-    }
-
-    // ---- markdown ----
-
-    private static String markdown(SessionView v) {
-        SessionRecord s = v.session();
-        StringBuilder md = new StringBuilder();
-        md.append("## testbed: ").append(s.outcomeText()).append(" on lab `").append(s.lab())
-                .append("`\n\n");
-        md.append("Firmware: ").append(s.firmware().isEmpty() ? "(all)" : String.join(", ", s.firmware())).append(" · session `")
-                .append(s.sessionId()).append("` · ").append(String.format(Locale.ROOT, "%.0f s", s.durationSeconds())).append(" · trigger ")
-                .append(s.trigger()).append("\n\nMicroPython: ").append(s.testsRef()).append("\n\n");
-        if (!s.firmwareNotFromSource().isEmpty()) {
-            md.append("> **Warning: firmware not from the source under test.** Failures on these boards may be the difference between the two "
-                    + "versions:\n");
-            s.firmwareNotFromSource().forEach(line -> md.append("> - ").append(line).append("\n"));
-            md.append("\n");
-        }
-        md.append("| group | runs | skipped | retried | errors | passed | failed | skipped tests | xfailed | ignored | not run |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|\n");
-        v.groups().forEach((g, x) -> md.append("| ").append(g).append(" | ").append(x.runs()).append(" | ").append(x.skippedRuns()).append(" | ")
-                .append(x.retriedRuns()).append(" | ").append(x.errorRuns()).append(" | ").append(x.tests().getOrDefault(Outcome.PASSED, 0L))
-                .append(" | ").append(x.failedTests())
-                .append(" | ").append(x.tests().getOrDefault(Outcome.SKIPPED, 0L)).append(" | ").append(x.tests().getOrDefault(Outcome.XFAILED, 0L))
-                .append(" | ").append(x.tests().getOrDefault(Outcome.IGNORED, 0L)).append(" | ").append(x.tests().getOrDefault(Outcome.NOT_RUN, 0L))
-                .append(" |\n"));
-        if (!v.matrix().isEmpty()) {
-            md.append("\n### Failures\n\n");
-            for (SessionView.MatrixRow row : v.matrix()) {
-                md.append("- `").append(row.group()).append("` `").append(row.test()).append("`").append(row.flaky() ? " **flaky**" : "").append(": ");
-                List<String> parts = new ArrayList<>();
-                // Only where it did not simply pass: a PR comment names the boards that need a look.
-                row.cells().forEach((col, list) -> {
-                    if (list.stream().anyMatch(c -> c.outcome() != Outcome.PASSED)) {
-                        parts.add(col + " " + String.join(",", list.stream().map(c -> c.letter() + " " + c.outcome().label()).toList()));
-                    }
-                });
-                md.append(String.join("; ", parts)).append('\n');
-            }
-        }
-        List<String> look = toLookAt(s);
-        if (!look.isEmpty()) {
-            md.append("\n### Boards to look at\n\n");
-            look.forEach(line -> md.append("- ").append(line).append('\n'));
-        }
-        if (!s.leftovers().isEmpty()) {
-            md.append("\n### Left over\n\n");
-            for (Leftover l : s.leftovers()) {
-                md.append("- ").append(l.spec()).append(l.item().isEmpty() ? "" : " " + l.item()).append(": ").append(l.reason().text())
-                        .append(l.detail().isEmpty() ? "" : " (" + l.detail() + ")").append(l.tried().isEmpty() ? "" : "; tried as " + String.join(", ", l.tried()))
-                        .append('\n');
-            }
-        }
-        return md.toString();
     }
 
     // ---- html ----
@@ -395,7 +259,7 @@ public final class ReportWriter {
             }
             h.append("</table>");
         }
-        List<String> look = toLookAt(s);
+        List<String> look = SessionMarkdown.toLookAt(s);
         if (!look.isEmpty()) {
             h.append("<h2>Boards to look at</h2><ul>");
             look.forEach(line -> h.append("<li>").append(Svg.esc(line)).append("</li>"));
@@ -418,9 +282,9 @@ public final class ReportWriter {
             }
             h.append("</table>");
         }
-        List<Svg.Bar> bars = bars(v);
+        List<Svg.Bar> bars = Timing.bars(v);
         h.append("<h2>Timing</h2>");
-        h.append(bars.isEmpty() ? "<p>Nothing ran.</p>" : Svg.timeline(rows(bars), bars, v.start(), v.end()));
+        h.append(bars.isEmpty() ? "<p>Nothing ran.</p>" : Svg.timeline(Timing.rows(bars), bars, v.start(), v.end()));
         h.append("<h2>Trends</h2>");
         if (trend.size() < 2) {
             h.append("<p>The history has ").append(trend.size()).append(" session(s) of this lab; trends appear from the second one.</p>");
