@@ -47,7 +47,7 @@ public final class Runs {
         public RunRequest withResults(Path dir) {
             Session.Request s = session;
             return new RunRequest(new Session.Request(s.lab(), s.selection(), s.config(), s.count(), Optional.of(dir), s.python(), s.commandLine(),
-                    s.grace(), s.reportEvery(), s.healthEvery(), s.queue()), history, xfail, probe, resume);
+                    s.grace(), s.reportEvery(), s.healthEvery(), s.queue(), s.hostTimeout()), history, xfail, probe, resume);
         }
 
         /** The same session, running only these test groups (a nightly round that repeats what failed), or {@code GROUP=TESTS}. */
@@ -64,17 +64,24 @@ public final class Runs {
                     sel.onlyBoards(), sel.skipBoards(), sel.onlyTags(), sel.firmware(), sel.referenceBoards(), Optional.of(source), sel.allowDisabled()));
         }
 
+        /** The same session on a queue, giving up a lab host silent for longer than {@code timeout}. */
+        public RunRequest withHostTimeout(java.time.Duration timeout) {
+            Session.Request s = session;
+            return new RunRequest(new Session.Request(s.lab(), s.selection(), s.config(), s.count(), s.results(), s.python(), s.commandLine(), s.grace(),
+                    s.reportEvery(), s.healthEvery(), s.queue(), timeout), history, xfail, probe, resume);
+        }
+
         /** The same session, each work item run {@code count} times. */
         public RunRequest withCount(int count) {
             Session.Request s = session;
             return new RunRequest(new Session.Request(s.lab(), s.selection(), s.config(), count, s.results(), s.python(), s.commandLine(), s.grace(),
-                    s.reportEvery(), s.healthEvery(), s.queue()), history, xfail, probe, resume);
+                    s.reportEvery(), s.healthEvery(), s.queue(), s.hostTimeout()), history, xfail, probe, resume);
         }
 
         private RunRequest withSelection(testbed.selection.SelectionRequest selection) {
             Session.Request s = session;
             return new RunRequest(new Session.Request(s.lab(), selection, s.config(), s.count(), s.results(), s.python(), s.commandLine(), s.grace(),
-                    s.reportEvery(), s.healthEvery(), s.queue()), history, xfail, probe, resume);
+                    s.reportEvery(), s.healthEvery(), s.queue(), s.hostTimeout()), history, xfail, probe, resume);
         }
     }
 
@@ -201,7 +208,7 @@ public final class Runs {
         if (!lab.usb().equals(s.config().usb())) {
             // The lab's USB limits (usb_load in its file) are the bartender's, whatever the command line says.
             s = new Session.Request(s.lab(), s.selection(), s.config().withUsb(lab.usb()), s.count(), s.results(), s.python(), s.commandLine(),
-                    s.grace(), s.reportEvery(), s.healthEvery(), s.queue());
+                    s.grace(), s.reportEvery(), s.healthEvery(), s.queue(), s.hostTimeout());
         }
         if (!s.selection().referenceBoards().isEmpty() || lab.referenceBoards().isEmpty()) {
             return s;
@@ -211,7 +218,7 @@ public final class Runs {
         testbed.selection.SelectionRequest withRefs = new testbed.selection.SelectionRequest(sel.onlyTests(), sel.skipTests(), sel.onlyFuts(),
                 sel.skipFuts(), sel.onlyBoards(), sel.skipBoards(), sel.onlyTags(), sel.firmware(), refs, sel.micropython(), sel.allowDisabled());
         return new Session.Request(s.lab(), withRefs, s.config().withReferenceBoards(refs), s.count(), s.results(), s.python(), s.commandLine(),
-                s.grace(), s.reportEvery(), s.healthEvery(), s.queue());
+                s.grace(), s.reportEvery(), s.healthEvery(), s.queue(), s.hostTimeout());
     }
 
     /** The tentacles a selection may use: its DUTs and its reference pool. */

@@ -298,6 +298,7 @@ public final class TestBartender {
     public void unplugged(String serial) {
         if (tentacles.containsKey(serial) && unplugged.add(serial)) {
             free.remove(serial);
+            elsewhere.remove(serial); // a host given up: its tentacles are no longer waited for
             firmwareOn.remove(serial); // what comes back may carry anything
         }
     }

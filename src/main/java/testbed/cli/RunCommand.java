@@ -60,6 +60,11 @@ final class RunCommand implements Callable<Integer> {
             + "instead of this host's boards: the lab is every tentacle of a live testbed agent.")
     String queue;
 
+    @Option(names = "--host-timeout", paramLabel = "DURATION", defaultValue = "10m",
+            description = "With --queue: a lab host silent this long is given up; its tentacles' work moves to identical ones elsewhere or is "
+                    + "left over as offline (default: ${DEFAULT-VALUE}).")
+    String hostTimeout;
+
     @Option(names = "--probe", description = "With --dry-run: connect the lab and ask each board what it runs, so the plan starts from the boards' real state.")
     boolean probe;
 
@@ -76,7 +81,8 @@ final class RunCommand implements Callable<Integer> {
      */
     Runs.RunRequest request(boolean resume) {
         return session.request(workspace, Optional.ofNullable(results.dir), commandLine(), Optional.ofNullable(reportEvery), Optional.ofNullable(healthEvery),
-                Optional.ofNullable(queue), Optional.ofNullable(xfail), probe, resume);
+                Optional.ofNullable(queue), Optional.ofNullable(xfail), probe, resume)
+                .withHostTimeout(testbed.app.TimeBox.duration("--host-timeout", hostTimeout == null ? "10m" : hostTimeout));
     }
 
     /** {@code testbed run}'s options parsed from {@code args} (a nightly round's, or an old session's command line): nothing runs. */

@@ -87,7 +87,7 @@ public final class LabLoader {
                 throw json.error("tentacles[" + i + "].serial", "duplicate serial \"" + t.serial() + "\" (also tentacle " + dup.label() + ")");
             }
             Tentacle sameTag = byTag.putIfAbsent(t.tag(), t);
-            if (sameTag != null && !sameHardware(sameTag, t)) {
+            if (sameTag != null && !sameTag.sameHardwareAs(t)) {
                 throw json.error("tentacles[" + i + "].tag", "tag \"" + t.tag() + "\" is used by " + sameTag.label()
                         + " with other board, FUTs or variants; identical tentacles must share a tag, different ones must not");
             }
@@ -210,8 +210,4 @@ public final class LabLoader {
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
-    private static boolean sameHardware(Tentacle a, Tentacle b) {
-        return a.board().equals(b.board()) && a.futs().equals(b.futs()) && a.variants().equals(b.variants())
-                && a.port().equals(b.port());
-    }
 }

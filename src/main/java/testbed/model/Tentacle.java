@@ -68,6 +68,11 @@ public record Tentacle(
         return Objects.equals(tags.get(HOST_TAG), other.tags.get(HOST_TAG)) && Objects.equals(tags.get(NETWORK_TAG), other.tags.get(NETWORK_TAG));
     }
 
+    /** Identical hardware: what tentacles sharing a tag must be (in one lab file, and across the hosts of a queue). */
+    public boolean sameHardwareAs(Tentacle other) {
+        return board.equals(other.board) && futs.equals(other.futs) && variants.equals(other.variants) && Objects.equals(port, other.port);
+    }
+
     /** The same tentacle with one more tag. */
     public Tentacle withTag(String key, String value) {
         Map<String, String> more = new java.util.HashMap<>(tags);

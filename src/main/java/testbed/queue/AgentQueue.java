@@ -36,6 +36,40 @@ final class AgentQueue {
      * Registers this host and what it found, replacing its earlier registration. Leases an earlier process of this
      * host still held are lost: that process is gone and so are its runs (their sessions hear of it now).
      */
+    /**
+     * What another live host already holds: a serial is one board on one host (a second claim would let one board
+     * hold two leases), and tentacles that share a tag must be the same hardware on every host (else a run meant for
+     * one could be flashed onto another). Either is refused with one line naming the other host.
+     */
+    private void refuseConflicts(java.sql.Connection c, List<Tentacle> tentacles) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT t.host, t.tentacle FROM queue_tentacle t JOIN queue_host h ON h.host = t.host WHERE "
+                + Leases.LIVE + " AND t.host <> ? ORDER BY t.host, t.serial")) {
+            st.setString(1, host);
+            try (java.sql.ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    String other = rs.getString(1);
+                    Tentacle theirs = Wire.read(rs.getString(2), Tentacle.class);
+                    for (Tentacle ours : tentacles) {
+                        if (ours.serial().equals(theirs.serial())) {
+                            throw new testbed.model.LabException("queue: tentacle " + ours.label() + " (serial " + ours.serial() + ") is already served by "
+                                    + "host " + other + ", which is live: one board, one host (stop that agent, or take the tentacle out of this lab file)");
+                        }
+                        if (ours.tag().equals(theirs.tag()) && !ours.sameHardwareAs(theirs)) {
+                            throw new testbed.model.LabException("queue: tag " + ours.tag() + ": host " + other + "'s " + theirs.label() + " is "
+                                    + hardware(theirs) + ", this lab file's " + ours.label() + " is " + hardware(ours)
+                                    + ": tentacles that share a tag must be identical on every host");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static String hardware(Tentacle t) {
+        return "board " + t.board() + " (" + t.port() + "), variants " + t.variants().stream().map(v -> v.isEmpty() ? "default" : v).toList()
+                + ", " + new java.util.TreeSet<>(t.futs());
+    }
+
     /** The lease's boards carry their firmware (flashed and verified): its flash slot is free for the coordinator's bartender. */
     void prepared(Claim claim) {
         try {
@@ -60,6 +94,7 @@ final class AgentQueue {
     /** @param usb the USB limits of this host's lab file, for the coordinator's bartender */
     int register(String lab, List<Tentacle> tentacles, Map<String, String> firmware, testbed.model.UsbLimits usb) throws SQLException {
         return db.tx(c -> {
+            refuseConflicts(c, tentacles);
             try (PreparedStatement st = c.prepareStatement("INSERT INTO queue_host (host, lab, pid, started_at, last_seen, lease_seconds, state, usb_load) "
                     + "VALUES (?, ?, ?, now(), now(), ?, 'online', ?) ON CONFLICT (host) DO UPDATE SET lab = excluded.lab, pid = excluded.pid, "
                     + "started_at = now(), last_seen = now(), lease_seconds = excluded.lease_seconds, state = 'online', usb_load = excluded.usb_load")) {

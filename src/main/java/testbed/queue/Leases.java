@@ -229,6 +229,19 @@ public final class Leases {
     }
 
     /** Whether a tentacle is free on a live host (another session let it go, or its host is back). */
+    /** The host that registered the tentacle and whether it is live; empty for a serial no host has. */
+    Optional<Map.Entry<String, Boolean>> hostOf(String serial) throws SQLException {
+        return db.tx(c -> {
+            try (PreparedStatement st = c.prepareStatement("SELECT t.host, (" + LIVE + ") FROM queue_tentacle t JOIN queue_host h ON h.host = t.host "
+                    + "WHERE t.serial = ?")) {
+                st.setString(1, serial);
+                try (ResultSet rs = st.executeQuery()) {
+                    return rs.next() ? Optional.of(Map.entry(rs.getString(1), rs.getBoolean(2))) : Optional.empty();
+                }
+            }
+        });
+    }
+
     boolean isFree(String serial) throws SQLException {
         return db.tx(c -> {
             try (PreparedStatement st = c.prepareStatement("SELECT 1 FROM queue_tentacle t JOIN queue_host h ON h.host = t.host "

@@ -76,7 +76,7 @@ public final class QueueSessionLab implements SessionLab {
         coordinator = Coordinator.start(db, c.sessionId(), c.request().count(), c.request().config().flashSkip(), c.request().config().flashForce(),
                 c.request().selection().micropython(), c.xfail(), commands(c.request().selection().onlyTests()), label -> Optional.ofNullable(specs.get(label)));
         backend = new QueueLab(db, c.sessionId(), c.results(), new FirmwareBuilds(source, root, c.workspace().settings().cacheDir())::build, c.clock(),
-                c.inputs().catalog(), c.request().config().flashSkip());
+                c.inputs().catalog(), c.request().config().flashSkip()).givingUpAfter(c.request().hostTimeout());
         return backend;
     }
 

@@ -56,7 +56,16 @@ public final class Session {
             Duration grace,
             Optional<Duration> reportEvery,
             Optional<Duration> healthEvery,
-            Optional<String> queue) {
+            Optional<String> queue,
+            Duration hostTimeout) {
+
+        /** How long a coordinator waits for a lab host that stopped answering before it gives its tentacles up. */
+        public static final Duration DEFAULT_HOST_TIMEOUT = Duration.ofMinutes(10);
+
+        public Request(String lab, SelectionRequest selection, BartenderConfig config, int count, Optional<Path> results, String python,
+                List<String> commandLine, Duration grace, Optional<Duration> reportEvery, Optional<Duration> healthEvery, Optional<String> queue) {
+            this(lab, selection, config, count, results, python, commandLine, grace, reportEvery, healthEvery, queue, DEFAULT_HOST_TIMEOUT);
+        }
 
         /** A session on this host's own boards. */
         public Request(String lab, SelectionRequest selection, BartenderConfig config, int count, Optional<Path> results, String python,

@@ -356,6 +356,30 @@ class QueueIT {
         }
     }
 
+    @Test
+    void aHostThatNeverComesBackIsGivenUpAfterTheHostTimeoutAndTheSessionEnds() throws Exception {
+        setUp("gone");
+        agent("agent-b", labB());
+        // Host C has the only RPI_PICO2, slow to boot so its run is under way when the host dies, and a short lease.
+        Path c = lab("host-c", List.of(pico("qC00000qc1", "RPI_PICO2", "RPI_PICO2", PICO, Map.of("slow_boot_s", 12))));
+        Process agentC = agent("agent-c", c, "--lease", "10s", "--heartbeat", "3s");
+        Path results = dir.resolve("gone");
+        Process session = coordinator("coordinator-gone", results, "--firmware", "RPI_PICO", "--firmware", "RPI_PICO2", "--flash-force", GROUPS[0],
+                GROUPS[1], GROUPS[2], GROUPS[3], "--host-timeout", "5s");
+        awaitTrue(() -> !rows("SELECT 1 FROM queue_lease WHERE host = 'agent-c' AND state = 'running'").isEmpty(), 120, "a run on agent-c");
+        agentC.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        agentC.destroyForcibly(); // kill -9, and it never comes back
+
+        int exit = exit(session, 150);
+        String out = log("coordinator-gone");
+        assertThat(exit).as(out).isEqualTo(ExitCodes.INFRASTRUCTURE);
+        assertThat(out).contains("waiting for host agent-c (tentacle qC00000qc1)").contains("host agent-c silent for").contains("given up for this session");
+        Map<String, String> outcomes = outcomes(results);
+        assertThat(outcomes).containsEntry("BUILTIN-TESTS_BASICS RPI_PICO", "passed").containsEntry("BUILTIN-TESTS_EXTMOD RPI_PICO", "passed");
+        JsonNode s = RunIT.json(results.resolve("session.json"));
+        assertThat(s.get("leftovers").toString()).contains("RPI_PICO2").contains("OFFLINE").contains("0qc1-RPI_PICO2");
+    }
+
     private static void signal(String signal, Process p) throws Exception {
         assertThat(new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).inheritIO().start().waitFor()).isZero();
     }
@@ -387,6 +411,30 @@ class QueueIT {
         assertThat(rows("SELECT testid FROM queue_lease GROUP BY testid HAVING count(*) > 1")).isEmpty();
         assertThat(rows("SELECT state, count(*), bool_and(collected) FROM queue_lease GROUP BY state")).containsExactly(List.of("done", "9", "t"));
         assertThat(Optional.ofNullable(rows("SELECT count(*) FROM queue_session").get(0).get(0))).contains("1");
+    }
+
+    @Test
+    void aSecondClaimOnABoardOrOtherHardwareUnderASharedTagIsRefusedNamingTheHostThatHasIt() throws Exception {
+        setUp("claims");
+        agent("agent-a", labA(0));
+
+        // The same serial on another host: one board, one host.
+        Path twin = lab("host-x", List.of(pico("qA00000pa1", "RPI_PICO", "RPI_PICO", PICO, Map.of())));
+        Process x = testbed("agent-x", "agent", "--lab", twin.toString(), "--queue", url, "--host", "agent-x");
+        assertThat(exit(x, 90)).as(log("agent-x")).isNotZero();
+        assertThat(log("agent-x")).contains("tentacle 0pa1-RPI_PICO (serial qA00000pa1) is already served by host agent-a").doesNotContain("Exception");
+
+        // Agent A's RPI_PICO tag with another variant list: a run meant for one would be flashed onto the other.
+        Map<String, Object> odd = new LinkedHashMap<>(pico("qY00000py1", "RPI_PICO", "RPI_PICO", PICO, Map.of()));
+        odd.put("variants", List.of("", "THREAD"));
+        Process y = testbed("agent-y", "agent", "--lab", lab("host-y", List.of(odd)).toString(), "--queue", url, "--host", "agent-y");
+        assertThat(exit(y, 90)).as(log("agent-y")).isNotZero();
+        assertThat(log("agent-y")).contains("tag RPI_PICO: host agent-a's 0pa1-RPI_PICO is board RPI_PICO (rp2), variants [default],",
+                "this lab file's 0py1-RPI_PICO is board RPI_PICO (rp2), variants [default, THREAD]",
+                "tentacles that share a tag must be identical on every host").doesNotContain("Exception");
+
+        assertThat(rows("SELECT host, serial FROM queue_tentacle ORDER BY serial")).as("nothing of the refused agents was registered")
+                .containsExactly(List.of("agent-a", "qA00000pa1"), List.of("agent-a", "qA00000wa1"));
     }
 
     @Test
