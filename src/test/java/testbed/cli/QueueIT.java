@@ -38,6 +38,9 @@ class QueueIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> PICO = List.of("FUT_MCU_ONLY", "FUT_EXTMOD_HARDWARE");
+    /** A password given in the database URL: it must never be written anywhere. */
+    private static final String SECRET = "S3cr3tPW";
+
     private static final String[] GROUPS = {"--only-test", "BUILTIN-TESTS_BASICS", "--only-test", "BUILTIN-TESTS_EXTMOD"};
 
     private static PostgresServer server;
@@ -226,6 +229,7 @@ class QueueIT {
     @Test
     void threeAgentsRunWhatOneHostRuns() throws Exception {
         setUp("match");
+        url = url + "&password=" + SECRET; // every process is given a password in the URL: it must never be written anywhere
         Path a = labA(0, Map.of("per_host", 1)); // host A flashes one board at a time: the coordinator's bartender keeps to it
         Path b = labB();
         Path c = labC();
@@ -287,6 +291,17 @@ class QueueIT {
             }
         }
         assertThat(rows("SELECT testid FROM queue_lease GROUP BY testid HAVING count(*) > 1")).isEmpty();
+        // The password given in the URL is in no file of the results, no output and no row of the database.
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> f.toFile().length() < 4_000_000).toList()) {
+                assertThat(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1)).as(f.toString()).doesNotContain(SECRET);
+            }
+        }
+        for (List<String> table : rows("SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema IN ('public', 'testbed_queue') "
+                + "AND table_type = 'BASE TABLE'")) {
+            String t = table.get(0) + "." + table.get(1);
+            assertThat(rows("SELECT count(*) FROM " + t + " x WHERE x::text LIKE '%" + SECRET + "%'").get(0).get(0)).as(t).isEqualTo("0");
+        }
         // Host A's lab file allows one flash at a time: its boards' flashes (start to prepared, as its agent said) never overlap.
         List<java.time.Instant[]> flashesOnA = new ArrayList<>();
         for (JsonNode run : RunIT.runs(queued)) {
