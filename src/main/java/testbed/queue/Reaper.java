@@ -15,19 +15,17 @@ import org.apache.logging.log4j.Logger;
 /**
  * Turns expired leases into lost ones: a new epoch (the old host can no longer write), the tentacles freed, the
  * session told, which books an infrastructure error and requeues the work on an identical tentacle. Every
- * coordinator runs one; only the holder of one advisory lock reaps, so two never race for the same lease.
+ * coordinator runs one, and every one reaps: there is no lock another client could hold to stop it. Two reapers never
+ * lose one lease twice (a lease already lost no longer matches), and a lease row someone holds locked is skipped for
+ * this pass, not waited for.
  */
 final class Reaper implements Runnable {
-
-    /** pg_advisory_lock key of the reaper: "testbed" and 1. */
-    static final long LOCK = 0x7465737462656401L;
 
     private static final Logger LOG = LogManager.getLogger(Reaper.class);
 
     private final QueueDb db;
     private final Duration every;
     private volatile boolean stopped;
-    private boolean holding;
 
     Reaper(QueueDb db, Duration every) {
         this.db = db;
@@ -40,7 +38,6 @@ final class Reaper implements Runnable {
             try {
                 reapOnce();
             } catch (SQLException e) {
-                holding = false; // a replaced connection holds no lock
                 db.suspect();
                 LOG.debug("reaper: {}", e.getMessage());
             }
@@ -52,17 +49,8 @@ final class Reaper implements Runnable {
         }
     }
 
-    /** One pass, if this process holds the reaper's lock (taken when free). Returns how many leases it lost. */
+    /** One pass. Returns how many leases it lost. */
     int reapOnce() throws SQLException {
-        Connection c = db.connection();
-        if (!holding) {
-            try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_try_advisory_lock(" + LOCK + ")")) {
-                holding = rs.next() && rs.getBoolean(1);
-            }
-            if (!holding) {
-                return 0;
-            }
-        }
         return db.tx(tx -> {
             int lost = lose(tx, "state IN ('assigned', 'running') AND expires_at < now()", null, null);
             try (PreparedStatement st = tx.prepareStatement("UPDATE queue_host SET state = 'lost' WHERE state = 'online' "
@@ -87,7 +75,8 @@ final class Reaper implements Runnable {
         Set<String> sessions = new LinkedHashSet<>();
         try (PreparedStatement st = c.prepareStatement("UPDATE queue_lease l SET state = 'lost', epoch = nextval('queue_epoch'), ended_at = now(), "
                 + "error = COALESCE(?, 'lease expired: host ' || l.host || ' silent since ' || (SELECT to_char(h.last_seen AT TIME ZONE 'UTC', "
-                + "'HH24:MI:SS') FROM queue_host h WHERE h.host = l.host) || ' UTC') WHERE " + where + " RETURNING l.id, l.session_id, l.testid, l.host")) {
+                + "'HH24:MI:SS') FROM queue_host h WHERE h.host = l.host) || ' UTC') WHERE l.id IN (SELECT id FROM queue_lease WHERE " + where
+                + " FOR UPDATE SKIP LOCKED) RETURNING l.id, l.session_id, l.testid, l.host")) {
             st.setString(1, error);
             if (param != null) {
                 st.setString(2, param);
