@@ -87,6 +87,16 @@ class StopIT {
         assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCodes.INTERRUPTED);
         List<JsonNode> runs = RunIT.runs(ws.resultsDir());
         assertThat(runs).extracting(run -> run.get("status").asText()).contains("passed").contains("interrupted").doesNotContain("error");
+
+        // Stopped now is interrupted, not done: resume runs the rest in the same session (finding 8 of issue 20).
+        String id = JSON.readTree(ws.resultsDir().resolve("session.json").toFile()).get("session_id").asText();
+        Cli.Result resumed = Cli.run(ws, "resume");
+        assertThat(resumed.exitCode()).as(resumed.out() + resumed.err()).isZero();
+        assertThat(resumed.out()).contains("resuming session " + id);
+        JsonNode session = JSON.readTree(ws.resultsDir().resolve("session.json").toFile());
+        assertThat(session.get("session_id").asText()).isEqualTo(id);
+        assertThat(session.get("status").asText()).isEqualTo("completed");
+        assertThat(session.get("verdict").asText()).isEqualTo("passed");
     }
 
     @Test
