@@ -61,6 +61,35 @@ class NightlyIT {
     }
 
     @Test
+    void testbedStopOnTheNightStopsTheRoundRunningAndStartsNoOther() throws Exception {
+        // Finding 8 of issue 20: the night used to start its next round after a stop.
+        Workspace ws = Cli.copyOfCheckout(dir.resolve("ws"));
+        Path lab = new VirtualLabFixture(dir.resolve("lab")).pico("vngts0000001-cd01", Map.of("slow_boot_s", 3)).writeLab();
+        Path plan = dir.resolve("plan.json");
+        Files.writeString(plan, """
+                {"name": "stopped-night", "lab": "%s",
+                 "rounds": [
+                   {"name": "first", "args": ["--firmware", "RPI_PICO", "--flash-force", "--only-test", "BUILTIN-TESTS_BASICS", "--only-test", "BUILTIN-TESTS_EXTMOD", "-j", "1"]},
+                   {"name": "second", "args": ["--firmware", "RPI_PICO", "--only-test", "BUILTIN-TESTS_EXTMOD"]}
+                 ]}""".formatted(lab));
+        Path root = ws.resultsDir().resolve("nightly-" + LocalDate.now());
+        java.util.concurrent.CompletableFuture<Cli.Result> night = java.util.concurrent.CompletableFuture.supplyAsync(() -> Cli.run(ws, "nightly",
+                plan.toString()));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        while (!Files.exists(root.resolve("first").resolve("session.json"))) {
+            assertThat(System.nanoTime()).as("the first round started").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        Cli.Result stop = Cli.run(ws, "stop", "--results", root.toString());
+        assertThat(stop.exitCode()).as(stop.out() + stop.err()).isZero();
+
+        Cli.Result r = night.get(240, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCodes.INTERRUPTED);
+        assertThat(r.out()).contains("the night was stopped");
+        assertThat(root.resolve("second").resolve("session.json")).as("the second round never started").doesNotExist();
+    }
+
+    @Test
     void aBadPlanIsOneLineNamingTheFieldAndNothingRuns() throws Exception {
         Workspace ws = Cli.copyOfCheckout(dir.resolve("ws"));
         Path plan = dir.resolve("plan.json");
