@@ -79,6 +79,14 @@ final class Wire {
             Optional<Tentacle> r = Optional.ofNullable(reference).map(s -> tentacles.apply(s)
                     .orElseThrow(() -> new InvalidInputException("run " + testid + ": reference tentacle " + s + " is not on this host")));
             TestRunSpec s = specs.apply(spec).orElseThrow(() -> new InvalidInputException("run " + testid + ": test group " + spec + " not in testrunspecs/"));
+            if (!d.variants().contains(variant)) {
+                throw new InvalidInputException("run " + testid + ": tentacle " + d.label() + " has no variant '" + variant + "' in this host's lab file");
+            }
+            // The test id names the run's folders on this host: it must be the one its own group, board and role make, never a path.
+            String expected = TestRun.testid(s, d, variant, role);
+            if (!expected.equals(testid)) {
+                throw new InvalidInputException("run " + testid + ": not the test id of " + spec + " on " + d.label() + " (" + expected + "): refused");
+            }
             return new TestRun(testid, s, d, variant, role, r, dutNeedsFlash, referenceNeedsFlash, requeues, Instant.parse(startedAt),
                     Duration.ofMillis(estimatedMillis));
         }

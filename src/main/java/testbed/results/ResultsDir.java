@@ -97,7 +97,14 @@ public final class ResultsDir implements AutoCloseable {
     }
 
     /** The next attempt folder of a testid: {@code <testid>,a}, {@code ,b}, ... continuing after earlier attempts. */
+    /** What a test id is made of ({@code LABEL@<serial4>-<TAG>[-<variant>][-instanceN]}): no separator, no path. */
+    private static final java.util.regex.Pattern VALID_TESTID = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.@+=-]*");
+
     public synchronized Path nextAttemptDir(String testid) {
+        if (!VALID_TESTID.matcher(testid).matches() || testid.contains("..")) {
+            // A folder name, never a path: a test id from elsewhere (a queue's row) must not reach outside results/.
+            throw new IllegalArgumentException("not a test id: '" + testid + "'");
+        }
         for (char letter = 'a'; letter <= 'z'; letter++) {
             Path dir = root.resolve(testid + "," + letter);
             if (!Files.exists(dir)) {

@@ -41,6 +41,28 @@ class WireTest {
             Fut.FUT_WLAN, true, 300, 0, java.util.OptionalDouble.empty(), Path.of("x.json"));
 
     @Test
+    void aTicketWhoseTestIdIsNotTheRunsOwnIsRefusedSoNoRowOfTheQueueNamesAFolderOutsideResults() {
+        // Finding 1 of issue 20: a crafted lease's test id became a path on the agent.
+        Map<String, Tentacle> inventory = Map.of(PICO.serial(), PICO, PICO_W.serial(), PICO_W);
+        for (String crafted : List.of("../../../tmp/evil", "RUN-MULTITESTS_MULTINET@0001-RPI_PICO_W-instance0", "x/y")) {
+            TestRun run = new TestRun(crafted, MULTINET, PICO_W, "", Role.INSTANCE1, Optional.of(PICO), true, false, 0, Instant.EPOCH, Duration.ZERO);
+            Wire.Ticket ticket = Wire.read(Wire.write(Wire.Ticket.of(run, List.of())), Wire.Ticket.class);
+            assertThatThrownBy(() -> ticket.toRun(s -> Optional.ofNullable(inventory.get(s)), l -> Optional.of(MULTINET)))
+                    .isInstanceOf(testbed.model.InvalidInputException.class).hasMessageContaining("not the test id of RUN-MULTITESTS_MULTINET on 0001-RPI_PICO_W");
+        }
+        TestRun otherVariant = new TestRun("RUN-MULTITESTS_MULTINET@0001-RPI_PICO_W-X-instance1", MULTINET, PICO_W, "X", Role.INSTANCE1,
+                Optional.of(PICO), true, false, 0, Instant.EPOCH, Duration.ZERO);
+        Wire.Ticket ticket = Wire.read(Wire.write(Wire.Ticket.of(otherVariant, List.of())), Wire.Ticket.class);
+        assertThatThrownBy(() -> ticket.toRun(s -> Optional.ofNullable(inventory.get(s)), l -> Optional.of(MULTINET)))
+                .hasMessageContaining("has no variant 'X' in this host's lab file");
+        // And results/ itself takes a test id as a folder name only.
+        try (testbed.results.ResultsDir results = new testbed.results.ResultsDir(dir.resolve("results"))) {
+            assertThatThrownBy(() -> results.nextAttemptDir("../evil")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a test id");
+            assertThat(results.nextAttemptDir("BUILTIN-TESTS_BASICS@2a01-RPI_PICO2-RISCV")).endsWith(Path.of("BUILTIN-TESTS_BASICS@2a01-RPI_PICO2-RISCV,a"));
+        }
+    }
+
+    @Test
     void aTentacleSurvivesTheRoundTrip() {
         assertThat(Wire.read(Wire.write(PICO), Tentacle.class)).isEqualTo(PICO);
     }
