@@ -88,6 +88,26 @@ public final class ScheduleBenchmark {
 
     private ScheduleBenchmark() {}
 
+    /** One lab and policy without and with USB limits (hubs of {@code tentaclesPerHub} in the model's order). */
+    public record UsbCost(String lab, int tentacles, int hubs, Result free, Result limited) {
+        public double changePercent() {
+            return 100.0 * (limited.makespan().toMillis() - free.makespan().toMillis()) / free.makespan().toMillis();
+        }
+    }
+
+    public static UsbCost usbCost(LabModel model, SchedulingPolicy policy, long seed, int count, int jobs, int perHost, int perHub, boolean quiet,
+            int tentaclesPerHub) {
+        int hubs = (model.tentacles().size() + tentaclesPerHub - 1) / tentaclesPerHub;
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (int i = 1; i <= hubs; i++) {
+            names.add("hub" + i);
+        }
+        testbed.model.UsbLimits limits = new testbed.model.UsbLimits(perHost, perHub, Map.of(), quiet ? names : java.util.Set.of());
+        Result free = run(model, new Settings(policy, seed, count, jobs));
+        Result limited = run(model, new Settings(policy, seed, count, jobs, limits, tentaclesPerHub));
+        return new UsbCost(model.name(), model.tentacles().size(), hubs, free, limited);
+    }
+
     public static Result run(LabModel lab, Settings settings) {
         long wall0 = System.nanoTime();
         ModelDurations model = new ModelDurations(lab, settings.seed(), settings.count());

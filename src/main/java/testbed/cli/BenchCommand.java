@@ -162,26 +162,16 @@ final class BenchCommand implements Runnable {
 
         /** Each lab and policy without and with the USB limits: what the limit costs in makespan, and how many runs waited. */
         private int usbLoad(PrintWriter out, java.util.List<String> labNames, java.util.List<SchedulingPolicy> order) {
-            java.util.Set<String> hubs = new java.util.TreeSet<>();
             Table t = new Table("lab", "tentacles", "hubs", "policy", "makespan, no limit", "with the limit", "change", "flashes", "runs waited",
                     "waited in all");
             for (String name : labNames) {
-                testbed.bench.LabModel model = testbed.bench.LabModel.load(name);
-                int hubCount = (model.tentacles().size() + tentaclesPerHub - 1) / tentaclesPerHub;
-                hubs.clear();
-                for (int i = 1; i <= hubCount; i++) {
-                    hubs.add("hub" + i);
-                }
-                testbed.model.UsbLimits limits = new testbed.model.UsbLimits(usbPerHost, usbPerHub, java.util.Map.of(), usbQuiet ? hubs : java.util.Set.of());
                 for (SchedulingPolicy p : order) {
-                    var free = testbed.bench.ScheduleBenchmark.run(model, new testbed.bench.ScheduleBenchmark.Settings(p, seed, count, jobs));
-                    var limited = testbed.bench.ScheduleBenchmark.run(model, new testbed.bench.ScheduleBenchmark.Settings(p, seed, count, jobs, limits,
-                            tentaclesPerHub));
-                    t.row(model.name(), String.valueOf(model.tentacles().size()), String.valueOf(hubCount), p.name().toLowerCase(),
-                            PlanRenderer.hms(free.makespan()), PlanRenderer.hms(limited.makespan()),
-                            String.format("%+.1f%%", 100.0 * (limited.makespan().toMillis() - free.makespan().toMillis()) / free.makespan().toMillis()),
-                            free.flashes() + " / " + limited.flashes(), limited.usbWaits().runs() + " of " + limited.runs(),
-                            PlanRenderer.hms(limited.usbWaits().total()));
+                    var c = testbed.bench.ScheduleBenchmark.usbCost(testbed.bench.LabModel.load(name), p, seed, count, jobs, usbPerHost, usbPerHub,
+                            usbQuiet, tentaclesPerHub);
+                    t.row(c.lab(), String.valueOf(c.tentacles()), String.valueOf(c.hubs()), p.name().toLowerCase(), PlanRenderer.hms(c.free().makespan()),
+                            PlanRenderer.hms(c.limited().makespan()), String.format("%+.1f%%", c.changePercent()),
+                            c.free().flashes() + " / " + c.limited().flashes(), c.limited().usbWaits().runs() + " of " + c.limited().runs(),
+                            PlanRenderer.hms(c.limited().usbWaits().total()));
                 }
             }
             out.printf("USB load, seed %d, --count %d, --jobs %d: %s flash%s at once per hub of %d tentacles, %s per host%s%n%n", seed, count, jobs,

@@ -81,6 +81,7 @@ public final class QueueLab implements LabBackend, AutoCloseable {
         this.results = results;
         this.build = build;
         this.clock = clock;
+        this.hosts = new HostTimeout(Duration.ofMinutes(10));
     }
 
     @Override
@@ -297,50 +298,27 @@ public final class QueueLab implements LabBackend, AutoCloseable {
                 a.status(), a.errorKind(), a.error(), a.counts(), a.tests(), a.measurements(), a.timePrepared(), a.waited(), a.recovery());
     }
 
-    /** A lab host silent for longer than this is given up (see {@link #isFreeElsewhere}). */
-    private Duration hostTimeout = Duration.ofMinutes(10);
-    /** Serial → when its host was first found silent. */
-    private final Map<String, java.time.Instant> silentSince = new HashMap<>();
-    private final Set<String> givenUp = new java.util.HashSet<>();
-    private java.time.Instant lastWaitingNote = java.time.Instant.EPOCH;
+    /** Lab hosts that stopped answering: waited for, then given up (see {@link HostTimeout}). */
+    private final HostTimeout hosts;
 
     /** Gives a lab host that stopped answering up after {@code timeout} ({@code --host-timeout}). */
     public QueueLab givingUpAfter(Duration timeout) {
-        this.hostTimeout = timeout;
+        hosts.timeout(timeout);
         return this;
     }
 
     /**
      * Free again for this session? A tentacle held by another session waits as long as it takes; one whose host stopped
-     * answering waits for the host up to the host timeout (the console says on whom, once a minute), then is given
-     * up: reported as unplugged, so its work moves to identical tentacles elsewhere or is left over as offline and the
-     * session can end.
+     * answering waits up to the host timeout and is then reported as unplugged.
      */
     @Override
     public boolean isFreeElsewhere(String serial) {
         try {
             if (leases.isFree(serial)) {
-                silentSince.remove(serial);
+                hosts.answered(serial);
                 return true;
             }
-            Optional<Map.Entry<String, Boolean>> host = leases.hostOf(serial);
-            if (host.isEmpty() || host.get().getValue()) {
-                silentSince.remove(serial); // busy with another session, on a live host
-                return false;
-            }
-            java.time.Instant now = clock.instant();
-            java.time.Instant since = silentSince.computeIfAbsent(serial, s -> now);
-            if (!Duration.between(since, now).minus(hostTimeout).isNegative()) {
-                if (givenUp.add(serial)) {
-                    LOG.warn("queue: host {} silent for {} s (--host-timeout {} s): its tentacle {} is given up for this session", host.get().getKey(),
-                            Duration.between(since, now).toSeconds(), hostTimeout.toSeconds(), serial);
-                    events.add(new EngineEvent.Plugged(serial, false, System.nanoTime()));
-                }
-            } else if (Duration.between(lastWaitingNote, now).toSeconds() >= 60) {
-                lastWaitingNote = now;
-                LOG.warn("queue: waiting for host {} (tentacle {}), silent since {}; given up after --host-timeout {} s", host.get().getKey(), serial,
-                        since, hostTimeout.toSeconds());
-            }
+            hosts.held(serial, leases.hostOf(serial), clock.instant()).ifPresent(events::add);
             return false;
         } catch (SQLException e) {
             LOG.debug("queue: {}", e.getMessage());

@@ -57,14 +57,14 @@ final class RealLab implements LabBackend, AutoCloseable {
         this.clock = clock;
         this.workers = Executors.newFixedThreadPool(Math.max(1, tentacles), daemon("run"));
         // A board not there at the start (one the session awaits) is away from the start: its appearance is the change.
-        this.duts.values().stream().filter(d -> !present(d)).forEach(d -> away.add(d.tentacle().serial()));
+        this.duts.values().stream().filter(d -> !d.present()).forEach(d -> away.add(d.tentacle().serial()));
         plugWatch.scheduleWithFixedDelay(this::watchPlugs, 500, 500, TimeUnit.MILLISECONDS);
     }
 
     /** A device that vanished or came back is reported once per change. */
     private void watchPlugs() {
         for (testbed.lab.Dut dut : this.duts.values()) {
-            notePresence(dut.tentacle().serial(), present(dut));
+            notePresence(dut.tentacle().serial(), dut.present());
         }
     }
 
@@ -76,9 +76,6 @@ final class RealLab implements LabBackend, AutoCloseable {
         }
     }
 
-    private static boolean present(testbed.lab.Dut dut) {
-        return dut.present();
-    }
 
     @Override
     public Clock clock() {
@@ -101,7 +98,7 @@ final class RealLab implements LabBackend, AutoCloseable {
                 // A board pulled out mid-run: said before the run's end, so the bartender knows it was not the board's fault.
                 for (testbed.model.Tentacle t : run.tentacles()) {
                     testbed.lab.Dut dut = duts.get(t.serial());
-                    if (dut != null && !present(dut)) {
+                    if (dut != null && !dut.present()) {
                         notePresence(t.serial(), false);
                     }
                 }
