@@ -42,6 +42,15 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--python", paramLabel = "EXE", description = "Python for MicroPython's own runners (default: $TESTBED_PYTHON, else python3).")
     String python;
 
+    @Option(names = "--allow-commands", description = "Run a session's LABEL:COMMAND runner overrides (--only-test LABEL:COMMAND of its "
+            + "coordinator). Off by default: a command read from the database is never run.")
+    boolean allowCommands;
+
+    @Option(names = "--allow-source", paramLabel = "REMOTE|DIR", description = "A MicroPython source this agent may use for a session: a git "
+            + "remote (any ref of it) or a folder (a checkout, tarballs or tests folders under it). Repeatable. Default: none; a session "
+            + "with a source is then refused.")
+    java.util.List<String> allowSources = new java.util.ArrayList<>();
+
     AgentCommand(Workspace workspace) {
         this.workspace = workspace;
     }
@@ -49,7 +58,8 @@ final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Agent.Options options = new Agent.Options(host != null ? host : hostName(), TimeBox.duration("--lease", lease),
-                TimeBox.duration("--heartbeat", heartbeat), python != null ? python : workspace.settings().python());
+                TimeBox.duration("--heartbeat", heartbeat), python != null ? python : workspace.settings().python(),
+                new testbed.queue.AgentTrust(allowCommands, allowSources));
         Agent.serve(workspace, workspace.lab(lab.lab(workspace)), queue, options, spec.commandLine().getOut());
         return ExitCodes.OK;
     }

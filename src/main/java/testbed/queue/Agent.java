@@ -38,7 +38,7 @@ public final class Agent {
     private static final Logger LOG = LogManager.getLogger(Agent.class);
 
     /** @param heartbeat how often the agent says it lives (10–20 s); {@code lease} how long a lease lasts without one */
-    public record Options(String host, Duration lease, Duration heartbeat, String python) {
+    public record Options(String host, Duration lease, Duration heartbeat, String python, AgentTrust trust) {
 
         public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
         public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
@@ -82,7 +82,7 @@ public final class Agent {
             duts.put(f.dut().tentacle().serial(), f.dut());
         });
         this.sessions = new Sessions(workspace, duts, workspace.settings().cacheDir().resolve("agent").resolve(safe(options.host())),
-                options.python());
+                options.python(), options.trust(), options.host());
         this.workers = Executors.newFixedThreadPool(Math.max(1, duts.size()), r -> {
             Thread t = new Thread(r, "run");
             t.setDaemon(true);

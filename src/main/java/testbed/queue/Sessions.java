@@ -40,10 +40,14 @@ final class Sessions implements AutoCloseable {
     private final Map<String, Dut> duts;
     private final Path workRoot;
     private final String python;
+    private final AgentTrust trust;
+    private final String host;
     private final Map<String, Local> sessions = new ConcurrentHashMap<>();
 
-    Sessions(Workspace workspace, Map<String, Dut> duts, Path workRoot, String python) {
+    Sessions(Workspace workspace, Map<String, Dut> duts, Path workRoot, String python, AgentTrust trust, String host) {
         this.workspace = workspace;
+        this.trust = trust;
+        this.host = host;
         this.duts = Map.copyOf(duts);
         this.workRoot = workRoot;
         this.python = python;
@@ -55,6 +59,7 @@ final class Sessions implements AutoCloseable {
             return local;
         }
         Wire.SessionSettings s = lookup.get().orElseThrow(() -> new LabException("session " + session + " is not in the queue"));
+        trust.check(s, host); // before anything of the settings is used
         Settings settings = workspace.settings();
         ResultsDir results = new ResultsDir(workRoot.resolve(Agent.safe(session)));
         results.prepareResume(); // an agent restarted in the same session continues its letters

@@ -178,17 +178,24 @@ public final class Sources {
 
     /** The one bare clone per remote in the cache, made on first use. */
     private static Path bareClone(String remote, String origin, Path cache) {
+        // git reads a remote that starts with '-' as an option (--upload-pack=COMMAND runs COMMAND): never one.
+        if (remote.startsWith("-")) {
+            throw new InvalidInputException("--micropython " + origin + ": a git remote may not start with '-'");
+        }
         Path bare = cache.resolve("git").resolve(hash(remote).substring(0, 16) + ".git");
         if (!Files.isDirectory(bare)) {
-            git(origin, cache, "clone", "--bare", "--quiet", remote, bare.toString());
+            git(origin, cache, "clone", "--bare", "--quiet", "--", remote, bare.toString());
         }
         return bare;
     }
 
     /** Fetches the ref itself (branches, tags, PR refs as refs/pull/N/head and, where the server allows, commits): its commit. */
     private static String fetch(Path bare, String remote, String ref, String what) {
+        if (ref.startsWith("-")) {
+            throw new InvalidInputException(what + ": a git ref may not start with '-'");
+        }
         String fetchRef = ref.startsWith("pull/") ? "refs/" + ref : ref;
-        Optional<String> fetched = tryGit(bare, "fetch", "--quiet", "--tags", remote, fetchRef).flatMap(x -> tryGit(bare, "rev-parse", "FETCH_HEAD^{commit}"));
+        Optional<String> fetched = tryGit(bare, "fetch", "--quiet", "--tags", "--", remote, fetchRef).flatMap(x -> tryGit(bare, "rev-parse", "FETCH_HEAD^{commit}"));
         return fetched.or(() -> tryGit(bare, "rev-parse", "--verify", "--quiet", ref + "^{commit}")).orElseThrow(() ->
                 new InvalidInputException(what + ": no branch, tag or commit '" + ref + "' in " + remote));
     }
