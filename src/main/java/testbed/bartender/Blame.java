@@ -37,7 +37,8 @@ final class Blame {
             b.flashedThisSession.remove(serial); // a forced flash that failed is still owed
             if (broken.isEmpty()) {
                 int errors = b.consecutiveInfraErrors.merge(serial, 1, Integer::sum);
-                if (errors >= b.config.quarantineAfter() || error.kind() == RunOutcome.InfraErrorKind.BEYOND_RECOVERY) {
+                if (errors >= b.config.quarantineAfter() || error.kind() == RunOutcome.InfraErrorKind.BEYOND_RECOVERY
+                        || error.kind() == RunOutcome.InfraErrorKind.REPORT_REFUSED) {
                     b.quarantined.add(serial);
                 }
             }

@@ -43,6 +43,8 @@ public sealed interface RunOutcome {
         RESULTS_UNWRITABLE,
         /** No rung of the recovery ladder brought the board back (the attempt's own status says what it met): quarantined at once. */
         BEYOND_RECOVERY,
+        /** A host's report did not match its lease (another test id, folder or board; an archive beyond limits): quarantined at once. */
+        REPORT_REFUSED,
         /** The test runner itself failed (a syntax error in it, a crash, exit 2, no results): no board is blamed, and it is not tried again. */
         RUNNER_FAILED
     }

@@ -231,13 +231,26 @@ public final class QueueLab implements LabBackend, AutoCloseable {
         return Optional.empty();
     }
 
-    /** A lease that ended, as the run's report: shipped attempts unpacked here, else one attempt saying what happened. */
+    /**
+     * A lease that ended, as the run's report: shipped attempts unpacked here, else one attempt saying what happened. A
+     * shipped report that does not match its lease (another test id, folder or board, an archive beyond its limits) is
+     * refused: nothing of it is booked, and the run's boards are quarantined as {@code REPORT_REFUSED}.
+     */
     RunReport report(Leases.Lease lease, TestRun run) {
         if (lease.state().equals("done") && lease.report().isPresent()) {
-            Wire.Report shipped = Wire.read(lease.report().get(), Wire.Report.class);
-            List<AttemptRecord> attempts = unpack(lease, shipped.attempts() == null ? List.of() : shipped.attempts());
-            RunReport r = shipped.toReport(run);
-            return new RunReport(run, r.outcome(), attempts, r.firmware());
+            try {
+                Wire.Report shipped = Wire.read(lease.report().get(), Wire.Report.class);
+                List<AttemptRecord> claimed = shipped.attempts() == null ? List.of() : shipped.attempts();
+                ShippedResults.check(shipped, claimed, run, lease.id());
+                RunReport r = shipped.toReport(run);
+                return new RunReport(run, r.outcome(), ShippedResults.take(lease.archive(), claimed, results, lease.id()), r.firmware());
+            } catch (ShippedResults.Refused | IllegalStateException | IllegalArgumentException e) {
+                String why = "report of host " + lease.host() + " refused: " + e.getMessage();
+                LOG.warn("{}: {}", run.testid(), why);
+                Set<String> serials = Set.copyOf(run.tentacles().stream().map(Tentacle::serial).toList());
+                AttemptRecord a = synthetic(run, Status.ERROR, "report_refused", why);
+                return new RunReport(run, new RunOutcome.InfraError(RunOutcome.InfraErrorKind.REPORT_REFUSED, serials, why), List.of(a), Map.of());
+            }
         }
         boolean lost = lease.state().equals("lost");
         String why = lease.error().orElse(lease.state());
@@ -250,36 +263,6 @@ public final class QueueLab implements LabBackend, AutoCloseable {
         return new RunReport(run, outcome, List.of(a), lost ? unknown : Map.of());
     }
 
-    /** The shipped attempt folders into results/, each renumbered to this session's next letter of its testid. */
-    private List<AttemptRecord> unpack(Leases.Lease lease, List<AttemptRecord> shipped) {
-        Path incoming = results.root().resolve(".incoming-" + lease.id());
-        try {
-            if (lease.archive() != null) {
-                ResultArchive.unpack(lease.archive(), incoming);
-            }
-            List<AttemptRecord> out = new ArrayList<>();
-            for (AttemptRecord a : shipped) {
-                Path dir = results.nextAttemptDir(a.testid());
-                Path from = incoming.resolve(a.directory());
-                if (Files.isDirectory(from)) {
-                    try (var files = Files.list(from)) {
-                        for (Path f : files.toList()) {
-                            Files.move(f, dir.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                        }
-                    }
-                }
-                AttemptRecord moved = renamed(a, dir.getFileName().toString());
-                AtomicJson.write(dir.resolve("run.json"), moved);
-                out.add(moved);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot take the results of lease " + lease.id() + " into " + results.root() + ": " + e.getMessage(), e);
-        } finally {
-            ResultArchive.deleteTree(incoming);
-        }
-    }
-
     private AttemptRecord synthetic(TestRun run, Status status, String kind, String why) {
         Path dir = results.nextAttemptDir(run.testid());
         String now = clock.instant().toString();
@@ -287,16 +270,11 @@ public final class QueueLab implements LabBackend, AutoCloseable {
                 run.dut().board(), run.variant(), run.role(), run.reference().map(Tentacle::label).orElse(""), Map.of(), List.of(),
                 run.spec().runner().kind(), run.startedAt().toString(), now, Duration.between(run.startedAt(), clock.instant()).toMillis() / 1000.0,
                 status, kind, why, AttemptRecord.countsOf(List.of()), List.of(), List.of());
-        a = renamed(a, dir.getFileName().toString());
+        a = a.inFolder(dir.getFileName().toString());
         AtomicJson.write(dir.resolve("run.json"), a);
         return a;
     }
 
-    private static AttemptRecord renamed(AttemptRecord a, String dirName) {
-        return new AttemptRecord(a.testid(), dirName.substring(dirName.lastIndexOf(',') + 1), dirName, a.testGroup(), a.tentacle(), a.kind(), a.serial(), a.board(),
-                a.variant(), a.role(), a.reference(), a.firmware(), a.flashed(), a.runner(), a.timeStart(), a.timeEnd(), a.durationSeconds(),
-                a.status(), a.errorKind(), a.error(), a.counts(), a.tests(), a.measurements(), a.timePrepared(), a.waited(), a.recovery());
-    }
 
     /** Lab hosts that stopped answering: waited for, then given up (see {@link HostTimeout}). */
     private final HostTimeout hosts;

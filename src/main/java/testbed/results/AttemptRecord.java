@@ -75,6 +75,13 @@ public record AttemptRecord(
         return new BoardVariant(board, variant);
     }
 
+    /** This attempt as it reads from another folder of the same test id ({@code <testid>,<letter>}: the letter follows). */
+    public AttemptRecord inFolder(String dirName) {
+        return new AttemptRecord(testid, dirName.substring(dirName.lastIndexOf(',') + 1), dirName, testGroup, tentacle, kind, serial, board, variant,
+                role, reference, firmware, flashed, runner, timeStart, timeEnd, durationSeconds, status, errorKind, error, counts, tests, measurements,
+                timePrepared, waited, recovery);
+    }
+
     /** Tests per outcome label, every outcome present: the {@code counts} of a run.json. */
     public static Map<String, Long> countsOf(List<TestResult> tests) {
         Map<String, Long> counts = new java.util.LinkedHashMap<>();

@@ -118,7 +118,7 @@ class WireTest {
 
         byte[] zip = ResultArchive.pack(from, List.of("X@2731-RPI_PICO,a", "missing,b"));
         Path to = dir.resolve("coordinator");
-        ResultArchive.unpack(zip, to);
+        ResultArchive.unpack(zip, to, ResultArchive.Limits.DEFAULT);
 
         assertThat(to.resolve("X@2731-RPI_PICO,a/run.json")).hasContent("{}");
         assertThat(to.resolve("X@2731-RPI_PICO,a/sub/log.txt")).hasContent("log");
@@ -130,7 +130,49 @@ class WireTest {
             z.write("x".getBytes());
             z.closeEntry();
         }
-        ResultArchive.unpack(evil.toByteArray(), to);
+        assertThatThrownBy(() -> ResultArchive.unpack(evil.toByteArray(), dir.resolve("c2"), ResultArchive.Limits.DEFAULT))
+                .isInstanceOf(ShippedResults.Refused.class).hasMessage("archive entry '../escaped.txt' is not a path inside the attempt folders");
         assertThat(dir.resolve("escaped.txt")).doesNotExist();
+    }
+
+    private static byte[] zip(int entries, int bytesEach) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(out)) {
+            for (int i = 0; i < entries; i++) {
+                z.putNextEntry(new java.util.zip.ZipEntry("X@2731-RPI_PICO,a/f" + i));
+                z.write(new byte[bytesEach]);
+                z.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void anArchiveBeyondItsLimitsIsRefusedBeforeItFillsTheDisk() throws Exception {
+        // Finding 2 of issue 20: a 1 MB archive unpacked to 1 GiB. Zeros compress about 1000:1.
+        byte[] bomb = zip(1, 8 << 20);
+        assertThat(bomb.length).isLessThan(64 << 10);
+        Path to = dir.resolve("bomb");
+        assertThatThrownBy(() -> ResultArchive.unpack(bomb, to, new ResultArchive.Limits(100, 1 << 20)))
+                .isInstanceOf(ShippedResults.Refused.class).hasMessage("the archive unpacks to more than 1 MiB");
+        assertThat(Files.size(to.resolve("X@2731-RPI_PICO,a/f0"))).as("writing stopped at the limit").isLessThanOrEqualTo(1 << 20);
+        assertThatThrownBy(() -> ResultArchive.unpack(zip(11, 1), dir.resolve("many"), new ResultArchive.Limits(10, 1 << 20)))
+                .isInstanceOf(ShippedResults.Refused.class).hasMessage("the archive has more than 10 entries");
+    }
+
+    @Test
+    void aReportThatDoesNotMatchItsLeaseIsRefused() {
+        TestRun run = new TestRun("X@2731-RPI_PICO", MULTINET, PICO, "", Role.SINGLE, Optional.empty(), false, false, 0, Instant.EPOCH, Duration.ZERO);
+        java.util.function.BiFunction<String, String, testbed.results.AttemptRecord> attempt = (testid, folder) -> new testbed.results.AttemptRecord(
+                testid, "a", folder, "G", "2731-RPI_PICO", "RPI_PICO", PICO.serial(), "RPI_PICO", "", Role.SINGLE, "", Map.of(), List.of(), "external",
+                "2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z", 1.0, testbed.model.Status.PASSED, "", "", Map.of(), List.of(), List.of());
+        Wire.Report report = new Wire.Report("ran", false, null, Set.of(), null, List.of(), Map.of());
+        ShippedResults.check(report, List.of(attempt.apply("X@2731-RPI_PICO", "X@2731-RPI_PICO,b")), run, 7);
+        assertThatThrownBy(() -> ShippedResults.check(report, List.of(attempt.apply("X@2731-RPI_PICO", "../../../victim")), run, 7))
+                .isInstanceOf(ShippedResults.Refused.class).hasMessage("lease 7 (X@2731-RPI_PICO): attempt folder '../../../victim' is not X@2731-RPI_PICO,<letter>");
+        assertThatThrownBy(() -> ShippedResults.check(report, List.of(attempt.apply("Y@2731-RPI_PICO", "Y@2731-RPI_PICO,a")), run, 7))
+                .hasMessage("lease 7 (X@2731-RPI_PICO): an attempt of test id 'Y@2731-RPI_PICO'");
+        Wire.Report blamesOthers = new Wire.Report("infra", false, "BOARD_LOST", Set.of("someone-else"), "x", List.of(), Map.of());
+        assertThatThrownBy(() -> ShippedResults.check(blamesOthers, List.of(), run, 7)).hasMessageContaining("blames boards [someone-else]");
     }
 }
