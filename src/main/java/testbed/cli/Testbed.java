@@ -33,6 +33,7 @@ import testbed.model.LabException;
             FlashCommand.class,
             LabCommand.class,
             AgentCommand.class,
+            QueueCommand.class,
             HistoryCommand.class,
             ReportCommand.class,
             DoctorCommand.class,

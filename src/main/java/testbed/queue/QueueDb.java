@@ -50,8 +50,17 @@ public final class QueueDb implements AutoCloseable {
         }
         try {
             // A schema of its own: the history's migrations own "public" and must not find strange tables there.
-            Flyway.configure().dataSource(url, user, password).schemas(SCHEMA).locations("classpath:db/queue").table("queue_schema_history")
-                    .loggers("log4j2").load().migrate();
+            Flyway flyway = Flyway.configure().dataSource(url, user, password).schemas(SCHEMA).locations("classpath:db/queue")
+                    .table("queue_schema_history").loggers("log4j2").load();
+            // Only the owner can migrate; under separate roles (testbed queue init) coordinators and agents just check.
+            if (flyway.info().pending().length > 0) {
+                try {
+                    flyway.migrate();
+                } catch (org.flywaydb.core.api.FlywayException e) {
+                    throw new LabException("queue " + redact(url) + ": its tables need an upgrade this login may not make (" + firstLine(e.getMessage())
+                            + "): run testbed queue init as the database's owner", e);
+                }
+            }
             return new QueueDb(url, user, password, connect(url, user, password));
         } catch (SQLException | org.flywaydb.core.api.FlywayException e) {
             throw new LabException("queue " + redact(url) + ": " + firstLine(e.getMessage()), e);
@@ -153,11 +162,11 @@ public final class QueueDb implements AutoCloseable {
         }
     }
 
-    static String redact(String url) {
+    public static String redact(String url) {
         return url.replaceAll("password=[^&]*", "password=***");
     }
 
-    static String firstLine(String s) {
+    public static String firstLine(String s) {
         return s == null ? "" : s.lines().findFirst().orElse("");
     }
 }

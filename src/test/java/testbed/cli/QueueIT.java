@@ -143,7 +143,12 @@ class QueueIT {
     }
 
     private Process agent(String host, Path lab, String... more) throws Exception {
-        List<String> args = new ArrayList<>(List.of("agent", "--lab", lab.toString(), "--queue", url, "--host", host));
+        return agentWith(url, host, lab, more);
+    }
+
+    /** @param queue the queue's URL as this agent logs in (another database role, say) */
+    private Process agentWith(String queue, String host, Path lab, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("agent", "--lab", lab.toString(), "--queue", queue, "--host", host));
         args.addAll(List.of(more));
         Process p = testbed(host + "-" + System.nanoTime(), args.toArray(String[]::new));
         awaitTrue(() -> rows("SELECT 1 FROM queue_host WHERE host = '" + host + "' AND state = 'online' AND pid = " + p.pid()).size() == 1, 90,
@@ -152,8 +157,10 @@ class QueueIT {
     }
 
     /** An agent on a host of its own: its own checkout (test groups, an empty firmware/) and its own state. */
-    private Process agentElsewhere(String host, Path home, Path lab) throws Exception {
-        Process p = testbed(home, home, host + "-" + System.nanoTime(), "agent", "--lab", lab.toString(), "--queue", url, "--host", host);
+    private Process agentElsewhere(String host, Path home, Path lab, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("agent", "--lab", lab.toString(), "--queue", url, "--host", host));
+        args.addAll(List.of(more));
+        Process p = testbed(home, home, host + "-" + System.nanoTime(), args.toArray(String[]::new));
         awaitTrue(() -> rows("SELECT 1 FROM queue_host WHERE host = '" + host + "' AND state = 'online' AND pid = " + p.pid()).size() == 1, 90,
                 "agent " + host + " registered");
         return p;
@@ -457,6 +464,192 @@ class QueueIT {
                 .containsExactly(List.of("agent-a", "qA00000pa1"), List.of("agent-a", "qA00000wa1"));
     }
 
+    /** {@code testbed queue init} as the owner, and a login of each role: the queue's URL as that login. */
+    private Map<String, String> roles(String... logins) throws Exception {
+        String test = url.substring(url.lastIndexOf('/') + 1, url.indexOf('?')); // roles are the server's, not the database's: one set per test
+        Cli.Result init = Cli.run(ws, "queue", "init", "--queue", url);
+        assertThat(init.exitCode()).as(init.out() + init.err()).isZero();
+        assertThat(init.out()).contains("GRANT SELECT ON ALL TABLES IN SCHEMA testbed_queue TO testbed_agent;",
+                "CREATE POLICY agent_update ON testbed_queue.queue_lease FOR UPDATE TO testbed_agent", "roles testbed_coordinator and testbed_agent granted");
+        Map<String, String> urls = new LinkedHashMap<>();
+        try (Connection c = DriverManager.getConnection(url)) {
+            for (String login : logins) {
+                String group = login.startsWith("coord") ? "testbed_coordinator" : "testbed_agent";
+                c.createStatement().execute("CREATE ROLE " + test + "_" + login + " LOGIN IN ROLE " + group);
+                urls.put(login, url.replace("user=testbed", "user=" + test + "_" + login));
+            }
+        }
+        return urls;
+    }
+
+    /** Runs {@code sql} as the login of {@code queue}: the number of rows it changed, or the database's refusal. */
+    private static String as(String queue, String sql) {
+        try (Connection c = DriverManager.getConnection(queue + "&currentSchema=testbed_queue,public")) {
+            return "changed " + c.createStatement().executeUpdate(sql);
+        } catch (java.sql.SQLException e) {
+            return "refused: " + e.getMessage().lines().findFirst().orElse("");
+        }
+    }
+
+    private static String forgedSession(String id, String settings) {
+        return "INSERT INTO queue_session (session_id, coordinator, settings, created_at) VALUES ('" + id + "', 'x', '" + settings + "', now())";
+    }
+
+    private static String forgedLease(String session, String host, String serial) {
+        String ticket = "{\"testid\": \"BUILTIN-TESTS_BASICS@0pa1-RPI_PICO\", \"spec\": \"BUILTIN-TESTS_BASICS\", \"dut\": \"" + serial
+                + "\", \"variant\": \"\", \"role\": \"single\", \"requeues\": 0, \"started_at\": \"2026-01-01T00:00:00Z\", \"estimated_ms\": 1000}";
+        return "INSERT INTO queue_lease (session_id, testid, host, tentacles, run, state, epoch, expires_at, assigned_at) VALUES ('" + session
+                + "', 'BUILTIN-TESTS_BASICS@0pa1-RPI_PICO', '" + host + "', '" + serial + "', '" + ticket + "', 'assigned', nextval('queue_epoch'), "
+                + "now() + interval '60 seconds', now())";
+    }
+
+    @Test
+    void theAgentRoleCannotOpenASessionOrWriteALeaseAndNoAgentRunsACommandOrSourceReadFromTheDatabase() throws Exception {
+        // Finding 1 of issue 20: with the one database user every host had, two inserts made an agent run a shell command.
+        setUp("trust");
+        Map<String, String> login = roles("coord_lab", "host_a", "host_b");
+        agentWith(login.get("host_a"), "agent-a", labA(0));
+        agentWith(login.get("host_b"), "agent-b", labB());
+        Path marker = dir.resolve("pwned");
+        String commands = "{\"session\": \"evil\", \"count\": 1, \"commands\": {\"BUILTIN-TESTS_BASICS\": \"touch " + marker + "\"}}";
+
+        // The agent's own login: no session, no lease, no other host's rows, no history.
+        String a = login.get("host_a");
+        assertThat(as(a, forgedSession("evil", commands))).startsWith("refused: ERROR: permission denied for table queue_session");
+        assertThat(as(a, forgedLease("evil", "agent-a", "qA00000pa1"))).startsWith("refused: ERROR: permission denied for table queue_lease");
+        assertThat(as(a, "UPDATE queue_lease SET run = 'x', host = 'agent-a'")).startsWith("refused: ERROR: permission denied for table queue_lease");
+        assertThat(as(a, "UPDATE queue_host SET last_seen = now() WHERE host = 'agent-b'")).as("another host's row").isEqualTo("changed 0");
+        assertThat(as(a, "UPDATE queue_tentacle SET host = 'agent-a' WHERE host = 'agent-b'")).isEqualTo("changed 0");
+        assertThat(as(a, "UPDATE queue_host SET db_role = 'host_b' WHERE host = 'agent-a'")).startsWith("refused: ERROR: permission denied");
+        assertThat(as(a, "INSERT INTO queue_host (host, lab, pid, started_at, last_seen, lease_seconds, state) VALUES ('agent-b', 'x', 1, now(), now(), 30, "
+                + "'online') ON CONFLICT (host) DO UPDATE SET state = 'online'")).as("taking over a host another login registered").startsWith("refused:");
+        assertThat(as(a, "DELETE FROM queue_session")).startsWith("refused: ERROR: permission denied");
+        assertThat(as(a, "DELETE FROM flyway_schema_history")).startsWith("refused: ERROR: permission denied");
+
+        // Even a session and a lease written with the owner's login (a stolen coordinator login, say): the agent refuses
+        // a command it was not started to allow, and a source that is not on its own allow-list (a git option for a remote).
+        assertThat(as(url, forgedSession("evil", commands))).isEqualTo("changed 1");
+        assertThat(as(url, forgedLease("evil", "agent-a", "qA00000pa1"))).isEqualTo("changed 1");
+        String source = "{\"session\": \"evil2\", \"count\": 1, \"micropython_origin\": \"--upload-pack=touch " + marker + "@x:y\", "
+                + "\"micropython_has_root\": true}";
+        assertThat(as(url, forgedSession("evil2", source))).isEqualTo("changed 1");
+        assertThat(as(url, forgedLease("evil2", "agent-a", "qA00000pa1"))).isEqualTo("changed 1");
+        awaitTrue(() -> rows("SELECT 1 FROM queue_lease WHERE session_id LIKE 'evil%' AND state = 'done'").size() == 2, 60, "both forged leases answered");
+        assertThat(rows("SELECT report FROM queue_lease WHERE session_id = 'evil'").get(0).get(0))
+                .contains("replaces the runner of BUILTIN-TESTS_BASICS with a command; agent agent-a runs commands only when started with --allow-commands: refused");
+        assertThat(rows("SELECT report FROM queue_lease WHERE session_id = 'evil2'").get(0).get(0))
+                .contains("asks for MicroPython source '--upload-pack=touch", "which is not in agent agent-a's --allow-source list []: refused");
+        assertThat(marker).as("no command ran").doesNotExist();
+
+        // With the coordinator's login, the lab works as before: the roles take away nothing a session needs (history too).
+        String c = login.get("coord_lab");
+        Path results = dir.resolve("coordinated");
+        List<String> args = new ArrayList<>(List.of("run", "--queue", c, "--results", results.toString(), "--history", c, "--firmware", "RPI_PICO",
+                "--firmware", "RPI_PICO_W"));
+        args.addAll(List.of(GROUPS));
+        Process coordinator = testbed("coordinator-role", args.toArray(String[]::new));
+        assertThat(exit(coordinator, 300)).as(log("coordinator-role")).isZero();
+        assertThat(outcomes(results)).hasSize(4).allSatisfy((item, status) -> assertThat(status).isEqualTo("passed"));
+        assertThat(rows("SELECT count(*) FROM test_run").get(0).get(0)).isEqualTo("4");
+        assertThat(as(a, "UPDATE test_run SET outcome = 'passed'")).startsWith("refused: ERROR: permission denied for table test_run");
+        assertThat(rows("SELECT host, db_role FROM queue_host ORDER BY host")).containsExactly(List.of("agent-a", "trust_host_a"), List.of("agent-b", "trust_host_b"));
+    }
+
+    @Test
+    void aReportThatDoesNotMatchItsLeaseIsRefusedAndNothingOfItIsBooked() throws Exception {
+        // Finding 2 of issue 20: a crafted report moved files from outside into results/, wrote run.json outside it and was
+        // booked as passed; a small archive unpacked to a huge file. Here a host's own login crafts its leases' reports.
+        setUp("crafted");
+        Map<String, String> login = roles("host_a");
+        Process agentA = agentWith(login.get("host_a"), "agent-a", labA(0));
+        signal("STOP", agentA); // registered, then silent: the test answers its leases with its login instead
+        Path victim = dir.resolve("victim");
+        Files.createDirectories(victim);
+        Files.writeString(victim.resolve("secret.txt"), "not the coordinator's");
+        String a = login.get("host_a");
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        List<String> answered = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread forger = new Thread(() -> {
+            try (Connection c = DriverManager.getConnection(a + "&currentSchema=testbed_queue")) {
+                while (!done.get()) {
+                    c.createStatement().executeUpdate("UPDATE queue_host SET last_seen = now() WHERE host = 'agent-a'");
+                    ResultSet rs = c.createStatement().executeQuery("SELECT id, testid, tentacles FROM queue_lease WHERE state = 'assigned' ORDER BY id");
+                    while (rs.next()) {
+                        long id = rs.getLong(1);
+                        String testid = rs.getString(2);
+                        String serial = rs.getString(3).split(",")[0];
+                        boolean first = answered.isEmpty();
+                        java.sql.PreparedStatement st = c.prepareStatement("UPDATE queue_lease SET state = 'done', ended_at = now(), report = ?, archive = ? "
+                                + "WHERE id = ?");
+                        // The first: an attempt folder outside results/; the next: a zip bomb (300 MiB of zeros, ~300 KB packed).
+                        st.setString(1, craftedReport(testid, serial, first ? "../../victim" : testid + ",a"));
+                        st.setBytes(2, first ? new byte[0] : bomb(testid + ",a/output.txt", 300 << 20));
+                        st.setLong(3, id);
+                        st.executeUpdate();
+                        answered.add(testid);
+                    }
+                    Thread.sleep(500);
+                }
+            } catch (Exception e) {
+                answered.add("forger failed: " + e);
+            }
+        });
+        forger.start();
+        try {
+            Path results = dir.resolve("crafted-results");
+            Process coordinator = coordinator("coordinator-crafted", results, "--firmware", "RPI_PICO", "--firmware", "RPI_PICO_W", GROUPS[0], GROUPS[1]);
+            int exit = exit(coordinator, 240);
+            String out = log("coordinator-crafted");
+            assertThat(answered).as(out).hasSizeGreaterThanOrEqualTo(2).noneMatch(x -> x.startsWith("forger failed"));
+            assertThat(exit).as(out).isEqualTo(ExitCodes.INFRASTRUCTURE);
+            assertThat(out).contains("report of host agent-a refused: lease", "attempt folder '../../victim' is not BUILTIN-TESTS_",
+                    "report of host agent-a refused: the archive unpacks to more than 256 MiB").doesNotContain("Exception");
+            assertThat(victim.resolve("secret.txt")).as("nothing moved from outside").hasContent("not the coordinator's");
+            assertThat(victim.resolve("run.json")).as("nothing written outside results/").doesNotExist();
+            long bytes;
+            try (var files = Files.walk(results)) {
+                bytes = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+            }
+            assertThat(bytes).as("the bomb left nothing behind").isLessThan(5L << 20);
+            for (JsonNode run : RunIT.runs(results)) {
+                assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("error");
+                for (JsonNode attempt : run.get("attempts")) {
+                    JsonNode record = RunIT.json(results.resolve(attempt.get("directory").asText()).resolve("run.json"));
+                    assertThat(record.get("error_kind").asText()).isEqualTo("report_refused");
+                }
+            }
+        } finally {
+            done.set(true);
+            forger.join(5000);
+        }
+    }
+
+    private static String craftedReport(String testid, String serial, String folder) throws IOException {
+        Map<String, Object> attempt = new LinkedHashMap<>();
+        attempt.put("testid", testid);
+        attempt.put("attempt", "a");
+        attempt.put("directory", folder);
+        attempt.put("serial", serial);
+        attempt.put("tentacle", "0pa1-RPI_PICO");
+        attempt.put("kind", "RPI_PICO");
+        attempt.put("status", "passed");
+        return JSON.writeValueAsString(Map.of("outcome", "ran", "tests_failed", false, "attempts", List.of(attempt), "firmware", Map.of()));
+    }
+
+    private static byte[] bomb(String entry, int zeros) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(out)) {
+            z.setLevel(9);
+            z.putNextEntry(new java.util.zip.ZipEntry(entry));
+            byte[] mb = new byte[1 << 20];
+            for (int i = 0; i < zeros >> 20; i++) {
+                z.write(mb);
+            }
+            z.closeEntry();
+        }
+        return out.toByteArray();
+    }
+
     @Test
     void benchQueueMeasuresDispatchThroughTheDatabase() throws Exception {
         setUp("bench");
@@ -510,7 +703,8 @@ class QueueIT {
         Map<String, Object> mps2 = pico("qM00000mp1", "MPS2_AN385", "MPS2_AN385", List.of("FUT_MCU_ONLY"), Map.of());
         mps2.put("port", "qemu");
         mps2.put("connection", Map.of("kind", "qemu-mps2"));
-        agentElsewhere("agent-m", home, lab("host-m", List.of(mps2)));
+        // The agent's own allow-list names the folder of the source the coordinator will ask for.
+        agentElsewhere("agent-m", home, lab("host-m", List.of(mps2)), "--allow-source", tarball.getParent().toString());
 
         Path results = dir.resolve("built");
         Process c = coordinator("coordinator-built", results, "--firmware", "MPS2_AN385", "--micropython", tarball.toString(), "--only-test",
