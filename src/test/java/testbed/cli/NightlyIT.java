@@ -60,26 +60,36 @@ class NightlyIT {
         assertThat(sessions.out().split("nightly:lab-night-", -1)).as("three history sessions of the night").hasSize(4);
     }
 
+    /** Two rounds on one slow-booting board: the first lasts a while. */
+    private Path twoRounds(String name) throws Exception {
+        Path lab = new VirtualLabFixture(dir.resolve("lab")).pico("vngts0000001-cd01", Map.of("slow_boot_s", 3)).writeLab();
+        Path plan = dir.resolve("plan.json");
+        Files.writeString(plan, """
+                {"name": "%s", "lab": "%s",
+                 "rounds": [
+                   {"name": "first", "args": ["--firmware", "RPI_PICO", "--flash-force", "--only-test", "BUILTIN-TESTS_BASICS", "--only-test", "BUILTIN-TESTS_EXTMOD", "-j", "1"]},
+                   {"name": "second", "args": ["--firmware", "RPI_PICO", "--only-test", "BUILTIN-TESTS_EXTMOD"]}
+                 ]}""".formatted(name, lab));
+        return plan;
+    }
+
+    private static void awaitFile(Path file) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        while (!Files.exists(file)) {
+            assertThat(System.nanoTime()).as("waited for " + file).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
     @Test
     void testbedStopOnTheNightStopsTheRoundRunningAndStartsNoOther() throws Exception {
         // Finding 8 of issue 20: the night used to start its next round after a stop.
         Workspace ws = Cli.copyOfCheckout(dir.resolve("ws"));
-        Path lab = new VirtualLabFixture(dir.resolve("lab")).pico("vngts0000001-cd01", Map.of("slow_boot_s", 3)).writeLab();
-        Path plan = dir.resolve("plan.json");
-        Files.writeString(plan, """
-                {"name": "stopped-night", "lab": "%s",
-                 "rounds": [
-                   {"name": "first", "args": ["--firmware", "RPI_PICO", "--flash-force", "--only-test", "BUILTIN-TESTS_BASICS", "--only-test", "BUILTIN-TESTS_EXTMOD", "-j", "1"]},
-                   {"name": "second", "args": ["--firmware", "RPI_PICO", "--only-test", "BUILTIN-TESTS_EXTMOD"]}
-                 ]}""".formatted(lab));
+        Path plan = twoRounds("stopped-night");
         Path root = ws.resultsDir().resolve("nightly-" + LocalDate.now());
         java.util.concurrent.CompletableFuture<Cli.Result> night = java.util.concurrent.CompletableFuture.supplyAsync(() -> Cli.run(ws, "nightly",
                 plan.toString()));
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
-        while (!Files.exists(root.resolve("first").resolve("session.json"))) {
-            assertThat(System.nanoTime()).as("the first round started").isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        awaitFile(root.resolve("first").resolve("session.json"));
         Cli.Result stop = Cli.run(ws, "stop", "--results", root.toString());
         assertThat(stop.exitCode()).as(stop.out() + stop.err()).isZero();
 
@@ -87,6 +97,33 @@ class NightlyIT {
         assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCodes.INTERRUPTED);
         assertThat(r.out()).contains("the night was stopped");
         assertThat(root.resolve("second").resolve("session.json")).as("the second round never started").doesNotExist();
+    }
+
+    @Test
+    void sigtermOfTheNightlyProcessStopsItsRoundInOrderAndStartsNoOther() throws Exception {
+        // Finding 8 of issue 20: nightly ignored SIGTERM (a systemd stop, a CI job's cancel) and went on to its next round.
+        Workspace ws = Cli.copyOfCheckout(dir.resolve("ws"));
+        Path plan = twoRounds("terminated-night");
+        Path root = ws.resultsDir().resolve("nightly-" + LocalDate.now());
+        ProcessBuilder pb = new ProcessBuilder("java", "-Dtestbed.home=" + ws.home(), "-jar", Path.of("target/testbed.jar").toAbsolutePath().toString(),
+                "nightly", plan.toString());
+        pb.environment().putAll(testbed.TestWorkspaces.environment(dir.resolve("ws")));
+        pb.redirectErrorStream(true).redirectOutput(dir.resolve("night.txt").toFile());
+        Process night = pb.start();
+        try {
+            awaitFile(root.resolve("first").resolve("session.json"));
+            assertThat(new ProcessBuilder("kill", "-TERM", String.valueOf(night.pid())).start().waitFor()).isZero();
+            assertThat(night.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).as("the night ended after SIGTERM").isTrue();
+            String out = Files.readString(dir.resolve("night.txt"));
+            assertThat(night.exitValue()).as(out).isEqualTo(ExitCodes.INTERRUPTED);
+            assertThat(out).contains("SIGTERM: stopping").doesNotContain("Exception");
+            assertThat(root.resolve("second").resolve("session.json")).as("the second round never started").doesNotExist();
+            JsonNode first = JSON.readTree(root.resolve("first").resolve("session.json").toFile());
+            assertThat(first.get("status").asText()).as("the round that ran was closed in order").isNotEqualTo("running");
+            assertThat(root.resolve("first").resolve("report.html")).as("its reports were written").exists();
+        } finally {
+            night.destroyForcibly();
+        }
     }
 
     @Test
