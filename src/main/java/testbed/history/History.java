@@ -49,6 +49,15 @@ public interface History extends AutoCloseable {
     /** Pass rate per session, oldest first: the trend chart of the report. */
     List<SessionTrend> trend(String lab, int lastSessions);
 
+    /** Per tentacle over the last sessions: its runs, how many passed, its infrastructure errors and flash failures. */
+    List<TentacleRecord> tentacles(int lastSessions);
+
+    /** Tests failing on a board-variant every time since they last passed, in two or more of the last sessions: broken, not flaky. */
+    List<FailingTest> failing(int lastSessions);
+
+    /** Per board-variant over the last sessions: runs and tests, passed and in all (testgroup empty: every group). */
+    List<GroupPassRate> passRatesByBoard(int lastSessions);
+
     /** What changed in a session since the last comparable one (same lab, a test group in common): the morning report. */
     Changes changes(String sessionId);
 
@@ -113,6 +122,16 @@ public interface History extends AutoCloseable {
      */
     record PerfSeries(String boardVariant, String name, String unit, String params, List<Double> values, List<Double> spreads, List<String> firmware,
             List<String> sessions, double mean, double stddev, double band, List<Integer> changes) {}
+
+    /** @param errors attempts that ended in an infrastructure error or a timeout; {@code flashFailures} those of them a flash failed */
+    record TentacleRecord(String tentacle, int runs, int passedRuns, int attempts, int errors, int flashFailures, String lastRun) {
+        public double passRate() {
+            return runs == 0 ? 0 : (double) passedRuns / runs;
+        }
+    }
+
+    /** @param sessions the sessions it failed in, newest first */
+    record FailingTest(String testgroup, String test, String boardVariant, int failures, List<String> sessions) {}
 
     record DurationStats(WorkKey key, int runs, double meanSeconds, double p90Seconds) {}
 

@@ -249,6 +249,21 @@ public final class JdbcHistory implements History, SessionRecorder {
     }
 
     @Override
+    public List<TentacleRecord> tentacles(int lastSessions) {
+        return read(q -> LabQueries.tentacles(q, lastSessions));
+    }
+
+    @Override
+    public List<FailingTest> failing(int lastSessions) {
+        return read(q -> LabQueries.failing(q, lastSessions));
+    }
+
+    @Override
+    public List<GroupPassRate> passRatesByBoard(int lastSessions) {
+        return read(q -> LabQueries.passRatesByBoard(q, lastSessions));
+    }
+
+    @Override
     public List<FlakyTest> flaky(int lastSessions) {
         return read(q -> {
             List<String> window = q.column("SELECT id FROM test_session ORDER BY time_start DESC LIMIT ?", List.of(lastSessions));

@@ -65,8 +65,8 @@ final class JdbcRecorder {
                                   board, variant, kind, final_attempt, measured, final_passed, final_failed)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""";
     private static final String INSERT_ATTEMPT = """
-            INSERT INTO attempt (id, run_id, letter, status, error, directory, time_start, duration_s)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""";
+            INSERT INTO attempt (id, run_id, letter, status, error, directory, time_start, duration_s, error_kind)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""";
     private static final String INSERT_RESULT = """
             INSERT INTO test_result (attempt_id, name, outcome, duration_s, reason, excerpt) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (attempt_id, name) DO NOTHING""";
@@ -91,7 +91,8 @@ final class JdbcRecorder {
                 (int) last.tests().stream().filter(t -> t.outcome().isFailure()).count());
         for (AttemptRecord a : run.attempts()) {
             String attemptId = session + "/" + a.directory();
-            update(INSERT_ATTEMPT, attemptId, runId, a.attempt(), a.status().label(), a.error(), a.directory(), a.timeStart(), a.durationSeconds());
+            update(INSERT_ATTEMPT, attemptId, runId, a.attempt(), a.status().label(), a.error(), a.directory(), a.timeStart(), a.durationSeconds(),
+                    a.errorKind() == null ? "" : a.errorKind());
             List<Object[]> results = new ArrayList<>();
             for (TestResult t : a.tests()) {
                 String reason = t.reason() == null ? "" : t.reason();

@@ -7,6 +7,7 @@ import static testbed.history.Sessions.session;
 import static testbed.history.Sessions.t;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -106,6 +107,45 @@ abstract class HistoryContract {
             assertThat(p.passedTests()).isEqualTo(11);
         });
         assertThat(history.passRates("RPI_PICO", 1)).singleElement().satisfies(p -> assertThat(p.passRate()).isEqualTo(2.0 / 3));
+    }
+
+    @Test
+    void theLabsViewEachTentaclesRecordBrokenTestsAndPassRatesPerBoard() {
+        recordFour();
+        AttemptRecord ok = attempt("BUILTIN-TESTS_BASICS@1e02-RPI_PICO", "a", "BUILTIN-TESTS_BASICS", "1e02-RPI_PICO", "vlab0000pico-1e02", "RPI_PICO", "",
+                FW_B, 3, List.of(), List.of());
+        AttemptRecord flashFailed = new AttemptRecord(ok.testid(), "a", ok.directory(), ok.testGroup(), ok.tentacle(), ok.kind(), ok.serial(), ok.board(),
+                ok.variant(), ok.role(), "", Map.of(), List.of(), ok.runner(), ok.timeStart(), ok.timeEnd(), 3, testbed.model.Status.ERROR, "flash_failed",
+                "picotool exited 1", ok.counts(), List.of(), List.of());
+        history.record(session("s5", "2026-11-05T10:00:00Z", "other-lab", basics("BUILTIN-TESTS_BASICS@1e01-RPI_PICO", FW_B, 7000, Outcome.PASSED),
+                run("error", flashFailed)));
+
+        assertThat(history.tentacles(10)).extracting(History.TentacleRecord::tentacle).containsExactly("1e01-RPI_PICO", "1e02-RPI_PICO");
+        History.TentacleRecord first = history.tentacles(10).get(0);
+        assertThat(first.runs()).isEqualTo(5);
+        assertThat(first.passedRuns()).isEqualTo(3);
+        assertThat(first.attempts()).isEqualTo(6);
+        assertThat(first.errors()).isZero();
+        History.TentacleRecord second = history.tentacles(10).get(1);
+        assertThat(second.errors()).isEqualTo(1);
+        assertThat(second.flashFailures()).isEqualTo(1);
+        assertThat(second.passRate()).isZero();
+        assertThat(history.tentacles(1)).extracting(History.TentacleRecord::runs).containsExactly(1, 1).as("the last session only");
+
+        // fstring.py failed on v1.27.0 in both sessions that ran it: broken; flaky.py flipped: not broken.
+        assertThat(history.failing(10)).singleElement().satisfies(f -> {
+            assertThat(f.test()).isEqualTo("basics/fstring.py");
+            assertThat(f.boardVariant()).isEqualTo("RPI_PICO");
+            assertThat(f.failures()).isEqualTo(2);
+            assertThat(f.sessions()).containsExactly("s5", "s4");
+        });
+        assertThat(history.failing(1)).as("once is not yet broken").isEmpty();
+
+        assertThat(history.passRatesByBoard(10)).singleElement().satisfies(p -> {
+            assertThat(p.boardVariant()).isEqualTo("RPI_PICO");
+            assertThat(p.runs()).isEqualTo(6);
+            assertThat(p.passedRuns()).isEqualTo(3);
+        });
     }
 
     @Test

@@ -23,7 +23,7 @@ class MigrationTest {
     void emptyDatabaseIsCreatedAtTheLatestVersion() {
         String url = "jdbc:sqlite:" + dir.resolve("new.sqlite");
         try (JdbcHistory h = JdbcHistory.open(url)) {
-            assertThat(h.schemaVersion()).isEqualTo("4");
+            assertThat(h.schemaVersion()).isEqualTo("5");
             assertThat(h.sessions(History.SessionFilter.all())).isEmpty();
         }
         assertThat(dir.resolve("new.sqlite")).exists();
@@ -46,7 +46,7 @@ class MigrationTest {
             st.executeUpdate("INSERT INTO test_result VALUES ('old/X,a', 'basics/int_arith.py', 'passed', 0.1, '')");
         }
         try (JdbcHistory h = JdbcHistory.open(url)) {
-            assertThat(h.schemaVersion()).isEqualTo("4");
+            assertThat(h.schemaVersion()).isEqualTo("5");
             assertThat(h.sessions(History.SessionFilter.all())).extracting(History.SessionRow::id).containsExactly("old");
             assertThat(h.durations()).singleElement().satisfies(d -> assertThat(d.meanSeconds()).isEqualTo(12.5));
             assertThat(h.passRates("RPI_PICO", 5)).singleElement().satisfies(p -> assertThat(p.passedTests()).isEqualTo(1));
