@@ -18,13 +18,16 @@ final class ConsoleFeed implements EngineListener {
     private final TestBartender bartender;
     private final Clock clock;
     private final int jobs;
+    private final java.util.function.BiConsumer<SessionListener.Progress, Instant> progressFile;
     private int started;
     private int done;
     private int failed;
     private int errors;
 
-    ConsoleFeed(SessionListener listener, TestBartender bartender, Clock clock, int jobs) {
+    /** @param progressFile where the progress also goes at each start and end of a run (the session's progress.json) */
+    ConsoleFeed(SessionListener listener, TestBartender bartender, Clock clock, int jobs, java.util.function.BiConsumer<SessionListener.Progress, Instant> progressFile) {
         this.listener = listener;
+        this.progressFile = progressFile;
         this.bartender = bartender;
         this.clock = clock;
         this.jobs = jobs;
@@ -33,7 +36,7 @@ final class ConsoleFeed implements EngineListener {
     @Override
     public void runStarted(TestRun run, Instant at) {
         started++;
-        listener.runStarted(run, snapshot());
+        listener.runStarted(run, published());
     }
 
     @Override
@@ -53,7 +56,7 @@ final class ConsoleFeed implements EngineListener {
         } else if (report.status() == Status.FAILED) {
             failed++;
         }
-        listener.runFinished(report, snapshot());
+        listener.runFinished(report, published());
     }
 
     @Override
@@ -74,6 +77,16 @@ final class ConsoleFeed implements EngineListener {
     @Override
     public void buildFinished(testbed.model.Firmware firmware, Optional<String> problem, Instant at) {
         listener.message(problem.map(p -> "firmware build failed: " + p).orElse("firmware " + firmware.boardVariant().name() + " built"));
+    }
+
+    private SessionListener.Progress published() {
+        SessionListener.Progress p = snapshot();
+        try {
+            progressFile.accept(p, clock.instant());
+        } catch (RuntimeException e) {
+            // a live view's file: the session goes on without it (a full disk is noticed where results are written)
+        }
+        return p;
     }
 
     private SessionListener.Progress snapshot() {

@@ -211,7 +211,7 @@ public final class Session {
         resumed.ifPresent(previous -> Resume.into(bartender, previous, listener));
         lab.awaited().forEach(t -> bartender.unplugged(t.serial()));
         reported.forEach((serial, version) -> records.firmwareFound(labels.get(serial), version));
-        ConsoleFeed progress = new ConsoleFeed(listener, bartender, clock, request.config().jobs());
+        ConsoleFeed progress = new ConsoleFeed(listener, bartender, clock, request.config().jobs(), files::writeProgress);
         LabBackend backend = lab.backend(new SessionLab.Context(inputs, request, results, sessionId, xfail, workspace, clock));
         resumed.ifPresent(previous -> lab.adopt(bartender, previous).forEach(run -> {
             records.runStarted(run, clock.instant());

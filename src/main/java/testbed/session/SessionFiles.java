@@ -34,6 +34,8 @@ public final class SessionFiles {
 
     public static final String SUMMARY = "session.json";
     public static final String RUNS = "runs.jsonl";
+    /** Where the session stands now (done, total, what runs since when, the ETA): for a live view of the session. */
+    public static final String PROGRESS = "progress.json";
     /** The kill switch a running session watches for ({@code testbed stop} writes it). */
     public static final String STOP = "STOP";
 
@@ -59,6 +61,31 @@ public final class SessionFiles {
         tree.put("runs_file", RUNS);
         try {
             sink.replace(SUMMARY, SUMMARY_JSON.writeValueAsBytes(tree));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Rewrites progress.json: the console's progress line as data (a browser's live view reads it). */
+    public void writeProgress(SessionListener.Progress p, java.time.Instant at) {
+        ObjectNode tree = AtomicJson.MAPPER.createObjectNode();
+        tree.put("updated", at.toString());
+        tree.put("started", p.started());
+        tree.put("done", p.done());
+        tree.put("total", p.total());
+        tree.put("failed", p.failedRuns());
+        tree.put("errors", p.errors());
+        tree.put("eta_s", p.etaSeconds());
+        var running = tree.putArray("running");
+        for (testbed.model.TestRun r : p.running()) {
+            ObjectNode run = running.addObject();
+            run.put("testid", r.testid());
+            run.put("since", r.startedAt().toString());
+            var tentacles = run.putArray("tentacles");
+            r.tentacles().forEach(t -> tentacles.add(t.label()));
+        }
+        try {
+            sink.replace(PROGRESS, AtomicJson.MAPPER.writeValueAsBytes(tree));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

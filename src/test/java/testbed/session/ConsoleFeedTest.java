@@ -48,6 +48,7 @@ class ConsoleFeedTest {
                 boards, boards, groups, Set.of(BoardVariant.parse("RPI_PICO")));
         b.firmwareReady(BoardVariant.parse("RPI_PICO"));
         List<SessionListener.Progress> starts = new ArrayList<>();
+        List<SessionListener.Progress> written = new ArrayList<>();
         ConsoleFeed feed = new ConsoleFeed(new SessionListener() {
             @Override
             public void started(String lab, int tentacles, int workItems, String resultsDir) {
@@ -69,7 +70,7 @@ class ConsoleFeedTest {
             @Override
             public void finished(SessionRecord record, List<Leftover> leftovers) {
             }
-        }, b, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), 0);
+        }, b, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), 0, (p, at) -> written.add(p));
         boolean busyOnce = true;
         while (b.openItems() > 0 || b.isRunning()) {
             for (var next = b.next(); next.isPresent(); next = b.next()) {
@@ -89,5 +90,6 @@ class ConsoleFeedTest {
         }
         assertThat(starts).extracting(SessionListener.Progress::started).as("the busy start is taken back").containsExactly(1, 2, 2, 3, 4);
         assertThat(starts.get(starts.size() - 1).total()).isEqualTo(4);
+        assertThat(written).as("progress.json gets what the console gets, at each start and end").hasSize(starts.size() + 4).containsAll(starts); // 5 starts (one busy), 4 ends
     }
 }
