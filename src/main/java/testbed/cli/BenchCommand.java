@@ -12,7 +12,7 @@ import testbed.bench.DecisionBenchmark;
 /** {@code testbed bench}: measurements that must not live in timed unit tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: schedule quality of whole labs, decision time, raw-REPL upload rate.",
         subcommands = {BenchCommand.Schedule.class, BenchCommand.Decide.class, BenchCommand.Upload.class, BenchCommand.Queue.class,
-            BenchCommand.HistoryBench.class})
+            BenchCommand.HistoryBench.class, ServeBench.class})
 final class BenchCommand implements Runnable {
 
     @Spec
@@ -20,7 +20,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing benchmark: schedule, decide, upload, queue or history");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing benchmark: schedule, decide, upload, queue, history or serve");
     }
 
     @Command(name = "schedule", mixinStandardHelpOptions = true,

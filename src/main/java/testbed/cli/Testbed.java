@@ -34,6 +34,7 @@ import testbed.model.LabException;
             LabCommand.class,
             AgentCommand.class,
             QueueCommand.class,
+            ServeCommand.class,
             HistoryCommand.class,
             ReportCommand.class,
             DoctorCommand.class,

@@ -86,6 +86,12 @@ public record Tentacle(
     }
 
     /** {@code <serial4>-<TAG>}, e.g. {@code 1831-RPI_PICO2}. */
+    /** The board and, where it has others, its variants: {@code RPI_PICO2 (default, RISCV)}. */
+    public String boardAndVariants() {
+        return board + (variants.equals(java.util.List.of("")) ? "" : " (" + String.join(", ", variants.stream().map(v -> v.isEmpty() ? "default" : v)
+                .toList()) + ")");
+    }
+
     public String label() {
         return shortSerial() + "-" + tag;
     }

@@ -13,7 +13,8 @@ public final class LabStatus {
     /** @param live heartbeat younger than its lease time; {@code silentSeconds}: since the last heartbeat */
     public record Host(String host, String lab, String state, boolean live, long silentSeconds, int tentacles, int leased) {}
 
-    public record TentacleRow(String host, String label, String serial, String firmware, String lease) {}
+    /** @param board the board and variants as its host's lab file has them; {@code leaseSince} when its lease's run started (or was assigned) */
+    public record TentacleRow(String host, String label, String serial, String firmware, String lease, String board, String leaseSince) {}
 
     public record LeaseRow(long id, String session, String testid, String host, String state, long epoch, long expiresInSeconds) {}
 
@@ -23,6 +24,13 @@ public final class LabStatus {
 
     public static Status read(String url, testbed.config.Settings settings) {
         try (QueueDb db = QueueDb.open(url, settings)) {
+            return read(db);
+        }
+    }
+
+    /** From an open queue (a view that asks every second keeps one). */
+    public static Status read(QueueDb db) {
+        try {
             return db.tx(c -> {
                 List<Host> hosts = new ArrayList<>();
                 try (PreparedStatement st = c.prepareStatement("SELECT h.host, h.lab, h.state, (" + Leases.LIVE + "), "
@@ -34,10 +42,14 @@ public final class LabStatus {
                     }
                 }
                 List<TentacleRow> tentacles = new ArrayList<>();
-                try (PreparedStatement st = c.prepareStatement("SELECT t.host, t.label, t.serial, coalesce(t.firmware, ''), coalesce(l.testid, '') "
+                try (PreparedStatement st = c.prepareStatement("SELECT t.host, t.label, t.serial, coalesce(t.firmware, ''), coalesce(l.testid, ''), t.tentacle, "
+                        + "coalesce(to_char(coalesce(l.started_at, l.assigned_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') "
                         + "FROM queue_tentacle t LEFT JOIN queue_lease l ON l.id = t.lease_id ORDER BY t.host, t.label"); ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
-                        tentacles.add(new TentacleRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
+                        testbed.model.Tentacle t = Wire.read(rs.getString(6), testbed.model.Tentacle.class);
+                        String board = t.boardAndVariants();
+                        tentacles.add(new TentacleRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), board,
+                                rs.getString(7)));
                     }
                 }
                 List<LeaseRow> leases = new ArrayList<>();
@@ -51,7 +63,7 @@ public final class LabStatus {
                 return new Status(hosts, tentacles, leases);
             });
         } catch (SQLException e) {
-            throw new LabException("queue " + QueueDb.redact(url) + ": " + QueueDb.firstLine(e.getMessage()), e);
+            throw new LabException("queue " + db.url() + ": " + QueueDb.firstLine(e.getMessage()), e);
         }
     }
 }

@@ -50,7 +50,8 @@ public final class QueueDisabled {
         }));
     }
 
-    private static Map<String, Disabled> of(QueueDb db) throws SQLException {
+    /** From an open queue (a view that asks every second keeps one). */
+    public static Map<String, Disabled> of(QueueDb db) throws SQLException {
         Map<String, Disabled> out = new TreeMap<>();
         try (PreparedStatement st = db.connection().prepareStatement("SELECT serial, label, by_user, at, reason FROM queue_disabled");
                 ResultSet rs = st.executeQuery()) {

@@ -297,12 +297,7 @@ public final class ReportWriter {
                     + "5 %, three times its own spread); a red point left the band.</p>");
         }
         for (History.PerfSeries p : perf) {
-            double lo = p.mean() - p.band();
-            double hi = p.mean() + p.band();
-            double min = Math.min(lo, p.values().stream().mapToDouble(Double::doubleValue).min().orElse(0));
-            double max = Math.max(hi, p.values().stream().mapToDouble(Double::doubleValue).max().orElse(1));
-            h.append(Svg.line(p.name() + " on " + p.boardVariant() + (p.params().isEmpty() ? "" : " (" + p.params() + ")"), p.sessions(), p.values(),
-                    min * 0.95, max * 1.05, " " + p.unit(), p.changes(), lo, hi));
+            h.append(Charts.perf(p));
         }
         h.append("<p style=\"color:#777;font-size:12px\">written by testbed; links point into this results folder</p></body></html>\n");
         return h.toString();

@@ -50,14 +50,15 @@ class ArchitectureTest {
                 "source", "testrun"));
         ALLOWED.put("history", List.of("model", "bartender", "config", "results", "runner", "session"));
         ALLOWED.put("compare", List.of("model", "results", "runner", "session"));
+        ALLOWED.put("serve", List.of("model", "config", "history", "queue", "report", "results", "session"));
         ALLOWED.put("report", List.of("model", "bartender", "compare", "history", "results", "runner", "session"));
         ALLOWED.put("bench", List.of("model", "bartender", "board", "config", "engine", "history", "lab", "report", "results", "runner", "selection", "session",
-                "simulation"));
+                "simulation", "serve"));
         ALLOWED.put("app", List.of("model", "bartender", "bench", "board", "compare", "config", "flash", "history", "lab", "lab.drivers", "lab.virtual", "process", "report", "source",
                 "results", "selection", "session", "testrun", "queue"));
         // The CLI only turns options into requests and results into words: it reaches boards, labs, flashing and sources only through app.
         ALLOWED.put("cli", List.of("model", "bartender", "app", "bench", "compare", "config", "engine", "history", "process", "report", "results", "selection",
-                "session", "queue"));
+                "session", "queue", "serve"));
     }
 
     private static JavaClasses classes;
@@ -77,6 +78,9 @@ class ArchitectureTest {
         List<String> allowed = new ArrayList<>(List.of("java..", "javax..", "org..", "com..", "picocli..", "testbed." + pkg));
         if (pkg.equals("process")) {
             allowed.add("sun.misc"); // Ctrl-C and SIGTERM handlers: the one place that needs them
+        }
+        if (pkg.equals("serve")) {
+            allowed.add("io.javalin.."); // the embedded HTTP server: only the browser view uses it
         }
         ALLOWED.get(pkg).forEach(p -> allowed.add("testbed." + p));
         classes().that().resideInAPackage("testbed." + pkg).should().onlyDependOnClassesThat().resideInAnyPackage(allowed.toArray(String[]::new))
