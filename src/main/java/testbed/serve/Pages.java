@@ -1,9 +1,7 @@
 package testbed.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import testbed.report.Charts;
 
 /** Each page's model, filled from the results folder and the history, rendered by its template. */
@@ -26,9 +23,8 @@ final class Pages {
         }
     }
 
-    private static final long MAX_SHOWN = 1 << 20;
-
     private final Templates templates = new Templates();
+    private final FilePages filePages;
     private final ServeConfig config;
     private final ResultsIndex index;
     private final SafeFiles files;
@@ -41,6 +37,11 @@ final class Pages {
         this.files = files;
         this.lab = lab;
         this.history = history;
+        this.filePages = new FilePages(templates, files, this::model);
+    }
+
+    FilePages files() {
+        return filePages;
     }
 
     private Map<String, Object> model(String page, String title) {
@@ -207,92 +208,6 @@ final class Pages {
         return templates.render("history", m);
     }
 
-    /** A folder of results/ listed, or a file shown as text. */
-    String browse(String path) {
-        String rel = path == null ? "" : path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        Path p = files.resolve(rel).orElseThrow(() -> new NotFound("results/" + rel));
-        Map<String, Object> m = model("browse", "results/" + rel);
-        m.put("path", rel);
-        m.put("parent", rel.contains("/") ? rel.substring(0, rel.lastIndexOf('/')) : rel.isEmpty() ? null : "");
-        if (Files.isDirectory(p)) {
-            List<Map<String, Object>> entries = new ArrayList<>();
-            try (Stream<Path> s = Files.list(p)) {
-                for (Path f : s.sorted().toList()) {
-                    boolean folder = Files.isDirectory(f);
-                    String name = f.getFileName().toString();
-                    entries.add(Map.of("name", name, "href", (rel.isEmpty() ? "" : rel + "/") + name, "folder", folder, "size",
-                            folder ? "" : size(f)));
-                }
-            } catch (IOException e) {
-                throw new NotFound("results/" + rel);
-            }
-            m.put("entries", entries);
-            return templates.render("browse", m);
-        }
-        try {
-            long size = Files.size(p);
-            byte[] bytes;
-            try (var in = Files.newInputStream(p)) {
-                bytes = in.readNBytes((int) Math.min(size, MAX_SHOWN));
-            }
-            m.put("text", new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
-            m.put("truncated", size > MAX_SHOWN);
-            m.put("shown", bytes.length);
-            m.put("size", size);
-        } catch (IOException e) {
-            throw new NotFound("results/" + rel);
-        }
-        return templates.render("file", m);
-    }
-
-    /** A failing test's expected and actual output side by side: its .exp and .out, or the unified diff the built-in runner kept. */
-    String diff(String folder, String test) {
-        if (test == null || test.isBlank()) {
-            throw new NotFound("which test? (?test=NAME)");
-        }
-        Path dir = files.resolve(folder).filter(Files::isDirectory).orElseThrow(() -> new NotFound("results/" + folder));
-        String base = test.replace("..", "_").replace("./", "").replace('/', '_');
-        Optional<Path> exp = files.resolve(files.relative(dir) + "/" + base + ".exp");
-        Optional<Path> out = files.resolve(files.relative(dir) + "/" + base + ".out");
-        Optional<Path> unified = files.resolve(files.relative(dir) + "/" + base + ".diff");
-        String expected;
-        String actual;
-        try {
-            if (exp.isPresent() && out.isPresent()) {
-                expected = Files.readString(exp.get());
-                actual = Files.readString(out.get());
-            } else if (unified.isPresent()) {
-                StringBuilder e = new StringBuilder();
-                StringBuilder a = new StringBuilder();
-                for (String line : Files.readAllLines(unified.get())) {
-                    if (line.startsWith("--- ") || line.startsWith("+++ ") || line.startsWith("@@")) {
-                        continue;
-                    }
-                    String text = line.isEmpty() ? "" : line.substring(1);
-                    if (!line.startsWith("+")) {
-                        e.append(text).append('\n');
-                    }
-                    if (!line.startsWith("-")) {
-                        a.append(text).append('\n');
-                    }
-                }
-                expected = e.toString();
-                actual = a.toString();
-            } else {
-                throw new NotFound("no output of " + test + " in results/" + folder);
-            }
-        } catch (IOException e) {
-            throw new NotFound("results/" + folder);
-        }
-        Map<String, Object> m = model("diff", test);
-        m.put("test", test);
-        m.put("folder", files.relative(dir));
-        m.put("expName", base + ".exp");
-        m.put("outName", exp.isPresent() ? base + ".out" : base + ".diff");
-        m.put("lines", SideBySide.of(expected, actual));
-        return templates.render("diff", m);
-    }
-
     private Optional<String> report(ResultsIndex.Entry e) {
         return Files.isRegularFile(e.dir().resolve("report.html")) ? Optional.of(prefix(e) + "report.html") : Optional.empty();
     }
@@ -319,14 +234,5 @@ final class Pages {
     static String hms(double seconds) {
         Duration d = Duration.ofSeconds((long) seconds);
         return String.format(Locale.ROOT, "%d:%02d:%02d", d.toHours(), d.toMinutesPart(), d.toSecondsPart());
-    }
-
-    private static String size(Path f) {
-        try {
-            long n = Files.size(f);
-            return n < 10_000 ? n + " B" : n < 10_000_000 ? n / 1024 + " KiB" : n / (1024 * 1024) + " MiB";
-        } catch (IOException e) {
-            return "";
-        }
     }
 }

@@ -53,10 +53,10 @@ public final class WebApp implements AutoCloseable {
             c.routes.get("/fragment/gantt", ctx -> ctx.html(pages.gantt(index.session(String.valueOf(ctx.queryParam("path")))
                     .orElseThrow(() -> new Pages.NotFound("no session")))));
             c.routes.get("/history", ctx -> ctx.html(pages.history(ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("board"))));
-            c.routes.get("/results/", ctx -> ctx.html(pages.browse("")));
-            c.routes.get("/results/<path>", ctx -> ctx.html(pages.browse(ctx.pathParam("path"))));
+            c.routes.get("/results/", ctx -> ctx.html(pages.files().browse("")));
+            c.routes.get("/results/<path>", ctx -> ctx.html(pages.files().browse(ctx.pathParam("path"))));
             c.routes.get("/raw/<path>", ctx -> raw(ctx, files));
-            c.routes.get("/diff/<path>", ctx -> ctx.html(pages.diff(ctx.pathParam("path"), ctx.queryParam("test"))));
+            c.routes.get("/diff/<path>", ctx -> ctx.html(pages.files().diff(ctx.pathParam("path"), ctx.queryParam("test"))));
             c.routes.get("/static/style.css", ctx -> resource(ctx, "style.css", "text/css; charset=utf-8"));
             c.routes.get("/static/app.js", ctx -> resource(ctx, "app.js", "text/javascript; charset=utf-8"));
             c.routes.exception(Pages.NotFound.class, (e, ctx) -> ctx.status(HttpStatus.NOT_FOUND).contentType("text/plain; charset=utf-8")
