@@ -2,35 +2,18 @@ package testbed.runner;
 
 import java.util.List;
 
-/** A small line diff for failing tests: enough to see what differs, kept next to the test's result. */
+/** A failing test's output against what was expected, kept next to the test's result: the diff and the one-line reason. */
 final class Diff {
 
     private Diff() {}
 
+    /** The whole expected and actual output as one unified diff hunk (java-diff-utils): every line, the differing ones marked. */
     static String unified(String expected, String actual, String expectedName, String actualName) {
         List<String> a = expected.lines().toList();
         List<String> b = actual.lines().toList();
-        int[][] lcs = new int[a.size() + 1][b.size() + 1];
-        for (int i = a.size() - 1; i >= 0; i--) {
-            for (int j = b.size() - 1; j >= 0; j--) {
-                lcs[i][j] = a.get(i).equals(b.get(j)) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-            }
-        }
-        StringBuilder out = new StringBuilder("--- ").append(expectedName).append("\n+++ ").append(actualName).append('\n');
-        int i = 0;
-        int j = 0;
-        while (i < a.size() || j < b.size()) {
-            if (i < a.size() && j < b.size() && a.get(i).equals(b.get(j))) {
-                out.append(' ').append(a.get(i)).append('\n');
-                i++;
-                j++;
-            } else if (j < b.size() && (i == a.size() || lcs[i][j + 1] >= lcs[i + 1][j])) {
-                out.append('+').append(b.get(j++)).append('\n');
-            } else {
-                out.append('-').append(a.get(i++)).append('\n');
-            }
-        }
-        return out.toString();
+        com.github.difflib.patch.Patch<String> patch = com.github.difflib.DiffUtils.diff(a, b);
+        List<String> lines = com.github.difflib.UnifiedDiffUtils.generateUnifiedDiff(expectedName, actualName, a, patch, Math.max(a.size(), b.size()));
+        return lines.isEmpty() ? "--- " + expectedName + "\n+++ " + actualName + "\n" : String.join("\n", lines) + "\n";
     }
 
     /** The first line that differs, for the one-line reason. */

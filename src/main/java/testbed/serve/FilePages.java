@@ -82,9 +82,11 @@ final class FilePages {
             } else if (unified.isPresent()) {
                 StringBuilder e = new StringBuilder();
                 StringBuilder a = new StringBuilder();
-                for (String line : Files.readAllLines(unified.get())) {
-                    if (line.startsWith("--- ") || line.startsWith("+++ ") || line.startsWith("@@")) {
-                        continue;
+                List<String> lines = Files.readAllLines(unified.get());
+                for (int i = 0; i < lines.size(); i++) {
+                    String line = lines.get(i);
+                    if ((i < 2 && (line.startsWith("--- ") || line.startsWith("+++ "))) || line.startsWith("@@ ")) {
+                        continue; // the two file names, and the hunk headers
                     }
                     String text = line.isEmpty() ? "" : line.substring(1);
                     if (!line.startsWith("+")) {
